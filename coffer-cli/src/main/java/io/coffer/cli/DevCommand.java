@@ -1,0 +1,75 @@
+package io.coffer.cli;
+
+import io.coffer.server.CofferServer;
+import io.coffer.server.DevCredentials;
+import io.coffer.server.DevMode;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code coffer dev}: a ready-to-use server with a dev tenant, vault and principal, printing what
+ * to paste into a client.
+ */
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    description = "Run Coffer in development mode (SQLite, self-signed TLS, a dev principal).")
+final class DevCommand implements Callable<Integer> {
+  @Option(names = "--data-dir", description = "default ${DEFAULT-VALUE}")
+  Path dataDir = Path.of(".coffer");
+
+  @Mixin ServerOptions options = new ServerOptions();
+
+  @Override
+  public Integer call() {
+    CofferServer server = CofferServer.start(options.settings(dataDir), System.getenv());
+    DevCredentials credentials = DevMode.bootstrap(server);
+    long readyMs = Foreground.uptimeMillis();
+    StringBuilder out = new StringBuilder();
+    out.append("Coffer dev server ready in ")
+        .append(readyMs)
+        .append(" ms. Paste into a client:\n\n");
+    credentials
+        .environment()
+        .forEach((k, v) -> out.append("  ").append(k).append('=').append(v).append('\n'));
+    out.append("\nOr load them into a shell:  . ")
+        .append(dataDir.toAbsolutePath().resolve("dev.env"))
+        .append('\n');
+    out.append(hostCheck(credentials.vaultUrl()));
+    out.append("Ctrl-C stops the server; data stays in ")
+        .append(dataDir.toAbsolutePath())
+        .append('\n');
+    System.out.print(out);
+    System.out.flush();
+    return Foreground.runUntilStopped(server);
+  }
+
+  /** Names under localhost do not resolve everywhere; say exactly how to fix it if not. */
+  private static String hostCheck(String vaultUrl) {
+    String host = URI.create(vaultUrl).getHost();
+    try {
+      InetAddress address = InetAddress.getByName(host);
+      if (address.isLoopbackAddress()) {
+        return "";
+      }
+      return "\nWARNING: "
+          + host
+          + " resolves to "
+          + address.getHostAddress()
+          + ", not this machine.\n";
+    } catch (UnknownHostException e) {
+      return "\nWARNING: "
+          + host
+          + " does not resolve on this machine. Fix it with:\n"
+          + "  echo '127.0.0.1 "
+          + host
+          + "' | sudo tee -a /etc/hosts\n";
+    }
+  }
+}

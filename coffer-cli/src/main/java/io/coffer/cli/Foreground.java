@@ -1,0 +1,36 @@
+package io.coffer.cli;
+
+import io.coffer.server.CofferServer;
+import java.util.concurrent.CountDownLatch;
+
+/** Keeps a server running until Ctrl-C or SIGTERM, then stops it cleanly. */
+final class Foreground {
+  private Foreground() {}
+
+  static int runUntilStopped(CofferServer server) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "coffer-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** Milliseconds since this process started. */
+  static long uptimeMillis() {
+    return ProcessHandle.current()
+        .info()
+        .startInstant()
+        .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toMillis())
+        .orElse(-1L);
+  }
+}

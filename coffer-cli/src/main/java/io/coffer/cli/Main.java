@@ -1,0 +1,22 @@
+package io.coffer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code coffer} command. */
+@Command(
+    name = "coffer",
+    mixinStandardHelpOptions = true,
+    version = "coffer 0.1.0",
+    description = "A self-hosted vault that speaks the Azure Key Vault secrets API.",
+    subcommands = {DevCommand.class, ServeCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    return new CommandLine(new Main()).setExecutionExceptionHandler(new Errors()).execute(args);
+  }
+}

@@ -1,0 +1,31 @@
+package io.coffer.cli;
+
+import io.coffer.server.CofferServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code coffer serve}: run a vault server on a data directory. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the vault server.")
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--data-dir", required = true, description = "database, keys and TLS material")
+  Path dataDir;
+
+  @Mixin ServerOptions options = new ServerOptions();
+
+  @Override
+  public Integer call() {
+    CofferServer server = CofferServer.start(options.settings(dataDir), System.getenv());
+    System.out.println(
+        "Coffer is serving on https://"
+            + options.bind
+            + ":"
+            + options.port
+            + " (ready in "
+            + Foreground.uptimeMillis()
+            + " ms)");
+    return Foreground.runUntilStopped(server);
+  }
+}

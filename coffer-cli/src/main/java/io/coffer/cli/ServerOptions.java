@@ -1,0 +1,46 @@
+package io.coffer.cli;
+
+import io.coffer.server.config.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The options shared by {@code dev} and {@code serve}; each maps to one {@link Settings} key. */
+final class ServerOptions {
+  @Option(names = "--port", description = "HTTPS port (default ${DEFAULT-VALUE})")
+  int port = Settings.DEFAULT_PORT;
+
+  @Option(names = "--bind", description = "address to listen on (default ${DEFAULT-VALUE})")
+  String bind = "127.0.0.1";
+
+  @Option(
+      names = "--domain",
+      description = "vaults are served at <vault>.<domain> (default ${DEFAULT-VALUE})")
+  String domain = Settings.DEFAULT_DOMAIN;
+
+  @Option(
+      names = "--authority-host",
+      description = "host name of the token service (default ${DEFAULT-VALUE})")
+  String authorityHost = Settings.DEFAULT_AUTHORITY_HOST;
+
+  @Option(
+      names = "--tls-cert",
+      description = "PEM certificate chain to serve instead of the generated one")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM private key of --tls-cert")
+  Path tlsKey;
+
+  Settings settings(Path dataDir) {
+    return new Settings(
+        dataDir,
+        bind,
+        port,
+        domain,
+        authorityHost,
+        Optional.ofNullable(tlsCert),
+        Optional.ofNullable(tlsKey),
+        Duration.ofHours(1));
+  }
+}

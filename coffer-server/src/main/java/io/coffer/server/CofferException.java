@@ -1,0 +1,134 @@
+package io.coffer.server;
+
+import java.time.Duration;
+
+/**
+ * Every failure a client can cause, as a domain fact. The {@code http} package maps each one to a
+ * status and an Azure {@code error.code} in a single switch. Messages never contain secret values.
+ */
+public abstract sealed class CofferException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** A finer reason the wire layer turns into {@code innererror.code}. */
+  public enum Reason {
+    NONE,
+    DELETED_BUT_RECOVERABLE,
+    BEING_DELETED,
+    SECRET_DISABLED,
+    FORBIDDEN_BY_RBAC,
+    TOKEN_INVALID,
+    INVALID_CLIENT,
+    UNAUTHORIZED_CLIENT,
+    INVALID_REQUEST,
+    UNSUPPORTED_GRANT_TYPE,
+    INVALID_SCOPE
+  }
+
+  private final Reason reason;
+
+  private CofferException(String message, Reason reason) {
+    // Stack traces are never shown to clients, and filling them costs on hot failure paths.
+    super(message, null, false, false);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  /** The request is malformed or breaks a limit. */
+  public static final class BadRequest extends CofferException {
+    private static final long serialVersionUID = 1L;
+
+    public BadRequest(String message) {
+      super(message, Reason.NONE);
+    }
+  }
+
+  /** No secret (or version, or deleted secret) by that name. */
+  public static final class SecretNotFound extends CofferException {
+    private static final long serialVersionUID = 1L;
+
+    public SecretNotFound(String message) {
+      super(message, Reason.NONE);
+    }
+  }
+
+  /** No such vault, tenant or route. */
+  public static final class NotFound extends CofferException {
+    private static final long serialVersionUID = 1L;
+
+    public NotFound(String message) {
+      super(message, Reason.NONE);
+    }
+  }
+
+  /** The request contradicts the object's current state. */
+  public static final class Conflict extends CofferException {
+    private static final long serialVersionUID = 1L;
+
+    public Conflict(String message, Reason reason) {
+      super(message, reason);
+    }
+  }
+
+  /** The caller is known but not allowed, or the object refuses the operation. */
+  public static final class Forbidden extends CofferException {
+    private static final long serialVersionUID = 1L;
+
+    public Forbidden(String message, Reason reason) {
+      super(message, reason);
+    }
+  }
+
+  /** No valid bearer token: answered with 401 and the challenge. */
+  public static final class Unauthenticated extends CofferException {
+    private static final long serialVersionUID = 1L;
+
+    public Unauthenticated(String message) {
+      super(message, Reason.TOKEN_INVALID);
+    }
+  }
+
+  /**
+   * The token service refuses a token request; answered in the OAuth 2.0 error shape with the Entra
+   * {@code AADSTS} number.
+   */
+  public static final class TokenRefused extends CofferException {
+    private static final long serialVersionUID = 1L;
+    private final int aadsts;
+
+    public TokenRefused(Reason reason, int aadsts, String message) {
+      super("AADSTS" + aadsts + ": " + message, reason);
+      this.aadsts = aadsts;
+    }
+
+    public int aadsts() {
+      return aadsts;
+    }
+  }
+
+  /** The HTTP method is not served at this path. */
+  public static final class MethodNotAllowed extends CofferException {
+    private static final long serialVersionUID = 1L;
+
+    public MethodNotAllowed(String message) {
+      super(message, Reason.NONE);
+    }
+  }
+
+  /** A dependency (storage) cannot serve now; the client should retry after the given time. */
+  public static final class Unavailable extends CofferException {
+    private static final long serialVersionUID = 1L;
+    private final transient Duration retryAfter;
+
+    public Unavailable(String message, Duration retryAfter) {
+      super(message, Reason.NONE);
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
+    }
+  }
+}

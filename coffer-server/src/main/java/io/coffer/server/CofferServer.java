@@ -1,0 +1,187 @@
+package io.coffer.server;
+
+import io.coffer.server.authz.Authorizer;
+import io.coffer.server.config.ConfigException;
+import io.coffer.server.config.Settings;
+import io.coffer.server.crypto.Envelope;
+import io.coffer.server.crypto.MasterKey;
+import io.coffer.server.crypto.SealedBlob;
+import io.coffer.server.http.HttpServer;
+import io.coffer.server.http.Services;
+import io.coffer.server.identity.Directory;
+import io.coffer.server.identity.SigningKeys;
+import io.coffer.server.identity.TokenService;
+import io.coffer.server.identity.TokenVerifier;
+import io.coffer.server.secrets.Backups;
+import io.coffer.server.secrets.SecretService;
+import io.coffer.server.storage.Storage;
+import io.coffer.server.tls.TlsMaterial;
+import io.coffer.server.vault.Vaults;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running Coffer: storage, keys, TLS, services and the HTTPS server, wired in one place. */
+public final class CofferServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
+  private static final int PURGE_BATCH = 500;
+
+  private final Settings settings;
+  private final Storage storage;
+  private final TlsMaterial tls;
+  private final Directory directory;
+  private final Vaults vaults;
+  private final Authorizer authorizer;
+  private final SigningKeys signingKeys;
+  private final HttpServer http;
+  private final ScheduledExecutorService background;
+
+  private CofferServer(
+      Settings settings,
+      Storage storage,
+      TlsMaterial tls,
+      Directory directory,
+      Vaults vaults,
+      Authorizer authorizer,
+      SigningKeys signingKeys,
+      HttpServer http,
+      ScheduledExecutorService background) {
+    this.settings = settings;
+    this.storage = storage;
+    this.tls = tls;
+    this.directory = directory;
+    this.vaults = vaults;
+    this.authorizer = authorizer;
+    this.signingKeys = signingKeys;
+    this.http = http;
+    this.background = background;
+  }
+
+  /**
+   * Opens the data directory and starts serving.
+   *
+   * @param environment where {@code COFFER_MASTER_KEY} may come from
+   * @throws ConfigException with the fix, for an unusable data directory, key or port
+   */
+  public static CofferServer start(Settings settings, Map<String, String> environment) {
+    Path dataDir = prepareDataDir(settings.dataDir());
+    Clock clock = Clock.systemUTC();
+    MasterKey masterKey = MasterKey.load(dataDir, environment);
+    TlsMaterial tls =
+        settings.tlsCertificate().isPresent()
+            ? TlsMaterial.fromFiles(
+                settings.tlsCertificate().get(), settings.tlsKey().orElseThrow())
+            : TlsMaterial.loadOrCreate(dataDir.resolve("tls"), settings.domain());
+    Storage storage = Storage.openSqlite(dataDir.resolve("coffer.db"));
+    try {
+      Envelope envelope = new Envelope(masterKey);
+      Directory directory = new Directory(storage.directory(), clock);
+      Vaults vaults = new Vaults(storage.directory(), clock);
+      Authorizer authorizer = new Authorizer(storage.directory(), clock);
+      SigningKeys signingKeys = new SigningKeys(storage.directory(), envelope, clock);
+      SecretService secrets =
+          new SecretService(
+              storage.secrets(),
+              envelope,
+              new Backups(new SealedBlob(masterKey, "secret-backup")),
+              clock);
+      Services services =
+          new Services(
+              vaults,
+              new TokenVerifier(signingKeys, storage.directory(), settings.endpoints(), clock),
+              authorizer,
+              secrets,
+              new TokenService(
+                  storage.directory(),
+                  signingKeys,
+                  settings.endpoints(),
+                  settings.tokenLifetime(),
+                  clock),
+              signingKeys,
+              storage::isReachable);
+      HttpServer http = HttpServer.start(settings, tls, services);
+      ScheduledExecutorService background =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().name("coffer-retention").daemon().factory());
+      background.scheduleWithFixedDelay(() -> sweep(secrets), 10, 60, TimeUnit.SECONDS);
+      return new CofferServer(
+          settings, storage, tls, directory, vaults, authorizer, signingKeys, http, background);
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
+    }
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public TlsMaterial tls() {
+    return tls;
+  }
+
+  public Directory directory() {
+    return directory;
+  }
+
+  public Vaults vaults() {
+    return vaults;
+  }
+
+  public Authorizer authorizer() {
+    return authorizer;
+  }
+
+  public SigningKeys signingKeys() {
+    return signingKeys;
+  }
+
+  /** Stops accepting requests, lets running ones finish, then closes storage. */
+  @Override
+  public void close() {
+    background.shutdownNow();
+    http.close();
+    storage.close();
+    LOG.info("event=stopped");
+  }
+
+  private static void sweep(SecretService secrets) {
+    try {
+      int purged = secrets.purgeExpired(PURGE_BATCH);
+      if (purged > 0) {
+        LOG.info("event=retention-purge purged={}", purged);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("event=retention-purge-failed reason={}", e.getMessage());
+    }
+  }
+
+  private static Path prepareDataDir(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+      if (!Files.isWritable(dataDir) || !Files.isReadable(dataDir)) {
+        throw new ConfigException(
+            "data-dir", dataDir + " is not readable and writable", "chmod u+rwx " + dataDir);
+      }
+      try {
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+      } catch (IOException | UnsupportedOperationException e) {
+        LOG.warn("event=data-dir-permissions path={} reason={}", dataDir, e.getMessage());
+      }
+      return dataDir;
+    } catch (IOException e) {
+      throw new ConfigException(
+          "data-dir",
+          "cannot create " + dataDir + " (" + e.getMessage() + ")",
+          "pass a writable --data-dir");
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.coffer.server;
+
+import io.coffer.server.authz.Role;
+import io.coffer.server.authz.Scope;
+import io.coffer.server.identity.ClientCredential;
+import io.coffer.server.storage.PrincipalRecord;
+import io.coffer.server.storage.TenantRecord;
+import io.coffer.server.vault.Vault;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Development mode: a dev tenant, vault {@code main} and a principal allowed everything on it,
+ * created at first start and reused after; the settings a client needs go to {@code dev.env}.
+ */
+public final class DevMode {
+  public static final String TENANT = "coffer-dev";
+  public static final String VAULT = "main";
+  private static final String APP = "coffer-dev-app";
+  private static final String ENV_FILE = "dev.env";
+
+  private DevMode() {}
+
+  public static DevCredentials bootstrap(CofferServer server) {
+    Path dataDir = server.settings().dataDir().toAbsolutePath();
+    TenantRecord tenant =
+        server.directory().tenant(TENANT).orElseGet(() -> server.directory().createTenant(TENANT));
+    Vault vault =
+        server
+            .vaults()
+            .find(VAULT)
+            .orElseGet(() -> server.vaults().create(VAULT, tenant.id(), 90, false));
+    Map<String, String> previous = readEnv(dataDir.resolve(ENV_FILE));
+    ClientCredential credential =
+        Optional.ofNullable(previous.get("AZURE_CLIENT_ID"))
+            .flatMap(id -> server.directory().principalByClientId(id))
+            .filter(p -> p.tenantId().equals(tenant.id()))
+            .filter(p -> previous.containsKey("AZURE_CLIENT_SECRET"))
+            .map(p ->
+                new ClientCredential(
+                    tenant.id(), p.clientId(), previous.get("AZURE_CLIENT_SECRET")))
+            .orElseGet(() -> newPrincipal(server, tenant, vault));
+    DevCredentials credentials =
+        new DevCredentials(
+            server.settings().endpoints().vaultUrl(VAULT),
+            tenant.id(),
+            credential.clientId(),
+            credential.clientSecret(),
+            server.settings().endpoints().authority(),
+            server.tls().caFile().toAbsolutePath(),
+            javaTrustStore(server, dataDir));
+    writeEnv(dataDir.resolve(ENV_FILE), credentials);
+    return credentials;
+  }
+
+  private static ClientCredential newPrincipal(
+      CofferServer server, TenantRecord tenant, Vault vault) {
+    PrincipalRecord principal = server.directory().createServicePrincipal(tenant.id(), APP);
+    server
+        .authorizer()
+        .assign(principal.objectId(), Role.KEY_VAULT_ADMINISTRATOR, Scope.vault(vault.id()));
+    return server.directory().addClientSecret(principal, Duration.ofDays(3650));
+  }
+
+  /**
+   * A Java trust store holding the JDK's public CAs plus Coffer's, so {@code JAVA_TOOL_OPTIONS} can
+   * point every JVM at it without breaking other HTTPS (Maven Central, for one).
+   */
+  private static Path javaTrustStore(CofferServer server, Path dataDir) {
+    Path file = dataDir.resolve("tls").resolve("java-truststore.p12");
+    char[] password = "changeit".toCharArray();
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, password);
+      Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+      if (Files.isReadable(cacerts)) {
+        KeyStore jdk = KeyStore.getInstance(cacerts.toFile(), password);
+        for (String alias : java.util.Collections.list(jdk.aliases())) {
+          store.setCertificateEntry(alias, jdk.getCertificate(alias));
+        }
+      }
+      store.setCertificateEntry("coffer-ca", server.tls().caCertificate());
+      Path temp = Files.createTempFile(file.getParent(), ".truststore", ".tmp");
+      try (OutputStream out = Files.newOutputStream(temp)) {
+        store.store(out, password);
+      }
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return file;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot write the Java trust store " + file, e);
+    }
+  }
+
+  private static Map<String, String> readEnv(Path file) {
+    Map<String, String> values = new HashMap<>();
+    if (!Files.isReadable(file)) {
+      return values;
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      for (String line :
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        String trimmed = line.strip();
+        if (trimmed.startsWith("export ")) {
+          trimmed = trimmed.substring(7);
+        }
+        int eq = trimmed.indexOf('=');
+        if (eq > 0 && !trimmed.startsWith("#")) {
+          values.put(trimmed.substring(0, eq), unquote(trimmed.substring(eq + 1)));
+        }
+      }
+    } catch (IOException e) {
+      return values;
+    }
+    return values;
+  }
+
+  private static void writeEnv(Path file, DevCredentials credentials) {
+    StringBuilder text =
+        new StringBuilder("# Coffer dev mode. Load it into a shell with: . ")
+            .append(file)
+            .append('\n');
+    credentials
+        .environment()
+        .forEach((k, v) -> text.append("export ").append(k).append("='").append(v).append("'\n"));
+    try {
+      Path temp = Files.createTempFile(file.getParent(), ".dev", ".tmp");
+      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+      Files.writeString(temp, text);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + file, e);
+    }
+  }
+
+  private static String unquote(String value) {
+    return value.length() >= 2 && value.startsWith("'") && value.endsWith("'")
+        ? value.substring(1, value.length() - 1)
+        : value;
+  }
+}

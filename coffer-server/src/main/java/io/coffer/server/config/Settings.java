@@ -1,0 +1,90 @@
+package io.coffer.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Typed server settings, validated once at start-up; a wrong value fails with a message that names
+ * the setting and the fix.
+ *
+ * @param dataDir where the database, master key and TLS material live ({@code data-dir})
+ * @param bindHost the address to listen on ({@code bind}, default 127.0.0.1)
+ * @param port the HTTPS port ({@code port})
+ * @param domain vaults are served at {@code <vault>.<domain>} ({@code domain})
+ * @param authorityHost the token service's host name ({@code authority-host})
+ * @param tlsCertificate a PEM chain to serve instead of the generated one ({@code tls-cert})
+ * @param tlsKey the private key of {@code tlsCertificate} ({@code tls-key})
+ * @param tokenLifetime access-token lifetime ({@code token-lifetime}, default 1 h)
+ */
+public record Settings(
+    Path dataDir,
+    String bindHost,
+    int port,
+    String domain,
+    String authorityHost,
+    Optional<Path> tlsCertificate,
+    Optional<Path> tlsKey,
+    Duration tokenLifetime) {
+
+  public static final String DEFAULT_DOMAIN = "vault.localhost";
+  public static final String DEFAULT_AUTHORITY_HOST = "localhost";
+  public static final int DEFAULT_PORT = 8443;
+
+  private static final Pattern HOST_NAME =
+      Pattern.compile(
+          "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+  public Settings {
+    if (dataDir == null) {
+      throw new ConfigException("data-dir", "is required", "pass --data-dir <path>");
+    }
+    if (port < 1 || port > 65535) {
+      throw new ConfigException("port", port + " is not a TCP port", "use 1-65535, e.g. 8443");
+    }
+    if (domain == null || !HOST_NAME.matcher(domain).matches() || !domain.contains(".")) {
+      throw new ConfigException(
+          "domain",
+          "'" + domain + "' is not a host name with at least two labels",
+          "use e.g. vault.localhost; TLS clients refuse wildcards over a single label");
+    }
+    if (authorityHost == null || !HOST_NAME.matcher(authorityHost).matches()) {
+      throw new ConfigException(
+          "authority-host", "'" + authorityHost + "' is not a host name", "use e.g. localhost");
+    }
+    if (tlsCertificate.isPresent() != tlsKey.isPresent()) {
+      throw new ConfigException(
+          "tls-cert/tls-key", "only one of the pair is set", "pass both or neither");
+    }
+    if (tokenLifetime.compareTo(Duration.ofMinutes(5)) < 0
+        || tokenLifetime.compareTo(Duration.ofHours(24)) > 0) {
+      throw new ConfigException(
+          "token-lifetime", tokenLifetime + " is out of range", "use 5 minutes to 24 hours");
+    }
+    domain = domain.toLowerCase(java.util.Locale.ROOT);
+    authorityHost = authorityHost.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Development defaults for a data directory and port. */
+  public static Settings defaults(Path dataDir, int port) {
+    return new Settings(
+        dataDir,
+        "127.0.0.1",
+        port,
+        DEFAULT_DOMAIN,
+        DEFAULT_AUTHORITY_HOST,
+        Optional.empty(),
+        Optional.empty(),
+        Duration.ofHours(1));
+  }
+
+  public Settings withDomain(String newDomain) {
+    return new Settings(
+        dataDir, bindHost, port, newDomain, authorityHost, tlsCertificate, tlsKey, tokenLifetime);
+  }
+
+  public Endpoints endpoints() {
+    return new Endpoints(domain, authorityHost, port);
+  }
+}

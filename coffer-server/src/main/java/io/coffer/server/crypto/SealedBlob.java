@@ -1,0 +1,54 @@
+package io.coffer.server.crypto;
+
+import com.google.crypto.tink.Aead;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Opaque, encrypted, tamper-evident blobs (secret backups): AES-256-GCM under a key derived from
+ * the master key for this one purpose, framed with a format tag that is also authenticated.
+ */
+public final class SealedBlob {
+  private static final byte[] FORMAT = "CFB1".getBytes(StandardCharsets.US_ASCII);
+  private final Aead aead;
+  private final String purpose;
+
+  public SealedBlob(MasterKey master, String purpose) {
+    this.aead = Envelope.aead(master.derive("coffer-blob:" + purpose));
+    this.purpose = purpose;
+  }
+
+  /** Seals bytes into unpadded base64url text. */
+  public String seal(byte[] plaintext) {
+    try {
+      byte[] sealed = aead.encrypt(plaintext, associatedData());
+      byte[] framed = Arrays.copyOf(FORMAT, FORMAT.length + sealed.length);
+      System.arraycopy(sealed, 0, framed, FORMAT.length, sealed.length);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(framed);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM encryption failed", e);
+    }
+  }
+
+  /** Opens a blob; empty when it is malformed, altered or sealed by another server. */
+  public Optional<byte[]> open(String text) {
+    try {
+      byte[] framed = Base64.getUrlDecoder().decode(text.replace('+', '-').replace('/', '_'));
+      if (framed.length <= FORMAT.length
+          || !Arrays.equals(Arrays.copyOf(framed, FORMAT.length), FORMAT)) {
+        return Optional.empty();
+      }
+      byte[] sealed = Arrays.copyOfRange(framed, FORMAT.length, framed.length);
+      return Optional.of(aead.decrypt(sealed, associatedData()));
+    } catch (IllegalArgumentException | GeneralSecurityException e) {
+      return Optional.empty();
+    }
+  }
+
+  private byte[] associatedData() {
+    return ("CFB1:" + purpose).getBytes(StandardCharsets.UTF_8);
+  }
+}

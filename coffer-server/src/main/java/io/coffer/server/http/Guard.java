@@ -1,0 +1,110 @@
+package io.coffer.server.http;
+
+import io.coffer.server.CofferException;
+import io.coffer.server.authz.AccessDecision;
+import io.coffer.server.authz.Authorizer;
+import io.coffer.server.authz.Scope;
+import io.coffer.server.config.Endpoints;
+import io.coffer.server.identity.Principal;
+import io.coffer.server.identity.TokenVerifier;
+import io.coffer.server.vault.Vault;
+import io.coffer.server.vault.Vaults;
+import io.coffer.wire.ApiVersion;
+import io.coffer.wire.Challenge;
+import io.coffer.wire.ObjectId;
+import io.javalin.http.Context;
+import io.javalin.security.RouteRole;
+import java.util.Optional;
+
+/**
+ * Runs before every vault route, in the order of the request's life: host → vault, bearer token →
+ * principal (401 with the challenge, before any body is read), api-version, then the route's
+ * required action → one authorization decision.
+ */
+final class Guard {
+  private final Endpoints endpoints;
+  private final Vaults vaults;
+  private final TokenVerifier verifier;
+  private final Authorizer authorizer;
+
+  Guard(Endpoints endpoints, Vaults vaults, TokenVerifier verifier, Authorizer authorizer) {
+    this.endpoints = endpoints;
+    this.vaults = vaults;
+    this.verifier = verifier;
+    this.authorizer = authorizer;
+  }
+
+  void check(Context ctx) {
+    Optional<Requires> requires = requirement(ctx);
+    if (requires.isEmpty()) {
+      return;
+    }
+    String host = ctx.host();
+    Vault vault =
+        endpoints
+            .vaultNameOf(host)
+            .flatMap(vaults::find)
+            .orElseThrow(() ->
+                new CofferException.NotFound("No vault is served at " + hostOnly(host) + "."));
+    Principal principal;
+    try {
+      principal =
+          verifier.verify(Optional.ofNullable(ctx.header("Authorization")), vault.tenantId());
+    } catch (CofferException.Unauthenticated e) {
+      ctx.attribute(Failures.CHALLENGE, challenge(vault));
+      throw e;
+    }
+    ApiVersion apiVersion = apiVersion(ctx.queryParam("api-version"));
+    Scope scope =
+        requires.get().secretScoped()
+            ? Scope.secret(vault.id(), ctx.pathParam("name"))
+            : Scope.vault(vault.id());
+    AccessDecision decision = authorizer.decide(principal, requires.get().action(), scope);
+    if (!decision.allowed()) {
+      throw new CofferException.Forbidden(
+          decision.reason(), CofferException.Reason.FORBIDDEN_BY_RBAC);
+    }
+    ctx.attribute(
+        VaultRequest.ATTRIBUTE,
+        new VaultRequest(
+            vault, principal, apiVersion, new ObjectId("https://" + hostOnlyLower(host))));
+  }
+
+  private String challenge(Vault vault) {
+    return new Challenge(endpoints.authority(), vault.tenantId(), endpoints.resource()).header();
+  }
+
+  private static ApiVersion apiVersion(String raw) {
+    if (raw == null || raw.isEmpty()) {
+      throw new CofferException.BadRequest(
+          "The api-version query parameter is required; for example api-version="
+              + ApiVersion.NEWEST.value()
+              + ".");
+    }
+    return ApiVersion.parse(raw)
+        .orElseThrow(() ->
+            new CofferException.BadRequest(
+                "The specified version ("
+                    + (raw.length() > 40 ? raw.substring(0, 40) + "…" : raw)
+                    + ") is not recognized. Consider using the latest supported version ("
+                    + ApiVersion.NEWEST.value()
+                    + ")."));
+  }
+
+  private static Optional<Requires> requirement(Context ctx) {
+    for (RouteRole role : ctx.routeRoles()) {
+      if (role instanceof Requires requires) {
+        return Optional.of(requires);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String hostOnly(String host) {
+    return host == null ? "(no host)" : host.replaceAll("[^A-Za-z0-9.:\\-\\[\\]]", "?");
+  }
+
+  private static String hostOnlyLower(String host) {
+    return host.toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,28 @@
+package io.coffer.server.http;
+
+import io.javalin.http.Context;
+import java.util.UUID;
+
+/** The response headers the real service sends on every answer. */
+final class Headers {
+  static final String JSON = "application/json; charset=utf-8";
+  static final String REQUEST_ID = "coffer.request-id";
+  private static final String CLIENT_REQUEST_ID = "x-ms-client-request-id";
+
+  private Headers() {}
+
+  static void stamp(Context ctx) {
+    String requestId = UUID.randomUUID().toString();
+    ctx.attribute(REQUEST_ID, requestId);
+    ctx.header("x-ms-request-id", requestId);
+    String clientRequestId = ctx.header(CLIENT_REQUEST_ID);
+    if (clientRequestId != null && clientRequestId.length() <= 256) {
+      ctx.header(CLIENT_REQUEST_ID, clientRequestId);
+    }
+    ctx.header("Cache-Control", "no-cache");
+    ctx.header("x-ms-keyvault-service-version", "coffer");
+    ctx.header("x-ms-keyvault-region", "local");
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("Strict-Transport-Security", "max-age=31536000;includeSubDomains");
+  }
+}

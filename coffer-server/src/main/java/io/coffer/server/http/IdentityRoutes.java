@@ -1,0 +1,90 @@
+package io.coffer.server.http;
+
+import io.coffer.server.config.Endpoints;
+import io.coffer.server.identity.IssuedToken;
+import io.coffer.server.identity.SigningKeys;
+import io.coffer.server.identity.TokenRequest;
+import io.coffer.server.identity.TokenService;
+import io.coffer.server.storage.TenantRecord;
+import io.coffer.wire.OpenIdConfiguration;
+import io.coffer.wire.TokenResponse;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/** The token service: token endpoint, OpenID discovery and the signing keys. */
+final class IdentityRoutes {
+  private final TokenService tokens;
+  private final SigningKeys keys;
+  private final Endpoints endpoints;
+
+  IdentityRoutes(TokenService tokens, SigningKeys keys, Endpoints endpoints) {
+    this.tokens = tokens;
+    this.keys = keys;
+    this.endpoints = endpoints;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.post("/{tenant}/oauth2/v2.0/token", this::token);
+    routes.get("/{tenant}/v2.0/.well-known/openid-configuration", this::openIdConfiguration);
+    routes.get("/{tenant}/.well-known/openid-configuration", this::openIdConfiguration);
+    routes.get("/{tenant}/discovery/v2.0/keys", this::keys);
+    routes.get("/{tenant}/discovery/keys", this::keys);
+    routes.get("/common/discovery/keys", this::keys);
+  }
+
+  private void token(Context ctx) {
+    Optional<String[]> basic = basicCredentials(ctx.header("Authorization"));
+    TokenRequest request =
+        new TokenRequest(
+            ctx.pathParam("tenant"),
+            form(ctx, "grant_type"),
+            form(ctx, "client_id").or(() -> basic.map(b -> b[0])),
+            form(ctx, "client_secret").or(() -> basic.map(b -> b[1])),
+            form(ctx, "scope"));
+    IssuedToken token = tokens.issue(request);
+    Failures.write(ctx, 200, TokenResponse.bearer(token.accessToken(), token.expiresIn()));
+  }
+
+  private void openIdConfiguration(Context ctx) {
+    TenantRecord tenant = tokens.tenant(ctx.pathParam("tenant"));
+    Failures.write(
+        ctx,
+        200,
+        OpenIdConfiguration.of(endpoints.authority(), tenant.id(), endpoints.issuer(tenant.id())));
+  }
+
+  private void keys(Context ctx) {
+    ctx.status(200).header("Content-Type", Headers.JSON).result(keys.jwks());
+  }
+
+  private static Optional<String> form(Context ctx, String name) {
+    return Optional.ofNullable(ctx.formParam(name)).filter(v -> !v.isEmpty());
+  }
+
+  /** {@code client_secret_basic}: both parts are form-encoded before base64. */
+  private static Optional<String[]> basicCredentials(String header) {
+    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return Optional.empty();
+    }
+    try {
+      String decoded =
+          new String(
+              Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      if (colon < 0) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new String[] {
+            URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+            URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)
+          });
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package io.coffer.server.http;
+
+import io.coffer.server.authz.Authorizer;
+import io.coffer.server.identity.SigningKeys;
+import io.coffer.server.identity.TokenService;
+import io.coffer.server.identity.TokenVerifier;
+import io.coffer.server.secrets.SecretService;
+import io.coffer.server.vault.Vaults;
+import java.util.function.BooleanSupplier;
+
+/** What the web layer calls into, one component per feature. */
+public record Services(
+    Vaults vaults,
+    TokenVerifier verifier,
+    Authorizer authorizer,
+    SecretService secrets,
+    TokenService tokens,
+    SigningKeys signingKeys,
+    BooleanSupplier storageReachable) {}

@@ -1,0 +1,135 @@
+package io.coffer.server.identity;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import io.coffer.server.crypto.Envelope;
+import io.coffer.server.crypto.SealedValue;
+import io.coffer.server.storage.DirectoryStore;
+import io.coffer.server.storage.SigningKeyRecord;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Token-signing keys: RS256 (what Entra issues), private halves sealed by the master key in
+ * storage. One key signs; every stored key still verifies, so rotation never breaks tokens already
+ * issued.
+ */
+public final class SigningKeys {
+  private static final String BOUND_TO = "signing-key";
+
+  private final DirectoryStore directory;
+  private final Envelope envelope;
+  private final Clock clock;
+  private final Map<String, RSASSAVerifier> verifiers = new ConcurrentHashMap<>();
+  private volatile Active active;
+
+  private record Active(String kid, RSASSASigner signer) {}
+
+  public SigningKeys(DirectoryStore directory, Envelope envelope, Clock clock) {
+    this.directory = directory;
+    this.envelope = envelope;
+    this.clock = clock;
+    reload();
+    if (active == null) {
+      rotate();
+    }
+  }
+
+  /** Creates a new signing key and makes it the one that signs. */
+  public synchronized String rotate() {
+    try {
+      String kid = UUID.randomUUID().toString().replace("-", "");
+      RSAKey key =
+          new RSAKeyGenerator(2048)
+              .keyID(kid)
+              .keyUse(KeyUse.SIGNATURE)
+              .algorithm(JWSAlgorithm.RS256)
+              .generate();
+      SealedValue sealed =
+          envelope.seal(key.toJSONString().getBytes(StandardCharsets.UTF_8), BOUND_TO + ":" + kid);
+      directory.insertSigningKey(
+          new SigningKeyRecord(
+              kid,
+              key.toPublicJWK().toJSONString(),
+              sealed.ciphertext(),
+              sealed.wrappedKey(),
+              sealed.masterKeyId(),
+              clock.instant().getEpochSecond(),
+              false));
+      directory.activateSigningKey(kid);
+      reload();
+      return kid;
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot generate an RSA signing key", e);
+    }
+  }
+
+  String activeKid() {
+    return active.kid();
+  }
+
+  RSASSASigner signer() {
+    return active.signer();
+  }
+
+  Optional<RSASSAVerifier> verifier(String kid) {
+    return Optional.ofNullable(verifiers.get(kid));
+  }
+
+  /** The JWKS document: every public key that may verify a live token. */
+  public String jwks() {
+    List<com.nimbusds.jose.jwk.JWK> keys = new ArrayList<>();
+    for (SigningKeyRecord record : directory.signingKeys()) {
+      keys.add(parsePublic(record));
+    }
+    return new JWKSet(keys).toString(true);
+  }
+
+  private synchronized void reload() {
+    for (SigningKeyRecord record : directory.signingKeys()) {
+      RSAKey publicKey = parsePublic(record);
+      verifiers.computeIfAbsent(record.kid(), kid -> verifierOf(publicKey));
+      if (record.active()) {
+        byte[] json =
+            envelope.open(
+                new SealedValue(record.sealedPrivate(), record.wrappedKey(), record.masterKeyId()),
+                BOUND_TO + ":" + record.kid());
+        try {
+          RSAKey full = RSAKey.parse(new String(json, StandardCharsets.UTF_8));
+          active = new Active(record.kid(), new RSASSASigner(full));
+        } catch (ParseException | JOSEException e) {
+          throw new IllegalStateException("signing key " + record.kid() + " is corrupt", e);
+        }
+      }
+    }
+  }
+
+  private static RSAKey parsePublic(SigningKeyRecord record) {
+    try {
+      return RSAKey.parse(record.publicJwk());
+    } catch (ParseException e) {
+      throw new IllegalStateException("public key " + record.kid() + " is corrupt", e);
+    }
+  }
+
+  private static RSASSAVerifier verifierOf(RSAKey key) {
+    try {
+      return new RSASSAVerifier(key);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("public key " + key.getKeyID() + " is unusable", e);
+    }
+  }
+}

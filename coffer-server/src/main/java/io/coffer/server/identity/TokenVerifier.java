@@ -1,0 +1,164 @@
+package io.coffer.server.identity;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.coffer.server.CofferException.Unauthenticated;
+import io.coffer.server.config.Endpoints;
+import io.coffer.server.storage.DirectoryStore;
+import io.coffer.server.storage.PrincipalRecord;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Verifies bearer tokens on every vault request: RS256 signature by a known key, {@code exp} and
+ * {@code nbf} within a small skew, audience = the vault resource, issuer and tenant = the vault's
+ * tenant, and a principal that exists. A verified token is cached until it expires, so the hot path
+ * checks a signature once per token, not once per request.
+ */
+public final class TokenVerifier {
+  static final Duration SKEW = Duration.ofMinutes(1);
+  private static final String BEARER = "bearer ";
+
+  private final SigningKeys keys;
+  private final DirectoryStore directory;
+  private final Endpoints endpoints;
+  private final Clock clock;
+  private final Cache<String, Verified> verified =
+      Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(Duration.ofMinutes(30)).build();
+
+  private record Verified(Principal principal, long notBefore, long expires) {}
+
+  public TokenVerifier(
+      SigningKeys keys, DirectoryStore directory, Endpoints endpoints, Clock clock) {
+    this.keys = keys;
+    this.directory = directory;
+    this.endpoints = endpoints;
+    this.clock = clock;
+  }
+
+  /**
+   * The principal an {@code Authorization} header proves, for a vault of {@code tenantId}.
+   *
+   * @throws Unauthenticated with the reason, for any header that does not prove one
+   */
+  public Principal verify(Optional<String> authorization, String tenantId) {
+    String header = authorization.orElse("").trim();
+    if (header.isEmpty()) {
+      throw new Unauthenticated("AKV10000: Request is missing a Bearer or PoP token.");
+    }
+    if (header.length() <= BEARER.length()
+        || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      throw new Unauthenticated("AKV10001: The authorization header is not a Bearer token.");
+    }
+    String token = header.substring(BEARER.length()).trim();
+    Verified entry = verified.getIfPresent(token);
+    if (entry == null) {
+      entry = verifyToken(token);
+      verified.put(token, entry);
+    }
+    long now = clock.instant().getEpochSecond();
+    if (now > entry.expires() + SKEW.toSeconds()) {
+      throw new Unauthenticated("AKV10021: The token is expired.");
+    }
+    if (now + SKEW.toSeconds() < entry.notBefore()) {
+      throw new Unauthenticated("AKV10021: The token is not yet valid.");
+    }
+    if (!entry.principal().tenantId().equalsIgnoreCase(tenantId)) {
+      throw new Unauthenticated(
+          "AKV10032: Invalid issuer. Expected one of "
+              + endpoints.issuer(tenantId)
+              + ", found "
+              + endpoints.issuer(entry.principal().tenantId())
+              + ".");
+    }
+    return entry.principal();
+  }
+
+  private Verified verifyToken(String token) {
+    SignedJWT jwt;
+    JWTClaimsSet claims;
+    try {
+      jwt = SignedJWT.parse(token);
+      claims = jwt.getJWTClaimsSet();
+    } catch (ParseException e) {
+      throw new Unauthenticated("AKV10005: The token is malformed.");
+    }
+    if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
+      throw new Unauthenticated("AKV10005: The token is not signed with RS256.");
+    }
+    String kid = jwt.getHeader().getKeyID();
+    RSASSAVerifier verifier =
+        kid == null
+            ? null
+            : keys.verifier(kid)
+                .orElseThrow(
+                    () -> new Unauthenticated("AKV10005: The token's signing key is unknown."));
+    if (verifier == null || !signatureValid(jwt, verifier)) {
+      throw new Unauthenticated("AKV10005: The token's signature is invalid.");
+    }
+    return new Verified(principalOf(claims), seconds(claims.getNotBeforeTime(), 0), expiry(claims));
+  }
+
+  private Principal principalOf(JWTClaimsSet claims) {
+    List<String> audience = claims.getAudience();
+    String resource = endpoints.resource();
+    if (audience == null
+        || audience.stream().noneMatch(a -> a.equals(resource) || a.equals(resource + "/"))) {
+      throw new Unauthenticated(
+          "AKV10022: Invalid audience. Expected " + resource + ", found: " + audience + ".");
+    }
+    String tenantId = stringClaim(claims, "tid");
+    String objectId = stringClaim(claims, "oid");
+    String issuer = claims.getIssuer();
+    if (!endpoints.issuer(tenantId).equals(issuer)) {
+      throw new Unauthenticated(
+          "AKV10032: Invalid issuer. Expected one of "
+              + endpoints.issuer(tenantId)
+              + ", found "
+              + issuer
+              + ".");
+    }
+    PrincipalRecord principal =
+        directory
+            .principal(objectId)
+            .filter(p -> p.tenantId().equals(tenantId) && p.enabled())
+            .orElseThrow(() -> new Unauthenticated("AKV10010: The token's principal is unknown."));
+    return new Principal(principal.objectId(), principal.tenantId(), principal.clientId());
+  }
+
+  private static long expiry(JWTClaimsSet claims) {
+    if (claims.getExpirationTime() == null) {
+      throw new Unauthenticated("AKV10021: The token has no expiry.");
+    }
+    return seconds(claims.getExpirationTime(), 0);
+  }
+
+  private static String stringClaim(JWTClaimsSet claims, String name) {
+    Object value = claims.getClaim(name);
+    if (!(value instanceof String text) || text.isEmpty()) {
+      throw new Unauthenticated("AKV10005: The token has no '" + name + "' claim.");
+    }
+    return text;
+  }
+
+  private static long seconds(Date date, long fallback) {
+    return date == null ? fallback : date.toInstant().getEpochSecond();
+  }
+
+  private static boolean signatureValid(SignedJWT jwt, RSASSAVerifier verifier) {
+    try {
+      return jwt.verify(verifier);
+    } catch (JOSEException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,352 @@
+package io.coffer.server.secrets;
+
+import io.coffer.server.CofferException.BadRequest;
+import io.coffer.server.CofferException.Conflict;
+import io.coffer.server.CofferException.Forbidden;
+import io.coffer.server.CofferException.Reason;
+import io.coffer.server.CofferException.SecretNotFound;
+import io.coffer.server.crypto.Envelope;
+import io.coffer.server.crypto.SealedValue;
+import io.coffer.server.storage.SecretHead;
+import io.coffer.server.storage.SecretListing;
+import io.coffer.server.storage.SecretReads;
+import io.coffer.server.storage.SecretStore;
+import io.coffer.server.storage.VersionRecord;
+import io.coffer.server.vault.Vault;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * The twelve secret operations with the real service's rules: every PUT makes a version, DELETE is
+ * a soft delete kept for the vault's retention, and a disabled version refuses GET. Each write is
+ * durable before it returns.
+ */
+public final class SecretService {
+  private static final long DAY = Duration.ofDays(1).toSeconds();
+
+  private final SecretStore store;
+  private final Envelope envelope;
+  private final Backups backups;
+  private final Clock clock;
+
+  public SecretService(SecretStore store, Envelope envelope, Backups backups, Clock clock) {
+    this.store = store;
+    this.envelope = envelope;
+    this.backups = backups;
+    this.clock = clock;
+  }
+
+  public SecretVersion set(Vault vault, String rawName, NewSecret secret) {
+    String name = Limits.name(rawName);
+    Limits.value(secret.value());
+    Limits.contentType(secret.contentType());
+    Limits.tags(secret.tags());
+    return store.write(tx -> {
+      Optional<SecretHead> head = tx.head(vault.id(), name);
+      if (head.isPresent() && head.get().isDeleted()) {
+        throw deletedButRecoverable(name);
+      }
+      tx.createHead(vault.id(), name);
+      String display = head.map(SecretHead::name).orElse(name);
+      long now = now();
+      VersionRecord record =
+          seal(vault, display, newVersionId(), tx.nextSeq(vault.id(), name), secret, now, now);
+      tx.insertVersion(record);
+      return toVersion(record, Optional.of(secret.value()));
+    });
+  }
+
+  /** GET of a version, or of the newest when {@code version} is empty. */
+  public SecretVersion get(Vault vault, String rawName, String version) {
+    String name = Limits.name(rawName);
+    VersionRecord record = activeVersion(store, vault, name, version);
+    if (!record.enabled()) {
+      throw new Forbidden(
+          "Operation get is not allowed on a disabled secret.", Reason.SECRET_DISABLED);
+    }
+    return toVersion(record, Optional.of(open(vault, record)));
+  }
+
+  public SecretVersion update(Vault vault, String rawName, String version, MetadataChange change) {
+    String name = Limits.name(rawName);
+    change.contentType().ifPresent(c -> Limits.contentType(Optional.of(c)));
+    change.tags().ifPresent(Limits::tags);
+    return store.write(tx -> {
+      VersionRecord current = activeVersion(tx, vault, name, version);
+      VersionRecord updated =
+          current.withMetadata(
+              change.contentType().isPresent() ? change.contentType() : current.contentType(),
+              change.tags().orElse(current.tags()),
+              change.enabled().orElse(current.enabled()),
+              change.notBefore().map(OptionalLong::of).orElse(current.nbf()),
+              change.expires().map(OptionalLong::of).orElse(current.exp()),
+              now());
+      tx.updateVersion(updated);
+      return toVersion(updated, Optional.empty());
+    });
+  }
+
+  public DeletedSecret delete(Vault vault, String rawName) {
+    String name = Limits.name(rawName);
+    return store.write(tx -> {
+      activeHead(tx, vault, name);
+      long now = now();
+      long purgeAfter = now + vault.retentionDays() * DAY;
+      tx.markDeleted(vault.id(), name, now, purgeAfter);
+      VersionRecord latest = tx.latest(vault.id(), name).orElseThrow();
+      return new DeletedSecret(toVersion(latest, Optional.empty()), now, purgeAfter);
+    });
+  }
+
+  public DeletedSecret getDeleted(Vault vault, String rawName) {
+    String name = Limits.name(rawName);
+    SecretHead head = deletedHead(store, vault, name);
+    VersionRecord latest = store.latest(vault.id(), name).orElseThrow(() -> notFound(name));
+    return deleted(head, latest);
+  }
+
+  public SecretVersion recover(Vault vault, String rawName) {
+    String name = Limits.name(rawName);
+    return store.write(tx -> {
+      deletedHead(tx, vault, name);
+      tx.markRecovered(vault.id(), name);
+      return toVersion(tx.latest(vault.id(), name).orElseThrow(), Optional.empty());
+    });
+  }
+
+  public void purge(Vault vault, String rawName) {
+    String name = Limits.name(rawName);
+    if (vault.purgeProtection()) {
+      throw new Forbidden(
+          "Operation \"purge\" is not allowed because purge protection is enabled for this vault."
+              + " Key Vault service will automatically purge it after the retention period has"
+              + " passed.",
+          Reason.NONE);
+    }
+    store.write(tx -> {
+      deletedHead(tx, vault, name);
+      tx.purge(vault.id(), name);
+      return null;
+    });
+  }
+
+  public String backup(Vault vault, String rawName) {
+    String name = Limits.name(rawName);
+    SecretHead head = activeHead(store, vault, name);
+    List<VersionRecord> versions = store.versions(vault.id(), name);
+    if (versions.size() > Limits.MAX_BACKUP_VERSIONS) {
+      throw new BadRequest(
+          "Backup is not supported for a secret with more than "
+              + Limits.MAX_BACKUP_VERSIONS
+              + " versions.");
+    }
+    List<SecretVersion> plain =
+        versions.stream().map(v -> toVersion(v, Optional.of(open(vault, v)))).toList();
+    return backups.seal(head.name(), plain);
+  }
+
+  public SecretVersion restore(Vault vault, String blob) {
+    Backups.Contents contents = backups.open(blob);
+    String name = Limits.name(contents.name());
+    return store.write(tx -> {
+      Optional<SecretHead> head = tx.head(vault.id(), name);
+      if (head.isPresent()) {
+        throw head.get().isDeleted()
+            ? deletedButRecoverable(name)
+            : new Conflict("Secret " + name + " already exists in this vault.", Reason.NONE);
+      }
+      tx.createHead(vault.id(), name);
+      long seq = 1;
+      VersionRecord last = null;
+      for (SecretVersion version : contents.versions()) {
+        NewSecret secret =
+            new NewSecret(
+                version.value().orElseThrow(),
+                version.contentType(),
+                version.tags(),
+                version.enabled(),
+                version.notBefore(),
+                version.expires());
+        last =
+            seal(
+                vault,
+                name,
+                version.version(),
+                seq++,
+                secret,
+                version.created(),
+                version.updated());
+        tx.insertVersion(last);
+      }
+      return toVersion(last, Optional.empty());
+    });
+  }
+
+  public Page<SecretVersion> list(Vault vault, int maxResults, Optional<String> token) {
+    String after = PageToken.decodeName(token);
+    List<SecretListing> rows = store.active(vault.id(), after, maxResults + 1);
+    return page(
+        rows, maxResults, r -> toVersion(r.latest(), Optional.empty()), r -> r.latest().name());
+  }
+
+  public Page<SecretVersion> listVersions(
+      Vault vault, String rawName, int maxResults, Optional<String> token) {
+    String name = Limits.name(rawName);
+    activeHead(store, vault, name);
+    long after = PageToken.decodeSequence(token);
+    List<VersionRecord> rows = store.versionsAfter(vault.id(), name, after, maxResults + 1);
+    return page(rows, maxResults, r -> toVersion(r, Optional.empty()), r -> Long.toString(r.seq()));
+  }
+
+  public Page<DeletedSecret> listDeleted(Vault vault, int maxResults, Optional<String> token) {
+    String after = PageToken.decodeName(token);
+    List<SecretListing> rows = store.deleted(vault.id(), after, maxResults + 1);
+    return page(rows, maxResults, r -> deleted(r.head(), r.latest()), r -> r.latest().name());
+  }
+
+  /** Purges soft-deleted secrets whose retention has ended; returns how many. */
+  public int purgeExpired(int limit) {
+    List<SecretHead> due = store.purgeDue(now(), limit);
+    for (SecretHead head : due) {
+      store.write(tx -> {
+        tx.head(head.vaultId(), head.name())
+            .filter(h -> h.purgeAfter().isPresent() && h.purgeAfter().getAsLong() <= now())
+            .ifPresent(h -> tx.purge(h.vaultId(), h.name()));
+        return null;
+      });
+    }
+    return due.size();
+  }
+
+  private <R, T> Page<T> page(
+      List<R> rows,
+      int maxResults,
+      java.util.function.Function<R, T> map,
+      java.util.function.Function<R, String> position) {
+    boolean more = rows.size() > maxResults;
+    List<R> shown = more ? rows.subList(0, maxResults) : rows;
+    Optional<String> next =
+        more
+            ? Optional.of(
+                PageToken.encode(
+                    position.apply(shown.get(shown.size() - 1)).toLowerCase(Locale.ROOT)))
+            : Optional.empty();
+    return new Page<>(shown.stream().map(map).toList(), next);
+  }
+
+  private VersionRecord activeVersion(SecretReads reads, Vault vault, String name, String version) {
+    activeHead(reads, vault, name);
+    Optional<VersionRecord> record =
+        version.isEmpty()
+            ? reads.latest(vault.id(), name)
+            : reads.version(vault.id(), name, version.toLowerCase(Locale.ROOT));
+    return record.orElseThrow(() -> notFound(version.isEmpty() ? name : name + "/" + version));
+  }
+
+  private SecretHead activeHead(SecretReads reads, Vault vault, String name) {
+    return reads
+        .head(vault.id(), name)
+        .filter(h -> !h.isDeleted())
+        .orElseThrow(() -> notFound(name));
+  }
+
+  private static SecretHead deletedHead(SecretReads reads, Vault vault, String name) {
+    return reads
+        .head(vault.id(), name)
+        .filter(SecretHead::isDeleted)
+        .orElseThrow(() -> new SecretNotFound("Deleted Secret not found: " + name));
+  }
+
+  private DeletedSecret deleted(SecretHead head, VersionRecord latest) {
+    return new DeletedSecret(
+        toVersion(latest, Optional.empty()),
+        head.deleted().orElseThrow(),
+        head.purgeAfter().orElseThrow());
+  }
+
+  private VersionRecord seal(
+      Vault vault,
+      String name,
+      String version,
+      long seq,
+      NewSecret secret,
+      long created,
+      long updated) {
+    SealedValue sealed =
+        envelope.seal(
+            secret.value().text().getBytes(StandardCharsets.UTF_8), boundTo(vault, name, version));
+    return new VersionRecord(
+        vault.id(),
+        name,
+        version,
+        seq,
+        sealed.ciphertext(),
+        sealed.wrappedKey(),
+        sealed.masterKeyId(),
+        secret.contentType(),
+        secret.tags(),
+        secret.enabled(),
+        secret.notBefore(),
+        secret.expires(),
+        created,
+        updated);
+  }
+
+  private SecretValue open(Vault vault, VersionRecord record) {
+    byte[] plain =
+        envelope.open(
+            new SealedValue(record.ciphertext(), record.wrappedKey(), record.masterKeyId()),
+            boundTo(vault, record.name(), record.version()));
+    return new SecretValue(new String(plain, StandardCharsets.UTF_8));
+  }
+
+  /** Binds a ciphertext to its vault, name and version, so rows cannot be swapped. */
+  private static String boundTo(Vault vault, String name, String version) {
+    return vault.id() + "/" + name.toLowerCase(Locale.ROOT) + "/" + version;
+  }
+
+  private static SecretVersion toVersion(VersionRecord r, Optional<SecretValue> value) {
+    return new SecretVersion(
+        r.name(),
+        r.version(),
+        value,
+        r.contentType(),
+        r.tags(),
+        r.enabled(),
+        r.nbf(),
+        r.exp(),
+        r.created(),
+        r.updated());
+  }
+
+  private static SecretNotFound notFound(String nameAndVersion) {
+    return new SecretNotFound(
+        "A secret with (name/id) "
+            + nameAndVersion
+            + " was not found in this key vault. If you recently deleted this secret you may be"
+            + " able to recover it using the correct recovery command.");
+  }
+
+  private static Conflict deletedButRecoverable(String name) {
+    return new Conflict(
+        "Secret "
+            + name
+            + " is currently in a deleted but recoverable state, and its name cannot be reused; in"
+            + " this state, the secret can only be recovered or purged.",
+        Reason.DELETED_BUT_RECOVERABLE);
+  }
+
+  private static String newVersionId() {
+    return UUID.randomUUID().toString().replace("-", "");
+  }
+
+  private long now() {
+    return clock.instant().getEpochSecond();
+  }
+}

@@ -1,0 +1,135 @@
+package io.coffer.server.storage;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coffer.server.CofferException;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/** Statement plumbing shared by the SQLite stores: binding, mapping rows, nullable columns. */
+final class Jdbc {
+  private static final ObjectMapper TAGS = new ObjectMapper();
+
+  interface RowMapper<T> {
+    T map(ResultSet row) throws SQLException;
+  }
+
+  private final Supplier<Connection> readers;
+
+  Jdbc(Supplier<Connection> readers) {
+    this.readers = readers;
+  }
+
+  /** Runs a query on a pooled read connection. */
+  <T> List<T> read(String sql, RowMapper<T> mapper, Object... parameters) {
+    try (Connection connection = readers.get()) {
+      return query(connection, sql, mapper, parameters);
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  <T> Optional<T> readOne(String sql, RowMapper<T> mapper, Object... parameters) {
+    return first(read(sql, mapper, parameters));
+  }
+
+  static <T> List<T> query(Connection connection, String sql, RowMapper<T> mapper, Object... args)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, args);
+      try (ResultSet rows = statement.executeQuery()) {
+        List<T> result = new ArrayList<>();
+        while (rows.next()) {
+          result.add(mapper.map(rows));
+        }
+        return result;
+      }
+    }
+  }
+
+  static int update(Connection connection, String sql, Object... args) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, args);
+      return statement.executeUpdate();
+    }
+  }
+
+  static <T> Optional<T> first(List<T> rows) {
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  static RuntimeException failure(SQLException e) {
+    String state = e.getMessage() == null ? "" : e.getMessage();
+    if (state.contains("SQLITE_BUSY") || state.contains("database is locked")) {
+      return new CofferException.Unavailable("storage is busy", java.time.Duration.ofSeconds(1));
+    }
+    return new StorageException("query failed: " + state, e);
+  }
+
+  static OptionalLong optionalLong(ResultSet row, String column) throws SQLException {
+    long value = row.getLong(column);
+    return row.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
+  }
+
+  static Object nullable(OptionalLong value) {
+    return value.isPresent() ? value.getAsLong() : Null.LONG;
+  }
+
+  static Object nullable(Optional<String> value) {
+    return value.isPresent() ? value.get() : Null.TEXT;
+  }
+
+  static String tagsJson(Map<String, String> tags) {
+    try {
+      return TAGS.writeValueAsString(tags);
+    } catch (IOException e) {
+      throw new IllegalStateException("tags are not serialisable", e);
+    }
+  }
+
+  static Map<String, String> tags(String json) {
+    try {
+      return TAGS.readValue(json, new TypeReference<Map<String, String>>() {});
+    } catch (IOException e) {
+      throw new StorageException("stored tags are corrupt", e);
+    }
+  }
+
+  /** Typed SQL NULLs for binding. */
+  enum Null {
+    LONG(Types.BIGINT),
+    TEXT(Types.VARCHAR);
+
+    final int type;
+
+    Null(int type) {
+      this.type = type;
+    }
+  }
+
+  private static void bind(PreparedStatement statement, Object[] args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object arg = args[i];
+      switch (arg) {
+        case Null n -> statement.setNull(i + 1, n.type);
+        case String s -> statement.setString(i + 1, s);
+        case Long l -> statement.setLong(i + 1, l);
+        case Integer n -> statement.setInt(i + 1, n);
+        case Boolean b -> statement.setInt(i + 1, b ? 1 : 0);
+        case byte[] bytes -> statement.setBytes(i + 1, bytes);
+        default ->
+            throw new IllegalArgumentException("cannot bind " + arg.getClass().getSimpleName());
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.coffer.server.storage;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Secrets and their versions. Reads see committed state; {@link #write} runs its work in one
+ * serialised transaction that is durable when it returns, so a caller acknowledges only what is on
+ * disk. Names are matched case-insensitively.
+ */
+public interface SecretStore extends SecretReads {
+
+  <T> T write(Function<SecretWrites, T> work);
+
+  /** Soft-deleted secrets whose retention ended before {@code now} (Unix seconds). */
+  List<SecretHead> purgeDue(long now, int limit);
+
+  /** Reads and writes inside one transaction. */
+  interface SecretWrites extends SecretReads {
+    void createHead(String vaultId, String name);
+
+    void insertVersion(VersionRecord version);
+
+    void updateVersion(VersionRecord version);
+
+    void markDeleted(String vaultId, String name, long deleted, long purgeAfter);
+
+    void markRecovered(String vaultId, String name);
+
+    void purge(String vaultId, String name);
+
+    long nextSeq(String vaultId, String name);
+  }
+}

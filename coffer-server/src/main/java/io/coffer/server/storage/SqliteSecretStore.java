@@ -1,0 +1,307 @@
+package io.coffer.server.storage;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** {@link SecretStore} on SQLite. */
+final class SqliteSecretStore implements SecretStore {
+  private static final String VERSION_COLUMNS =
+      "s.name, v.vault_id, v.version, v.seq, v.ciphertext, v.wrapped_key, v.master_key_id,"
+          + " v.content_type, v.tags, v.enabled, v.nbf, v.exp, v.created, v.updated";
+  private static final String FROM_VERSIONS =
+      " FROM secret_versions v JOIN secrets s"
+          + " ON s.vault_id = v.vault_id AND s.name_key = v.name_key ";
+  private static final String LISTING_COLUMNS = "s.deleted, s.purge_after, " + VERSION_COLUMNS;
+  private static final String LATEST_OF_EACH =
+      " AND v.seq = (SELECT MAX(seq) FROM secret_versions m"
+          + " WHERE m.vault_id = s.vault_id AND m.name_key = s.name_key) ";
+
+  private final Writer writer;
+  private final Jdbc jdbc;
+
+  SqliteSecretStore(Writer writer, Supplier<Connection> readers) {
+    this.writer = writer;
+    this.jdbc = new Jdbc(readers);
+  }
+
+  @Override
+  public <T> T write(Function<SecretWrites, T> work) {
+    return writer.transaction(connection -> work.apply(new Transaction(connection)));
+  }
+
+  @Override
+  public List<SecretHead> purgeDue(long now, int limit) {
+    return jdbc.read(
+        "SELECT vault_id, name, deleted, purge_after FROM secrets"
+            + " WHERE purge_after IS NOT NULL AND purge_after <= ? LIMIT ?",
+        SqliteSecretStore::head,
+        now,
+        limit);
+  }
+
+  @Override
+  public Optional<SecretHead> head(String vaultId, String name) {
+    return jdbc.readOne(Sql.HEAD, SqliteSecretStore::head, vaultId, key(name));
+  }
+
+  @Override
+  public Optional<VersionRecord> version(String vaultId, String name, String version) {
+    return jdbc.readOne(Sql.VERSION, SqliteSecretStore::version, vaultId, key(name), version);
+  }
+
+  @Override
+  public Optional<VersionRecord> latest(String vaultId, String name) {
+    return jdbc.readOne(Sql.LATEST, SqliteSecretStore::version, vaultId, key(name));
+  }
+
+  @Override
+  public List<VersionRecord> versions(String vaultId, String name) {
+    return versionsAfter(vaultId, name, -1, Integer.MAX_VALUE);
+  }
+
+  @Override
+  public List<VersionRecord> versionsAfter(String vaultId, String name, long afterSeq, int limit) {
+    return jdbc.read(
+        Sql.VERSIONS_AFTER, SqliteSecretStore::version, vaultId, key(name), afterSeq, limit);
+  }
+
+  @Override
+  public List<SecretListing> active(String vaultId, String afterKey, int limit) {
+    return jdbc.read(Sql.ACTIVE, SqliteSecretStore::listing, vaultId, afterKey, limit);
+  }
+
+  @Override
+  public List<SecretListing> deleted(String vaultId, String afterKey, int limit) {
+    return jdbc.read(Sql.DELETED, SqliteSecretStore::listing, vaultId, afterKey, limit);
+  }
+
+  /** Statements, in one place so the reads inside and outside transactions agree. */
+  private static final class Sql {
+    static final String HEAD =
+        "SELECT vault_id, name, deleted, purge_after FROM secrets WHERE vault_id = ? AND name_key = ?";
+    static final String VERSION =
+        "SELECT "
+            + VERSION_COLUMNS
+            + FROM_VERSIONS
+            + "WHERE v.vault_id = ? AND v.name_key = ? AND v.version = ?";
+    static final String LATEST =
+        "SELECT "
+            + VERSION_COLUMNS
+            + FROM_VERSIONS
+            + "WHERE v.vault_id = ? AND v.name_key = ? ORDER BY v.seq DESC LIMIT 1";
+    static final String VERSIONS_AFTER =
+        "SELECT "
+            + VERSION_COLUMNS
+            + FROM_VERSIONS
+            + "WHERE v.vault_id = ? AND v.name_key = ? AND v.seq > ? ORDER BY v.seq LIMIT ?";
+    static final String ACTIVE =
+        "SELECT "
+            + LISTING_COLUMNS
+            + FROM_VERSIONS
+            + "WHERE s.vault_id = ? AND s.deleted IS NULL AND s.name_key > ?"
+            + LATEST_OF_EACH
+            + "ORDER BY s.name_key LIMIT ?";
+    static final String DELETED =
+        "SELECT "
+            + LISTING_COLUMNS
+            + FROM_VERSIONS
+            + "WHERE s.vault_id = ? AND s.deleted IS NOT NULL AND s.name_key > ?"
+            + LATEST_OF_EACH
+            + "ORDER BY s.name_key LIMIT ?";
+  }
+
+  private final class Transaction implements SecretWrites {
+    private final Connection connection;
+
+    Transaction(Connection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public Optional<SecretHead> head(String vaultId, String name) {
+      return one(Sql.HEAD, SqliteSecretStore::head, vaultId, key(name));
+    }
+
+    @Override
+    public Optional<VersionRecord> version(String vaultId, String name, String version) {
+      return one(Sql.VERSION, SqliteSecretStore::version, vaultId, key(name), version);
+    }
+
+    @Override
+    public Optional<VersionRecord> latest(String vaultId, String name) {
+      return one(Sql.LATEST, SqliteSecretStore::version, vaultId, key(name));
+    }
+
+    @Override
+    public List<VersionRecord> versions(String vaultId, String name) {
+      return versionsAfter(vaultId, name, -1, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<VersionRecord> versionsAfter(
+        String vaultId, String name, long afterSeq, int limit) {
+      return all(
+          Sql.VERSIONS_AFTER, SqliteSecretStore::version, vaultId, key(name), afterSeq, limit);
+    }
+
+    @Override
+    public List<SecretListing> active(String vaultId, String afterKey, int limit) {
+      return all(Sql.ACTIVE, SqliteSecretStore::listing, vaultId, afterKey, limit);
+    }
+
+    @Override
+    public List<SecretListing> deleted(String vaultId, String afterKey, int limit) {
+      return all(Sql.DELETED, SqliteSecretStore::listing, vaultId, afterKey, limit);
+    }
+
+    @Override
+    public void createHead(String vaultId, String name) {
+      change(
+          "INSERT INTO secrets(vault_id, name_key, name) VALUES (?, ?, ?)"
+              + " ON CONFLICT(vault_id, name_key) DO NOTHING",
+          vaultId,
+          key(name),
+          name);
+    }
+
+    @Override
+    public long nextSeq(String vaultId, String name) {
+      return all(
+              "SELECT COALESCE(MAX(seq), 0) + 1 FROM secret_versions"
+                  + " WHERE vault_id = ? AND name_key = ?",
+              row -> row.getLong(1),
+              vaultId,
+              key(name))
+          .get(0);
+    }
+
+    @Override
+    public void insertVersion(VersionRecord v) {
+      change(
+          "INSERT INTO secret_versions(vault_id, name_key, version, seq, ciphertext, wrapped_key,"
+              + " master_key_id, content_type, tags, enabled, nbf, exp, created, updated)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          v.vaultId(),
+          key(v.name()),
+          v.version(),
+          v.seq(),
+          v.ciphertext(),
+          v.wrappedKey(),
+          v.masterKeyId(),
+          Jdbc.nullable(v.contentType()),
+          Jdbc.tagsJson(v.tags()),
+          v.enabled(),
+          Jdbc.nullable(v.nbf()),
+          Jdbc.nullable(v.exp()),
+          v.created(),
+          v.updated());
+    }
+
+    @Override
+    public void updateVersion(VersionRecord v) {
+      change(
+          "UPDATE secret_versions SET content_type = ?, tags = ?, enabled = ?, nbf = ?, exp = ?,"
+              + " updated = ? WHERE vault_id = ? AND name_key = ? AND version = ?",
+          Jdbc.nullable(v.contentType()),
+          Jdbc.tagsJson(v.tags()),
+          v.enabled(),
+          Jdbc.nullable(v.nbf()),
+          Jdbc.nullable(v.exp()),
+          v.updated(),
+          v.vaultId(),
+          key(v.name()),
+          v.version());
+    }
+
+    @Override
+    public void markDeleted(String vaultId, String name, long deleted, long purgeAfter) {
+      change(
+          "UPDATE secrets SET deleted = ?, purge_after = ? WHERE vault_id = ? AND name_key = ?",
+          deleted,
+          purgeAfter,
+          vaultId,
+          key(name));
+    }
+
+    @Override
+    public void markRecovered(String vaultId, String name) {
+      change(
+          "UPDATE secrets SET deleted = NULL, purge_after = NULL"
+              + " WHERE vault_id = ? AND name_key = ?",
+          vaultId,
+          key(name));
+    }
+
+    @Override
+    public void purge(String vaultId, String name) {
+      change("DELETE FROM secrets WHERE vault_id = ? AND name_key = ?", vaultId, key(name));
+    }
+
+    private <T> Optional<T> one(String sql, Jdbc.RowMapper<T> mapper, Object... args) {
+      return Jdbc.first(all(sql, mapper, args));
+    }
+
+    private <T> List<T> all(String sql, Jdbc.RowMapper<T> mapper, Object... args) {
+      try {
+        return Jdbc.query(connection, sql, mapper, args);
+      } catch (SQLException e) {
+        throw Jdbc.failure(e);
+      }
+    }
+
+    private void change(String sql, Object... args) {
+      try {
+        Jdbc.update(connection, sql, args);
+      } catch (SQLException e) {
+        throw Jdbc.failure(e);
+      }
+    }
+  }
+
+  static String key(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  private static SecretHead head(ResultSet row) throws SQLException {
+    return new SecretHead(
+        row.getString("vault_id"),
+        row.getString("name"),
+        Jdbc.optionalLong(row, "deleted"),
+        Jdbc.optionalLong(row, "purge_after"));
+  }
+
+  private static SecretListing listing(ResultSet row) throws SQLException {
+    VersionRecord latest = version(row);
+    SecretHead head =
+        new SecretHead(
+            latest.vaultId(),
+            latest.name(),
+            Jdbc.optionalLong(row, "deleted"),
+            Jdbc.optionalLong(row, "purge_after"));
+    return new SecretListing(head, latest);
+  }
+
+  private static VersionRecord version(ResultSet row) throws SQLException {
+    return new VersionRecord(
+        row.getString("vault_id"),
+        row.getString("name"),
+        row.getString("version"),
+        row.getLong("seq"),
+        row.getBytes("ciphertext"),
+        row.getBytes("wrapped_key"),
+        row.getString("master_key_id"),
+        Optional.ofNullable(row.getString("content_type")),
+        Jdbc.tags(row.getString("tags")),
+        row.getInt("enabled") != 0,
+        Jdbc.optionalLong(row, "nbf"),
+        Jdbc.optionalLong(row, "exp"),
+        row.getLong("created"),
+        row.getLong("updated"));
+  }
+}

@@ -1,0 +1,87 @@
+package io.coffer.server.tls;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.util.io.pem.PemObject;
+
+/** PEM reading and atomic writing; private keys are written owner-only. */
+final class PemFiles {
+  private PemFiles() {}
+
+  static List<X509Certificate> readCertificates(Path file)
+      throws IOException, GeneralSecurityException {
+    CertificateFactory factory = CertificateFactory.getInstance("X.509");
+    List<X509Certificate> certificates = new ArrayList<>();
+    for (var certificate :
+        factory.generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)))) {
+      certificates.add((X509Certificate) certificate);
+    }
+    return certificates;
+  }
+
+  static PrivateKey readPrivateKey(Path file) throws IOException {
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+        PEMParser parser = new PEMParser(reader)) {
+      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+        if (object instanceof PrivateKeyInfo info) {
+          return converter.getPrivateKey(info);
+        }
+        if (object instanceof PEMKeyPair pair) {
+          return converter.getKeyPair(pair).getPrivate();
+        }
+      }
+    }
+    throw new IllegalArgumentException("no private key in " + file);
+  }
+
+  static String encode(Object object) throws IOException {
+    StringWriter text = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+      if (object instanceof List<?> list) {
+        for (Object item : list) {
+          writer.writeObject(item);
+        }
+      } else if (object instanceof PrivateKey key) {
+        // PKCS#8, the form every TLS stack reads.
+        writer.writeObject(new PemObject("PRIVATE KEY", key.getEncoded()));
+      } else {
+        writer.writeObject(object);
+      }
+    }
+    return text.toString();
+  }
+
+  static void writePrivate(Path file, String pem) throws IOException {
+    write(file, pem, "rw-------");
+  }
+
+  static void writePublic(Path file, String pem) throws IOException {
+    write(file, pem, "rw-r--r--");
+  }
+
+  private static void write(Path file, String pem, String permissions) throws IOException {
+    Path temp = Files.createTempFile(file.getParent(), ".pem", ".tmp");
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(permissions));
+    Files.writeString(temp, pem, StandardCharsets.US_ASCII);
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}

@@ -1,0 +1,181 @@
+package io.coffer.server.tls;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The server's TLS identity: a private CA and a server certificate for {@code <domain>}, {@code
+ * *.<domain>}, localhost and the loopback addresses, created at first start in the data directory;
+ * or a certificate chain and key the operator supplies.
+ */
+public final class TlsMaterial {
+  private static final char[] STORE_PASSWORD = "coffer".toCharArray();
+  private static final char[] TRUST_PASSWORD = "changeit".toCharArray();
+  private static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+  private final PrivateKey key;
+  private final List<X509Certificate> chain;
+  private final X509Certificate ca;
+  private final Path caFile;
+
+  private TlsMaterial(
+      PrivateKey key, List<X509Certificate> chain, X509Certificate ca, Path caFile) {
+    this.key = key;
+    this.chain = List.copyOf(chain);
+    this.ca = ca;
+    this.caFile = caFile;
+  }
+
+  /**
+   * Loads the generated material from {@code tlsDir}, creating the CA and server certificate at
+   * first start. A server certificate that is missing, near expiry or for another domain is
+   * re-issued from the existing CA, so clients keep trusting the same CA.
+   */
+  public static TlsMaterial loadOrCreate(Path tlsDir, String domain) {
+    try {
+      Files.createDirectories(tlsDir);
+      Files.setPosixFilePermissions(tlsDir, PosixFilePermissions.fromString("rwx------"));
+      Path caPem = tlsDir.resolve("ca.pem");
+      Path caKeyPem = tlsDir.resolve("ca-key.pem");
+      CertificateAuthority authority;
+      if (Files.exists(caPem) && Files.exists(caKeyPem)) {
+        authority =
+            new CertificateAuthority(
+                PemFiles.readCertificates(caPem).get(0), PemFiles.readPrivateKey(caKeyPem));
+      } else {
+        authority = CertificateAuthority.create();
+        PemFiles.writePrivate(caKeyPem, PemFiles.encode(authority.key()));
+        PemFiles.writePublic(caPem, PemFiles.encode(List.of(authority.certificate())));
+      }
+      Path serverPem = tlsDir.resolve("server.pem");
+      Path serverKeyPem = tlsDir.resolve("server-key.pem");
+      Optional<X509Certificate> current =
+          Files.exists(serverPem) && Files.exists(serverKeyPem)
+              ? Optional.of(PemFiles.readCertificates(serverPem).get(0))
+              : Optional.empty();
+      if (current.isEmpty() || !usable(current.get(), domain, authority)) {
+        CertificateAuthority.Issued issued = authority.issueServer(domain);
+        PemFiles.writePrivate(serverKeyPem, PemFiles.encode(issued.key()));
+        PemFiles.writePublic(
+            serverPem, PemFiles.encode(List.of(issued.certificate(), authority.certificate())));
+      }
+      TlsMaterial material =
+          new TlsMaterial(
+              PemFiles.readPrivateKey(serverKeyPem),
+              PemFiles.readCertificates(serverPem),
+              authority.certificate(),
+              caPem);
+      material.writeTrustStore(tlsDir.resolve("ca-truststore.p12"));
+      return material;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot prepare TLS material in " + tlsDir + ": " + e, e);
+    }
+  }
+
+  /** An operator-supplied PEM certificate chain (leaf first) and its private key. */
+  public static TlsMaterial fromFiles(Path certificateChain, Path privateKey) {
+    List<X509Certificate> chain;
+    PrivateKey key;
+    try {
+      chain = PemFiles.readCertificates(certificateChain);
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "tls-cert " + certificateChain + " is not a readable PEM certificate chain", e);
+    }
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("tls-cert " + certificateChain + " holds no certificate");
+    }
+    try {
+      key = PemFiles.readPrivateKey(privateKey);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "tls-key " + privateKey + " is not a readable PEM private key", e);
+    }
+    if (!CertificateAuthority.matches(key, chain.get(0))) {
+      throw new IllegalArgumentException(
+          "tls-key " + privateKey + " does not match the certificate in " + certificateChain);
+    }
+    return new TlsMaterial(key, chain, chain.get(chain.size() - 1), certificateChain);
+  }
+
+  /** An in-memory PKCS12 store with the key and chain under alias {@code coffer}. */
+  public KeyStore keyStore() {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, STORE_PASSWORD);
+      store.setKeyEntry(
+          "coffer", key, STORE_PASSWORD, chain.toArray(new java.security.cert.Certificate[0]));
+      return store;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build the TLS key store", e);
+    }
+  }
+
+  public char[] keyStorePassword() {
+    return STORE_PASSWORD.clone();
+  }
+
+  /** The PEM file clients trust: the generated CA, or the supplied chain. */
+  public Path caFile() {
+    return caFile;
+  }
+
+  public X509Certificate caCertificate() {
+    return ca;
+  }
+
+  /** A client context that trusts only this CA. */
+  public SSLContext clientContext() {
+    try {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, TRUST_PASSWORD);
+      trust.setCertificateEntry("coffer-ca", ca);
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build a client TLS context", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TlsMaterial[" + chain.get(0).getSubjectX500Principal().getName() + "]";
+  }
+
+  private void writeTrustStore(Path file) throws IOException, GeneralSecurityException {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, TRUST_PASSWORD);
+    trust.setCertificateEntry("coffer-ca", ca);
+    Path temp = Files.createTempFile(file.getParent(), ".trust", ".tmp");
+    try (OutputStream out = Files.newOutputStream(temp)) {
+      trust.store(out, TRUST_PASSWORD);
+    }
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static boolean usable(
+      X509Certificate certificate, String domain, CertificateAuthority authority) {
+    Instant renewBy = Instant.now().plus(RENEW_BEFORE);
+    return certificate.getNotAfter().toInstant().isAfter(renewBy)
+        && CertificateAuthority.names(certificate).containsAll(List.of(domain, "*." + domain))
+        && authority.signed(certificate);
+  }
+}

@@ -1,0 +1,82 @@
+package io.coffer.server.vault;
+
+import io.coffer.server.CofferException;
+import io.coffer.server.storage.DirectoryStore;
+import io.coffer.server.storage.VaultRecord;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Vault registry and host routing: a request's host names its vault. */
+public final class Vaults {
+  private final DirectoryStore directory;
+  private final Clock clock;
+  private final Map<String, Vault> byName = new ConcurrentHashMap<>();
+
+  public Vaults(DirectoryStore directory, Clock clock) {
+    this.directory = directory;
+    this.clock = clock;
+  }
+
+  /**
+   * The vault with this name.
+   *
+   * @throws CofferException.NotFound when there is none
+   */
+  public Vault named(String name) {
+    return find(name)
+        .orElseThrow(
+            () -> new CofferException.NotFound("The vault '" + name + "' does not exist."));
+  }
+
+  public Optional<Vault> find(String name) {
+    String key = name.toLowerCase(Locale.ROOT);
+    Vault cached = byName.get(key);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<Vault> loaded = directory.vaultByName(key).map(Vaults::vault);
+    loaded.ifPresent(v -> byName.put(key, v));
+    return loaded;
+  }
+
+  public List<Vault> all() {
+    return directory.vaults().stream().map(Vaults::vault).toList();
+  }
+
+  public Vault create(String name, String tenantId, int retentionDays, boolean purgeProtection) {
+    Vault vault =
+        new Vault(
+            UUID.randomUUID().toString(),
+            name.toLowerCase(Locale.ROOT),
+            tenantId,
+            retentionDays,
+            purgeProtection);
+    if (find(vault.name()).isPresent()) {
+      throw new CofferException.Conflict(
+          "A vault named '" + vault.name() + "' already exists.", CofferException.Reason.NONE);
+    }
+    directory.insertVault(
+        new VaultRecord(
+            vault.id(),
+            vault.name(),
+            tenantId,
+            retentionDays,
+            purgeProtection,
+            clock.instant().getEpochSecond()));
+    return vault;
+  }
+
+  private static Vault vault(VaultRecord record) {
+    return new Vault(
+        record.id(),
+        record.name(),
+        record.tenantId(),
+        record.retentionDays(),
+        record.purgeProtection());
+  }
+}

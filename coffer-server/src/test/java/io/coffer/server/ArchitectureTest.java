@@ -1,0 +1,97 @@
+package io.coffer.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The package boundaries of DESIGN.md, enforced. */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.coffer.server");
+  }
+
+  @Test
+  void only_http_knows_the_web_framework() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.coffer.server.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..")
+        .check(classes);
+  }
+
+  @Test
+  void only_storage_knows_sql() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.coffer.server.storage..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.sql..", "javax.sql..", "org.sqlite..", "com.zaxxer..")
+        .check(classes);
+  }
+
+  @Test
+  void only_http_speaks_the_azure_wire_format() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.coffer.server.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.coffer.wire..")
+        .check(classes);
+  }
+
+  @Test
+  void storage_depends_on_no_feature() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.coffer.server.storage..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.coffer.server.secrets..",
+            "io.coffer.server.identity..",
+            "io.coffer.server.authz..",
+            "io.coffer.server.vault..",
+            "io.coffer.server.crypto..",
+            "io.coffer.server.http..")
+        .check(classes);
+  }
+
+  @Test
+  void no_feature_reaches_back_into_http() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.coffer.server.secrets..",
+            "io.coffer.server.identity..",
+            "io.coffer.server.authz..",
+            "io.coffer.server.vault..",
+            "io.coffer.server.crypto..",
+            "io.coffer.server.storage..",
+            "io.coffer.server.config..",
+            "io.coffer.server.tls..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.coffer.server.http..")
+        .check(classes);
+  }
+
+  @Test
+  void feature_packages_are_free_of_cycles() {
+    slices().matching("io.coffer.server.(*)..").should().beFreeOfCycles().check(classes);
+  }
+}

@@ -1,0 +1,212 @@
+package io.coffer.server.testing;
+
+import com.azure.identity.ClientSecretCredential;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.security.keyvault.secrets.SecretClient;
+import com.azure.security.keyvault.secrets.SecretClientBuilder;
+import io.coffer.server.CofferServer;
+import io.coffer.server.DevCredentials;
+import io.coffer.server.DevMode;
+import io.coffer.server.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A real Coffer for tests: dev mode on a temporary data directory and a free port, over TLS. Every
+ * server in a test JVM shares one private CA, so the JVM-wide trust store set for the Azure SDK
+ * trusts them all.
+ */
+public final class RunningCoffer implements AutoCloseable {
+  private static Path sharedCa;
+  private static RunningCoffer shared;
+
+  private final CofferServer server;
+  private final DevCredentials credentials;
+  private final HttpClient http;
+
+  private RunningCoffer(CofferServer server, DevCredentials credentials) {
+    this.server = server;
+    this.credentials = credentials;
+    this.http =
+        HttpClient.newBuilder()
+            .sslContext(server.tls().clientContext())
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+  }
+
+  /** One server for the whole test JVM, for tests that only add their own uniquely named data. */
+  public static synchronized RunningCoffer shared() {
+    if (shared == null) {
+      try {
+        shared = start(Files.createTempDirectory("coffer-shared"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
+  /** Starts (or restarts) a server on this data directory. */
+  public static synchronized RunningCoffer start(Path dataDir) {
+    return start(dataDir, freePort());
+  }
+
+  public static synchronized RunningCoffer start(Path dataDir, int port) {
+    seedCa(dataDir);
+    CofferServer server = CofferServer.start(Settings.defaults(dataDir, port), Map.of());
+    DevCredentials credentials = DevMode.bootstrap(server);
+    if (sharedCa == null) {
+      trustForJvm(server, credentials);
+    }
+    return new RunningCoffer(server, credentials);
+  }
+
+  public CofferServer server() {
+    return server;
+  }
+
+  public DevCredentials credentials() {
+    return credentials;
+  }
+
+  public int port() {
+    return server.settings().port();
+  }
+
+  public String vaultUrl() {
+    return credentials.vaultUrl();
+  }
+
+  public String vaultUrl(String vault) {
+    return server.settings().endpoints().vaultUrl(vault);
+  }
+
+  public ClientSecretCredential credential() {
+    return credential(credentials.clientId(), credentials.clientSecret());
+  }
+
+  public ClientSecretCredential credential(String clientId, String clientSecret) {
+    return new ClientSecretCredentialBuilder()
+        .authorityHost(credentials.authorityHost())
+        .tenantId(credentials.tenantId())
+        .clientId(clientId)
+        .clientSecret(clientSecret)
+        .disableInstanceDiscovery()
+        .build();
+  }
+
+  /** The official SDK client, challenge-resource verification left on. */
+  public SecretClient secretClient() {
+    return new SecretClientBuilder().vaultUrl(vaultUrl()).credential(credential()).buildClient();
+  }
+
+  public HttpClient http() {
+    return http;
+  }
+
+  /** A token from the token endpoint, as the SDK would get it. */
+  public String token() {
+    return token(credentials.clientId(), credentials.clientSecret());
+  }
+
+  public String token(String clientId, String clientSecret) {
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        credentials.authorityHost()
+                            + "/"
+                            + credentials.tenantId()
+                            + "/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "grant_type=client_credentials&client_id="
+                            + enc(clientId)
+                            + "&client_secret="
+                            + enc(clientSecret)
+                            + "&scope="
+                            + enc(server.settings().endpoints().resource() + "/.default")))
+                .build());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("token request failed: " + response.body());
+    }
+    String body = response.body();
+    int start = body.indexOf("\"access_token\":\"") + "\"access_token\":\"".length();
+    return body.substring(start, body.indexOf('"', start));
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  private static String enc(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static void seedCa(Path dataDir) {
+    if (sharedCa == null) {
+      return;
+    }
+    try {
+      Path tls = Files.createDirectories(dataDir.resolve("tls"));
+      for (String file : new String[] {"ca.pem", "ca-key.pem"}) {
+        if (!Files.exists(tls.resolve(file))) {
+          Files.copy(sharedCa.resolve(file), tls.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void trustForJvm(CofferServer server, DevCredentials credentials) {
+    try {
+      sharedCa = Files.createTempDirectory("coffer-ca");
+      Path tls = server.settings().dataDir().resolve("tls");
+      for (String file : new String[] {"ca.pem", "ca-key.pem"}) {
+        Files.copy(tls.resolve(file), sharedCa.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
+      }
+      Path trustStore = sharedCa.resolve("truststore.p12");
+      Files.copy(credentials.javaTrustStore(), trustStore);
+      System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
+      System.setProperty("javax.net.ssl.trustStorePassword", "changeit");
+      System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
