@@ -79,6 +79,16 @@ public final class DevMode {
    */
   private static Path javaTrustStore(CofferServer server, Path dataDir) {
     Path file = dataDir.resolve("tls").resolve("java-truststore.p12");
+    Path caFile = server.tls().caFile();
+    try {
+      // Rebuilding it costs a few hundred milliseconds; do it only when the CA is newer.
+      if (Files.exists(file)
+          && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(caFile)) >= 0) {
+        return file;
+      }
+    } catch (IOException e) {
+      // rebuild below
+    }
     char[] password = "changeit".toCharArray();
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");

@@ -2,6 +2,7 @@ package io.coffer.server.http;
 
 import io.javalin.http.Context;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** The response headers the real service sends on every answer. */
 final class Headers {
@@ -12,7 +13,9 @@ final class Headers {
   private Headers() {}
 
   static void stamp(Context ctx) {
-    String requestId = UUID.randomUUID().toString();
+    // Request ids need uniqueness, not secrecy: skip the SecureRandom lock of randomUUID().
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    String requestId = new UUID(random.nextLong(), random.nextLong()).toString();
     ctx.attribute(REQUEST_ID, requestId);
     ctx.header("x-ms-request-id", requestId);
     String clientRequestId = ctx.header(CLIENT_REQUEST_ID);

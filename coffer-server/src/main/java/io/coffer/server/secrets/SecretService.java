@@ -241,12 +241,9 @@ public final class SecretService {
   }
 
   private VersionRecord activeVersion(SecretReads reads, Vault vault, String name, String version) {
-    activeHead(reads, vault, name);
-    Optional<VersionRecord> record =
-        version.isEmpty()
-            ? reads.latest(vault.id(), name)
-            : reads.version(vault.id(), name, version.toLowerCase(Locale.ROOT));
-    return record.orElseThrow(() -> notFound(version.isEmpty() ? name : name + "/" + version));
+    return reads
+        .activeVersion(vault.id(), name, version.toLowerCase(Locale.ROOT))
+        .orElseThrow(() -> notFound(version.isEmpty() ? name : name + "/" + version));
   }
 
   private SecretHead activeHead(SecretReads reads, Vault vault, String name) {

@@ -13,6 +13,12 @@ public interface SecretReads {
   /** The newest version of a secret, deleted or not; callers check the head for deletion. */
   Optional<VersionRecord> latest(String vaultId, String name);
 
+  /**
+   * A version of a secret that is not deleted, in one query: the hot path of GET. An empty {@code
+   * version} means the newest.
+   */
+  Optional<VersionRecord> activeVersion(String vaultId, String name, String version);
+
   /** All versions, oldest first. */
   List<VersionRecord> versions(String vaultId, String name);
 

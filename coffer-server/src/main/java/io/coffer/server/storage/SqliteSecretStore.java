@@ -61,6 +61,13 @@ final class SqliteSecretStore implements SecretStore {
   }
 
   @Override
+  public Optional<VersionRecord> activeVersion(String vaultId, String name, String version) {
+    return version.isEmpty()
+        ? jdbc.readOne(Sql.ACTIVE_LATEST, SqliteSecretStore::version, vaultId, key(name))
+        : jdbc.readOne(Sql.ACTIVE_VERSION, SqliteSecretStore::version, vaultId, key(name), version);
+  }
+
+  @Override
   public List<VersionRecord> versions(String vaultId, String name) {
     return versionsAfter(vaultId, name, -1, Integer.MAX_VALUE);
   }
@@ -95,6 +102,17 @@ final class SqliteSecretStore implements SecretStore {
             + VERSION_COLUMNS
             + FROM_VERSIONS
             + "WHERE v.vault_id = ? AND v.name_key = ? ORDER BY v.seq DESC LIMIT 1";
+    static final String ACTIVE_VERSION =
+        "SELECT "
+            + VERSION_COLUMNS
+            + FROM_VERSIONS
+            + "WHERE v.vault_id = ? AND v.name_key = ? AND v.version = ? AND s.deleted IS NULL";
+    static final String ACTIVE_LATEST =
+        "SELECT "
+            + VERSION_COLUMNS
+            + FROM_VERSIONS
+            + "WHERE v.vault_id = ? AND v.name_key = ? AND s.deleted IS NULL"
+            + " ORDER BY v.seq DESC LIMIT 1";
     static final String VERSIONS_AFTER =
         "SELECT "
             + VERSION_COLUMNS
@@ -136,6 +154,13 @@ final class SqliteSecretStore implements SecretStore {
     @Override
     public Optional<VersionRecord> latest(String vaultId, String name) {
       return one(Sql.LATEST, SqliteSecretStore::version, vaultId, key(name));
+    }
+
+    @Override
+    public Optional<VersionRecord> activeVersion(String vaultId, String name, String version) {
+      return version.isEmpty()
+          ? one(Sql.ACTIVE_LATEST, SqliteSecretStore::version, vaultId, key(name))
+          : one(Sql.ACTIVE_VERSION, SqliteSecretStore::version, vaultId, key(name), version);
     }
 
     @Override

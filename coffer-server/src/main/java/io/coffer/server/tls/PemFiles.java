@@ -10,11 +10,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -24,6 +28,8 @@ import org.bouncycastle.util.io.pem.PemObject;
 
 /** PEM reading and atomic writing; private keys are written owner-only. */
 final class PemFiles {
+  private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
+
   private PemFiles() {}
 
   static List<X509Certificate> readCertificates(Path file)
@@ -38,6 +44,14 @@ final class PemFiles {
   }
 
   static PrivateKey readPrivateKey(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.US_ASCII);
+    if (text.contains(PKCS8_BEGIN)) {
+      // PKCS#8 (what Coffer writes) needs no Bouncy Castle, which keeps restarts fast.
+      Optional<PrivateKey> key = pkcs8(text);
+      if (key.isPresent()) {
+        return key.get();
+      }
+    }
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
         PEMParser parser = new PEMParser(reader)) {
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -51,6 +65,24 @@ final class PemFiles {
       }
     }
     throw new IllegalArgumentException("no private key in " + file);
+  }
+
+  private static Optional<PrivateKey> pkcs8(String text) {
+    int start = text.indexOf(PKCS8_BEGIN) + PKCS8_BEGIN.length();
+    int end = text.indexOf("-----END PRIVATE KEY-----", start);
+    if (end < 0) {
+      return Optional.empty();
+    }
+    byte[] der = Base64.getMimeDecoder().decode(text.substring(start, end));
+    for (String algorithm : new String[] {"EC", "RSA"}) {
+      try {
+        return Optional.of(
+            KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der)));
+      } catch (GeneralSecurityException e) {
+        // try the next algorithm
+      }
+    }
+    return Optional.empty();
   }
 
   static String encode(Object object) throws IOException {

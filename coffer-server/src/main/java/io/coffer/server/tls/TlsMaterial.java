@@ -79,7 +79,12 @@ public final class TlsMaterial {
               PemFiles.readCertificates(serverPem),
               authority.certificate(),
               caPem);
-      material.writeTrustStore(tlsDir.resolve("ca-truststore.p12"));
+      Path trustStore = tlsDir.resolve("ca-truststore.p12");
+      if (!Files.exists(trustStore)
+          || Files.getLastModifiedTime(trustStore).compareTo(Files.getLastModifiedTime(caPem))
+              < 0) {
+        material.writeTrustStore(trustStore);
+      }
       return material;
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot prepare TLS material in " + tlsDir + ": " + e, e);
