@@ -1,0 +1,140 @@
+package io.coffer.server.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TlsMaterialTest {
+  private static final String DOMAIN = "vault.localhost";
+
+  @Test
+  void first_start_creates_a_ca_and_a_server_certificate_with_private_keys(@TempDir Path dir)
+      throws Exception {
+    TlsMaterial material = TlsMaterial.loadOrCreate(dir, DOMAIN);
+
+    for (String key : List.of("ca-key.pem", "server-key.pem")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key))))
+          .isEqualTo("rw-------");
+    }
+    X509Certificate leaf = (X509Certificate) material.keyStore().getCertificateChain("coffer")[0];
+    leaf.verify(material.caCertificate().getPublicKey());
+    assertThat(CertificateAuthority.names(leaf))
+        .contains(DOMAIN, "*." + DOMAIN, "localhost", "127.0.0.1");
+    assertThat(material.caFile()).isEqualTo(dir.resolve("ca.pem"));
+    assertThat(dir.resolve("ca-truststore.p12")).exists();
+    assertThat(material.toString()).doesNotContain("PRIVATE");
+  }
+
+  @Test
+  void a_restart_reuses_the_material_and_a_new_domain_keeps_the_ca(@TempDir Path dir)
+      throws Exception {
+    TlsMaterial first = TlsMaterial.loadOrCreate(dir, DOMAIN);
+    TlsMaterial again = TlsMaterial.loadOrCreate(dir, DOMAIN);
+    TlsMaterial moved = TlsMaterial.loadOrCreate(dir, "vault.example.internal");
+
+    assertThat(again.caCertificate()).isEqualTo(first.caCertificate());
+    assertThat(leaf(again)).isEqualTo(leaf(first));
+    assertThat(moved.caCertificate()).isEqualTo(first.caCertificate());
+    assertThat(CertificateAuthority.names(leaf(moved))).contains("*.vault.example.internal");
+  }
+
+  @Test
+  void supplied_files_are_served_and_a_mismatched_key_is_refused(@TempDir Path dir)
+      throws Exception {
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    TlsMaterial.loadOrCreate(a, DOMAIN);
+    TlsMaterial.loadOrCreate(b, DOMAIN);
+
+    TlsMaterial supplied =
+        TlsMaterial.fromFiles(a.resolve("server.pem"), a.resolve("server-key.pem"));
+    assertThat(leaf(supplied).getSubjectX500Principal().getName()).contains(DOMAIN);
+    assertThatThrownBy(
+            () -> TlsMaterial.fromFiles(a.resolve("server.pem"), b.resolve("server-key.pem")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not match")
+        .hasMessageContaining("server-key.pem");
+    assertThatThrownBy(() ->
+            TlsMaterial.fromFiles(a.resolve("ca-truststore.p12"), a.resolve("server-key.pem")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ca-truststore.p12");
+  }
+
+  @Test
+  void clients_trusting_the_ca_verify_vault_host_names_but_not_others(@TempDir Path dir)
+      throws Exception {
+    TlsMaterial material = TlsMaterial.loadOrCreate(dir, DOMAIN);
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(material.keyStore(), material.keyStorePassword());
+    SSLContext server = SSLContext.getInstance("TLS");
+    server.init(keys.getKeyManagers(), null, null);
+
+    assertThat(handshake(server, material.clientContext(), "main." + DOMAIN)).isTrue();
+    assertThat(handshake(server, material.clientContext(), "other.example")).isFalse();
+  }
+
+  private static boolean handshake(SSLContext server, SSLContext client, String hostName)
+      throws Exception {
+    try (SSLServerSocket listener =
+        (SSLServerSocket)
+            server
+                .getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Void> accepted =
+          CompletableFuture.runAsync(() -> {
+            try (SSLSocket peer = (SSLSocket) listener.accept();
+                OutputStream out = peer.getOutputStream()) {
+              peer.startHandshake();
+              out.write(1);
+            } catch (Exception e) {
+              // the client side reports the outcome
+            }
+          });
+      // Layered over a plain loopback socket so the host name, not 127.0.0.1, is verified.
+      try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+          SSLSocket socket =
+              (SSLSocket)
+                  client
+                      .getSocketFactory()
+                      .createSocket(plain, hostName, listener.getLocalPort(), true)) {
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setServerNames(List.of(new SNIHostName(hostName)));
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        try (InputStream in = socket.getInputStream()) {
+          return in.read() == 1;
+        }
+      } catch (SSLHandshakeException e) {
+        return false;
+      } finally {
+        accepted.join();
+      }
+    }
+  }
+
+  private static X509Certificate leaf(TlsMaterial material) throws Exception {
+    KeyStore store = material.keyStore();
+    return (X509Certificate) store.getCertificateChain("coffer")[0];
+  }
+}
