@@ -9,14 +9,20 @@ final class Foreground {
 
   static int runUntilStopped(CofferServer server) {
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                },
-                "coffer-shutdown"));
+    try {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    server.close();
+                    stopped.countDown();
+                  },
+                  "coffer-shutdown"));
+    } catch (IllegalStateException alreadyStopping) {
+      // Ctrl-C arrived while starting: stop at once instead of failing.
+      server.close();
+      return 0;
+    }
     try {
       stopped.await();
     } catch (InterruptedException e) {

@@ -72,6 +72,7 @@ public final class HttpServer implements AutoCloseable {
           });
           config.routes.before(Headers::stamp);
           config.routes.beforeMatched(guard::check);
+          config.routes.after(AccessLog::record);
           secretRoutes.register(config.routes);
           identityRoutes.register(config.routes);
           config.routes.get(
