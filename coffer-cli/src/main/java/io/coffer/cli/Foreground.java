@@ -31,8 +31,12 @@ final class Foreground {
     return 0;
   }
 
-  /** Milliseconds since this process started. */
+  /** Milliseconds since the launcher started the JVM (or since this process started). */
   static long uptimeMillis() {
+    String launchedAt = System.getenv("COFFER_LAUNCHED_AT_MS");
+    if (launchedAt != null && launchedAt.matches("\\d{10,16}")) {
+      return System.currentTimeMillis() - Long.parseLong(launchedAt);
+    }
     return ProcessHandle.current()
         .info()
         .startInstant()

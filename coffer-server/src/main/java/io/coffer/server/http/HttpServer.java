@@ -7,11 +7,14 @@ import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.BindException;
 import java.util.Map;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,8 @@ public final class HttpServer implements AutoCloseable {
 
   /** A backup of 500 versions of 25 KB values, base64url, fits; anything larger is refused. */
   private static final long MAX_BODY = 20L * 1024 * 1024;
+
+  private static final long STOP_TIMEOUT_MS = 10_000;
 
   private final Javalin app;
 
@@ -70,6 +75,7 @@ public final class HttpServer implements AutoCloseable {
             connector.setIdleTimeout(60_000);
             return connector;
           });
+          config.jetty.modifyServer(HttpServer::drainOnStop);
           config.routes.before(Headers::stamp);
           config.routes.beforeMatched(guard::check);
           config.routes.after(AccessLog::record);
@@ -107,6 +113,16 @@ public final class HttpServer implements AutoCloseable {
         settings.port(),
         settings.domain());
     return new HttpServer(app);
+  }
+
+  /** On stop, stop accepting and let requests in flight finish, for up to the stop timeout. */
+  private static void drainOnStop(Server server) {
+    server.setStopTimeout(STOP_TIMEOUT_MS);
+    server.setErrorHandler(new JettyErrors());
+    Handler handler = server.getHandler();
+    if (handler != null && !(handler instanceof GracefulHandler)) {
+      server.setHandler(new GracefulHandler(handler));
+    }
   }
 
   @Override

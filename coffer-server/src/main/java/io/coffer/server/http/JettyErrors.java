@@ -1,0 +1,44 @@
+package io.coffer.server.http;
+
+import io.coffer.wire.ErrorCode;
+import io.coffer.wire.Json;
+import io.coffer.wire.KeyVaultError;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Errors Jetty answers before a request reaches a route (malformed request line, headers too large,
+ * draining on shutdown) in the same Azure shape as every other error, without a stack trace.
+ */
+final class JettyErrors extends ErrorHandler {
+
+  @Override
+  protected void generateResponse(
+      Request request,
+      Response response,
+      int status,
+      String message,
+      Throwable cause,
+      Callback callback) {
+    String code =
+        switch (status) {
+          case 404 -> ErrorCode.NOT_FOUND;
+          case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+          case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
+          default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_PARAMETER;
+        };
+    String text =
+        status == 503
+            ? "The server is shutting down or overloaded; retry shortly."
+            : "The request could not be served (HTTP " + status + ").";
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, Headers.JSON);
+    if (status == 503) {
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+    }
+    response.write(true, ByteBuffer.wrap(Json.write(KeyVaultError.of(code, text))), callback);
+  }
+}

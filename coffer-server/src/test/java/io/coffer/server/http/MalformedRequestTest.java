@@ -1,0 +1,82 @@
+package io.coffer.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coffer.server.testing.RunningCoffer;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Requests no HTTP client library would send, written byte by byte over TLS. */
+class MalformedRequestTest {
+  private static RunningCoffer coffer;
+
+  @BeforeAll
+  static void start() {
+    coffer = RunningCoffer.shared();
+  }
+
+  private static String exchange(String requestHead) throws Exception {
+    try (SSLSocket socket =
+        (SSLSocket)
+            coffer
+                .server()
+                .tls()
+                .clientContext()
+                .getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), coffer.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(requestHead.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream response = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+        response.write(buffer, 0, n);
+      }
+      return response.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  private String get(String path, String extraHeaders) throws Exception {
+    return exchange(
+        "GET "
+            + path
+            + " HTTP/1.1\r\nHost: main.vault.localhost:"
+            + coffer.port()
+            + "\r\nAuthorization: Bearer "
+            + coffer.token()
+            + "\r\n"
+            + extraHeaders
+            + "Connection: close\r\n\r\n");
+  }
+
+  @Test
+  void bad_percent_encoding_is_an_azure_shaped_400() throws Exception {
+    String response = get("/secrets/%zz?api-version=7.4", "");
+
+    assertThat(response).startsWith("HTTP/1.1 400").contains("\"code\":\"BadParameter\"");
+  }
+
+  @Test
+  void oversized_headers_are_an_azure_shaped_431() throws Exception {
+    String response = get("/secrets?api-version=7.4", "X-Padding: " + "a".repeat(20_000) + "\r\n");
+
+    assertThat(response).startsWith("HTTP/1.1 431").contains("\"code\":\"BadParameter\"");
+  }
+
+  @Test
+  void path_tricks_do_not_escape_the_secrets_routes() throws Exception {
+    String dotDot = get("/secrets/../deletedsecrets?api-version=7.4", "");
+    String encodedSlash = get("/secrets/a%2Fb?api-version=7.4", "");
+
+    assertThat(dotDot).doesNotStartWith("HTTP/1.1 5").contains("\"error\"");
+    assertThat(encodedSlash).startsWith("HTTP/1.1 4").contains("\"error\"");
+  }
+}
