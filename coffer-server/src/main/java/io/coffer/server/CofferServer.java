@@ -40,7 +40,6 @@ public final class CofferServer implements AutoCloseable {
   private final Directory directory;
   private final Vaults vaults;
   private final Authorizer authorizer;
-  private final SigningKeys signingKeys;
   private final HttpServer http;
   private final ScheduledExecutorService background;
 
@@ -51,7 +50,6 @@ public final class CofferServer implements AutoCloseable {
       Directory directory,
       Vaults vaults,
       Authorizer authorizer,
-      SigningKeys signingKeys,
       HttpServer http,
       ScheduledExecutorService background) {
     this.settings = settings;
@@ -60,7 +58,6 @@ public final class CofferServer implements AutoCloseable {
     this.directory = directory;
     this.vaults = vaults;
     this.authorizer = authorizer;
-    this.signingKeys = signingKeys;
     this.http = http;
     this.background = background;
   }
@@ -113,7 +110,7 @@ public final class CofferServer implements AutoCloseable {
               Thread.ofPlatform().name("coffer-retention").daemon().factory());
       background.scheduleWithFixedDelay(() -> sweep(secrets), 10, 60, TimeUnit.SECONDS);
       return new CofferServer(
-          settings, storage, tls, directory, vaults, authorizer, signingKeys, http, background);
+          settings, storage, tls, directory, vaults, authorizer, http, background);
     } catch (RuntimeException e) {
       storage.close();
       throw e;
@@ -138,10 +135,6 @@ public final class CofferServer implements AutoCloseable {
 
   public Authorizer authorizer() {
     return authorizer;
-  }
-
-  public SigningKeys signingKeys() {
-    return signingKeys;
   }
 
   /** Stops accepting requests, lets running ones finish, then closes storage. */

@@ -28,10 +28,7 @@ public record Endpoints(String domain, String authorityHost, int port) {
     return authority() + "/" + tenantId + "/v2.0";
   }
 
-  /**
-   * The vault a Host header names, if it is {@code <vault>.<domain>} with this server's port (or no
-   * port).
-   */
+  /** The vault a Host header names, if it is {@code <vault>.<domain>}; any port is accepted. */
   public Optional<String> vaultNameOf(String hostHeader) {
     if (hostHeader == null) {
       return Optional.empty();

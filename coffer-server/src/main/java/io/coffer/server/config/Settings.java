@@ -79,11 +79,6 @@ public record Settings(
         Duration.ofHours(1));
   }
 
-  public Settings withDomain(String newDomain) {
-    return new Settings(
-        dataDir, bindHost, port, newDomain, authorityHost, tlsCertificate, tlsKey, tokenLifetime);
-  }
-
   public Endpoints endpoints() {
     return new Endpoints(domain, authorityHost, port);
   }

@@ -18,19 +18,4 @@ public record SecretVersion(
     OptionalLong notBefore,
     OptionalLong expires,
     long created,
-    long updated) {
-
-  public SecretVersion withoutValue() {
-    return new SecretVersion(
-        name,
-        version,
-        Optional.empty(),
-        contentType,
-        tags,
-        enabled,
-        notBefore,
-        expires,
-        created,
-        updated);
-  }
-}
+    long updated) {}
