@@ -3,6 +3,7 @@ package io.coffer.cli;
 import io.coffer.server.CofferServer;
 import io.coffer.server.DevCredentials;
 import io.coffer.server.DevMode;
+import io.coffer.server.config.ConfigException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -24,12 +25,26 @@ final class DevCommand implements Callable<Integer> {
   @Option(names = "--data-dir", description = "default ${DEFAULT-VALUE}")
   Path dataDir = Path.of(".coffer");
 
+  @Option(
+      names = "--tenant",
+      description =
+          "name of the dev tenant (default ${DEFAULT-VALUE}); 'adfs' lets tools that cannot"
+              + " disable MSAL instance discovery (Airflow) reach Coffer")
+  String tenant = DevMode.TENANT;
+
   @Mixin ServerOptions options = new ServerOptions();
 
   @Override
   public Integer call() {
     CofferServer server = CofferServer.start(options.settings(dataDir), System.getenv());
-    DevCredentials credentials = DevMode.bootstrap(server);
+    if (!tenant.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,63}")) {
+      server.close();
+      throw new ConfigException(
+          "tenant",
+          "'" + tenant + "' is not a tenant name",
+          "use letters, digits, dots and dashes");
+    }
+    DevCredentials credentials = DevMode.bootstrap(server, tenant);
     long readyMs = Foreground.uptimeMillis();
     StringBuilder out = new StringBuilder();
     out.append("Coffer dev server ready in ")

@@ -33,9 +33,20 @@ public final class DevMode {
   private DevMode() {}
 
   public static DevCredentials bootstrap(CofferServer server) {
+    return bootstrap(server, TENANT);
+  }
+
+  /**
+   * Bootstraps with a chosen tenant name. {@code adfs} is the one name MSAL (Python) accepts on a
+   * non-Microsoft authority without instance discovery, for tools that cannot turn it off.
+   */
+  public static DevCredentials bootstrap(CofferServer server, String tenantName) {
     Path dataDir = server.settings().dataDir().toAbsolutePath();
     TenantRecord tenant =
-        server.directory().tenant(TENANT).orElseGet(() -> server.directory().createTenant(TENANT));
+        server
+            .directory()
+            .tenant(tenantName)
+            .orElseGet(() -> server.directory().createTenant(tenantName));
     Vault vault =
         server
             .vaults()

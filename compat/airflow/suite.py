@@ -1,0 +1,137 @@
+"""Airflow's real AzureKeyVaultBackend against a running Coffer, configured as a deployment does.
+
+AIRFLOW__SECRETS__BACKEND and AIRFLOW__SECRETS__BACKEND_KWARGS are set by the caller; the backend
+builds ClientSecretCredential(tenant_id, client_id, client_secret) itself, with no authority
+option, so Coffer is reached with AZURE_AUTHORITY_HOST and the tenant name `adfs` (the one name
+MSAL accepts on a non-Microsoft authority without instance discovery). Secrets are written with the
+Azure SDK for Python, under the names Airflow looks up.
+"""
+import json
+import os
+import sys
+import time
+import traceback
+import uuid
+
+from azure.identity import ClientSecretCredential
+from azure.keyvault.secrets import SecretClient
+
+RUN = uuid.uuid4().hex[:8]
+WRITER = SecretClient(
+    os.environ["VAULT_URL"],
+    ClientSecretCredential(
+        os.environ["AZURE_TENANT_ID"], os.environ["AZURE_CLIENT_ID"], os.environ["AZURE_CLIENT_SECRET"]
+    ),
+)
+
+
+def configured_backend():
+    from airflow.configuration import initialize_secrets_backends
+
+    backend = initialize_secrets_backends()[0]
+    assert type(backend).__name__ == "AzureKeyVaultBackend", type(backend).__name__
+    return backend
+
+
+def backend_with(**overrides):
+    from airflow.providers.microsoft.azure.secrets.key_vault import AzureKeyVaultBackend
+
+    kwargs = json.loads(os.environ["AIRFLOW__SECRETS__BACKEND_KWARGS"])
+    kwargs.update(overrides)
+    backend = AzureKeyVaultBackend(**kwargs)
+    from airflow.models import Connection
+
+    backend._set_connection_class(Connection)
+    return backend
+
+
+def connection_as_uri():
+    conn_id = f"warehouse_{RUN}"
+    WRITER.set_secret(f"airflow-connections-warehouse-{RUN}", "postgresql://etl:s3cret@db.internal:5432/dwh")
+    connection = configured_backend().get_connection(conn_id)
+    assert connection.host == "db.internal", connection.host
+    assert connection.login == "etl" and connection.password == "s3cret"
+    assert connection.port == 5432 and connection.schema == "dwh"
+
+
+def connection_as_json():
+    conn_id = f"api_{RUN}"
+    WRITER.set_secret(
+        f"airflow-connections-api-{RUN}",
+        json.dumps({"conn_type": "http", "host": "api.internal", "login": "svc", "password": "pw", "port": 8443}),
+    )
+    connection = configured_backend().get_connection(conn_id)
+    assert connection.conn_type == "http" and connection.host == "api.internal", connection.host
+    assert connection.password == "pw" and connection.port == 8443
+
+
+def variable():
+    WRITER.set_secret(f"airflow-variables-batch-size-{RUN}", "500")
+    assert configured_backend().get_variable(f"batch_size_{RUN}") == "500"
+
+
+def config_value():
+    WRITER.set_secret(f"airflow-config-smtp-password-{RUN}", "mail-pw")
+    assert configured_backend().get_config(f"smtp_password_{RUN}") == "mail-pw"
+
+
+def missing_connection_is_none():
+    assert configured_backend().get_conn_value(f"absent_{RUN}") is None
+
+
+def disabled_prefix_makes_no_lookup():
+    backend = backend_with(variables_prefix=None)
+    assert backend.get_variable(f"batch_size_{RUN}") is None
+
+
+def empty_prefix_uses_the_bare_name():
+    WRITER.set_secret(f"bare-var-{RUN}", "plain")
+    assert backend_with(variables_prefix="").get_variable(f"bare_var_{RUN}") == "plain"
+
+
+def custom_separator():
+    WRITER.set_secret(f"airflow-variables--max--rows--{RUN}", "9")
+    backend = backend_with(sep="--")
+    assert backend.get_variable(f"max_rows_{RUN}") == "9"
+
+
+SCENARIOS = [
+    connection_as_uri,
+    connection_as_json,
+    variable,
+    config_value,
+    missing_connection_is_none,
+    disabled_prefix_makes_no_lookup,
+    empty_prefix_uses_the_bare_name,
+    custom_separator,
+]
+
+
+def main():
+    from importlib.metadata import version
+
+    print(
+        f"apache-airflow {version('apache-airflow')}, apache-airflow-providers-microsoft-azure "
+        f"{version('apache-airflow-providers-microsoft-azure')}, azure-identity {version('azure-identity')}"
+    )
+    results = []
+    for scenario in SCENARIOS:
+        started = time.monotonic()
+        try:
+            scenario()
+            results.append((scenario.__name__, "pass", ""))
+        except Exception as e:  # a scenario's failure is reported, the suite goes on
+            detail = f"{type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}"
+            results.append((scenario.__name__, "FAIL", detail))
+            traceback.print_exc(file=sys.stderr)
+        results[-1] = results[-1] + (int((time.monotonic() - started) * 1000),)
+    print(f"{'airflow scenario':42} {'result':6} {'ms':>6}  detail")
+    for scenario, result, detail, ms in results:
+        print(f"{scenario:42} {result:6} {ms:6}  {detail}")
+    failed = sum(1 for r in results if r[1] != "pass")
+    print(f"airflow: {len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
