@@ -45,7 +45,8 @@ public final class HttpServer implements AutoCloseable {
             settings.endpoints(), services.vaults(), services.verifier(), services.authorizer());
     SecretRoutes secretRoutes = new SecretRoutes(services.secrets());
     IdentityRoutes identityRoutes =
-        new IdentityRoutes(services.tokens(), services.signingKeys(), settings.endpoints());
+        new IdentityRoutes(
+            services.tokens(), services.signingKeys(), settings.endpoints(), services.verifier());
     Javalin app =
         Javalin.create(config -> {
           config.concurrency.useVirtualThreads = true;

@@ -5,6 +5,7 @@ import io.coffer.server.identity.IssuedToken;
 import io.coffer.server.identity.SigningKeys;
 import io.coffer.server.identity.TokenRequest;
 import io.coffer.server.identity.TokenService;
+import io.coffer.server.identity.TokenVerifier;
 import io.coffer.server.storage.TenantRecord;
 import io.coffer.wire.OpenIdConfiguration;
 import io.coffer.wire.TokenResponse;
@@ -13,18 +14,23 @@ import io.javalin.http.Context;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The token service: token endpoint, OpenID discovery and the signing keys. */
+/** The token service: token endpoint, OpenID discovery, the signing keys, and ARM discovery. */
 final class IdentityRoutes {
   private final TokenService tokens;
   private final SigningKeys keys;
   private final Endpoints endpoints;
+  private final TokenVerifier verifier;
 
-  IdentityRoutes(TokenService tokens, SigningKeys keys, Endpoints endpoints) {
+  IdentityRoutes(
+      TokenService tokens, SigningKeys keys, Endpoints endpoints, TokenVerifier verifier) {
     this.tokens = tokens;
     this.keys = keys;
     this.endpoints = endpoints;
+    this.verifier = verifier;
   }
 
   void register(RoutesConfig routes) {
@@ -34,6 +40,7 @@ final class IdentityRoutes {
     routes.get("/{tenant}/discovery/v2.0/keys", this::keys);
     routes.get("/{tenant}/discovery/keys", this::keys);
     routes.get("/common/discovery/keys", this::keys);
+    routes.get("/subscriptions", this::subscriptions);
   }
 
   private void token(Context ctx) {
@@ -59,6 +66,16 @@ final class IdentityRoutes {
 
   private void keys(Context ctx) {
     ctx.status(200).header("Content-Type", Headers.JSON).result(keys.jwks());
+  }
+
+  /**
+   * The one Azure Resource Manager call that `az login` makes before it will talk to a vault: the
+   * caller's subscriptions. Coffer has none; `--allow-no-subscriptions` then gives a tenant-level
+   * login.
+   */
+  private void subscriptions(Context ctx) {
+    verifier.authenticate(Optional.ofNullable(ctx.header("Authorization")));
+    Failures.write(ctx, 200, Map.of("value", List.of()));
   }
 
   private static Optional<String> form(Context ctx, String name) {

@@ -51,6 +51,25 @@ public final class TokenVerifier {
    * @throws Unauthenticated with the reason, for any header that does not prove one
    */
   public Principal verify(Optional<String> authorization, String tenantId) {
+    Principal principal = authenticate(authorization);
+    if (!principal.tenantId().equalsIgnoreCase(tenantId)) {
+      throw new Unauthenticated(
+          "AKV10032: Invalid issuer. Expected one of "
+              + endpoints.issuer(tenantId)
+              + ", found "
+              + endpoints.issuer(principal.tenantId())
+              + ".");
+    }
+    return principal;
+  }
+
+  /**
+   * The principal an {@code Authorization} header proves, in whichever of our tenants issued it;
+   * for endpoints that belong to no vault.
+   *
+   * @throws Unauthenticated for any header that does not prove one
+   */
+  public Principal authenticate(Optional<String> authorization) {
     String header = authorization.orElse("").trim();
     if (header.isEmpty()) {
       throw new Unauthenticated("AKV10000: Request is missing a Bearer or PoP token.");
@@ -71,14 +90,6 @@ public final class TokenVerifier {
     }
     if (now + SKEW.toSeconds() < entry.notBefore()) {
       throw new Unauthenticated("AKV10021: The token is not yet valid.");
-    }
-    if (!entry.principal().tenantId().equalsIgnoreCase(tenantId)) {
-      throw new Unauthenticated(
-          "AKV10032: Invalid issuer. Expected one of "
-              + endpoints.issuer(tenantId)
-              + ", found "
-              + endpoints.issuer(entry.principal().tenantId())
-              + ".");
     }
     return entry.principal();
   }

@@ -232,4 +232,21 @@ class TokenEndpointTest {
       assertThat(response.headers().firstValue("WWW-Authenticate")).isPresent();
     }
   }
+
+  @Test
+  void arm_subscription_discovery_answers_an_empty_list_to_a_valid_token_only() throws Exception {
+    URI subscriptions =
+        URI.create(coffer.credentials().authorityHost() + "/subscriptions?api-version=2022-12-01");
+    HttpResponse<String> withToken =
+        coffer.send(
+            HttpRequest.newBuilder(subscriptions)
+                .header("Authorization", "Bearer " + coffer.token())
+                .build());
+    HttpResponse<String> without = coffer.send(HttpRequest.newBuilder(subscriptions).build());
+
+    assertThat(withToken.statusCode()).isEqualTo(200);
+    assertThat(json(withToken).path("value").isArray()).isTrue();
+    assertThat(json(withToken).path("value")).isEmpty();
+    assertThat(without.statusCode()).isEqualTo(401);
+  }
 }
