@@ -6,15 +6,16 @@ option, so Coffer is reached with AZURE_AUTHORITY_HOST and the tenant name `adfs
 MSAL accepts on a non-Microsoft authority without instance discovery). Secrets are written with the
 Azure SDK for Python, under the names Airflow looks up.
 """
+
 import json
 import os
 import sys
-import time
-import traceback
 import uuid
 
 from azure.identity import ClientSecretCredential
 from azure.keyvault.secrets import SecretClient
+
+import report  # compat/report.py, on PYTHONPATH from compat/run
 
 RUN = uuid.uuid4().hex[:8]
 WRITER = SecretClient(
@@ -110,27 +111,9 @@ SCENARIOS = [
 def main():
     from importlib.metadata import version
 
-    print(
-        f"apache-airflow {version('apache-airflow')}, apache-airflow-providers-microsoft-azure "
-        f"{version('apache-airflow-providers-microsoft-azure')}, azure-identity {version('azure-identity')}"
-    )
-    results = []
-    for scenario in SCENARIOS:
-        started = time.monotonic()
-        try:
-            scenario()
-            results.append((scenario.__name__, "pass", ""))
-        except Exception as e:  # a scenario's failure is reported, the suite goes on
-            detail = f"{type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}"
-            results.append((scenario.__name__, "FAIL", detail))
-            traceback.print_exc(file=sys.stderr)
-        results[-1] = results[-1] + (int((time.monotonic() - started) * 1000),)
-    print(f"{'airflow scenario':42} {'result':6} {'ms':>6}  detail")
-    for scenario, result, detail, ms in results:
-        print(f"{scenario:42} {result:6} {ms:6}  {detail}")
-    failed = sum(1 for r in results if r[1] != "pass")
-    print(f"airflow: {len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    header = (f"apache-airflow {version('apache-airflow')}, apache-airflow-providers-microsoft-azure "
+              f"{version('apache-airflow-providers-microsoft-azure')}, azure-identity {version('azure-identity')}")
+    return report.run("airflow", header, SCENARIOS)
 
 
 if __name__ == "__main__":

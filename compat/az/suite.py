@@ -5,12 +5,14 @@ suffix> and a DNS suffix cannot carry a port. Instance discovery is off through 
 setting (AZURE_CORE_INSTANCE_DISCOVERY=false, i.e. `az config set core.instance_discovery=false`),
 as for Azure Stack. Prints a table and a closing `N passed, N failed` line.
 """
+
 import json
 import os
 import subprocess
 import sys
-import time
 import uuid
+
+import report  # compat/report.py, on PYTHONPATH from compat/run
 
 AZ = os.environ.get("AZ", "az")
 RUN = uuid.uuid4().hex[:8]
@@ -71,22 +73,8 @@ SCENARIOS = [register_cloud, login_service_principal, secret_set, secret_show, s
 
 def main():
     version = subprocess.run([AZ, "version", "-o", "json"], capture_output=True, text=True).stdout
-    print(f"azure-cli {json.loads(version).get('azure-cli', '?') if version.strip() else '?'}")
-    results = []
-    for scenario in SCENARIOS:
-        started = time.monotonic()
-        try:
-            scenario()
-            results.append((scenario.__name__, "pass", ""))
-        except Exception as e:  # a scenario's failure is reported, the suite goes on
-            results.append((scenario.__name__, "FAIL", f"{type(e).__name__}: {str(e)[:150]}"))
-        results[-1] = results[-1] + (int((time.monotonic() - started) * 1000),)
-    print(f"{'az scenario':42} {'result':6} {'ms':>6}  detail")
-    for scenario, result, detail, ms in results:
-        print(f"{scenario:42} {result:6} {ms:6}  {detail}")
-    failed = sum(1 for r in results if r[1] != "pass")
-    print(f"az: {len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    header = f"azure-cli {json.loads(version).get('azure-cli', '?') if version.strip() else '?'}"
+    return report.run("az", header, SCENARIOS)
 
 
 if __name__ == "__main__":

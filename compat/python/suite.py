@@ -3,10 +3,9 @@
 Reads the settings `coffer dev` writes (VAULT_URL, AZURE_*), runs each scenario, prints a table
 and a closing `N passed, N failed` line; exits 1 if any scenario failed.
 """
+
 import os
 import sys
-import time
-import traceback
 import uuid
 
 import azure.identity
@@ -19,6 +18,8 @@ from azure.core.exceptions import (
 )
 from azure.identity import ClientSecretCredential, DefaultAzureCredential
 from azure.keyvault.secrets import SecretClient
+
+import report  # compat/report.py, on PYTHONPATH from compat/run
 
 VAULT_URL = os.environ["VAULT_URL"]
 AUTHORITY = os.environ["AZURE_AUTHORITY_HOST"]
@@ -160,25 +161,9 @@ SCENARIOS = [
 
 
 def main():
-    print(f"azure-identity {azure.identity.__version__}, "
-          f"azure-keyvault-secrets {azure.keyvault.secrets.__version__}, Python {sys.version.split()[0]}")
-    results = []
-    for scenario in SCENARIOS:
-        started = time.monotonic()
-        try:
-            scenario()
-            results.append((scenario.__name__, "pass", ""))
-        except Exception as e:  # a scenario's failure is reported, the suite goes on
-            detail = f"{type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else ''}"
-            results.append((scenario.__name__, "FAIL", detail))
-            traceback.print_exc(file=sys.stderr)
-        results[-1] = results[-1] + (int((time.monotonic() - started) * 1000),)
-    print(f"{'python scenario':42} {'result':6} {'ms':>6}  detail")
-    for scenario, result, detail, ms in results:
-        print(f"{scenario:42} {result:6} {ms:6}  {detail}")
-    failed = sum(1 for r in results if r[1] != "pass")
-    print(f"python: {len(results) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    header = (f"azure-identity {azure.identity.__version__}, "
+              f"azure-keyvault-secrets {azure.keyvault.secrets.__version__}, Python {sys.version.split()[0]}")
+    return report.run("python", header, SCENARIOS)
 
 
 if __name__ == "__main__":
