@@ -3,27 +3,28 @@
 AIRFLOW__SECRETS__BACKEND and AIRFLOW__SECRETS__BACKEND_KWARGS are set by the caller; the backend
 builds ClientSecretCredential(tenant_id, client_id, client_secret) itself, with no authority
 option, so Coffer is reached with AZURE_AUTHORITY_HOST and the tenant name `adfs` (the one name
-MSAL accepts on a non-Microsoft authority without instance discovery). Secrets are written with the
-Azure SDK for Python, under the names Airflow looks up.
+MSAL accepts on a non-Microsoft authority without instance discovery). Secrets are written with
+`coffer secret set` (the official Java SDK), under the names Airflow looks up.
 """
 
 import json
 import os
+import subprocess
 import sys
 import uuid
-
-from azure.identity import ClientSecretCredential
-from azure.keyvault.secrets import SecretClient
 
 import report  # compat/report.py, on PYTHONPATH from compat/run
 
 RUN = uuid.uuid4().hex[:8]
-WRITER = SecretClient(
-    os.environ["VAULT_URL"],
-    ClientSecretCredential(
-        os.environ["AZURE_TENANT_ID"], os.environ["AZURE_CLIENT_ID"], os.environ["AZURE_CLIENT_SECRET"]
-    ),
-)
+
+
+def write(name, value):
+    """`coffer secret set`, with the dev tenant's id (the Java SDK has no `adfs` special case)."""
+    env = dict(os.environ, AZURE_TENANT_ID=os.environ["COFFER_WRITER_TENANT_ID"])
+    result = subprocess.run(
+        [os.environ["COFFER"], "secret", "set", "--name", name, "--value-file", "-"],
+        input=value, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr.strip().splitlines()[-1:]
 
 
 def configured_backend():
@@ -48,7 +49,7 @@ def backend_with(**overrides):
 
 def connection_as_uri():
     conn_id = f"warehouse_{RUN}"
-    WRITER.set_secret(f"airflow-connections-warehouse-{RUN}", "postgresql://etl:s3cret@db.internal:5432/dwh")
+    write(f"airflow-connections-warehouse-{RUN}", "postgresql://etl:s3cret@db.internal:5432/dwh")
     connection = configured_backend().get_connection(conn_id)
     assert connection.host == "db.internal", connection.host
     assert connection.login == "etl" and connection.password == "s3cret"
@@ -57,7 +58,7 @@ def connection_as_uri():
 
 def connection_as_json():
     conn_id = f"api_{RUN}"
-    WRITER.set_secret(
+    write(
         f"airflow-connections-api-{RUN}",
         json.dumps({"conn_type": "http", "host": "api.internal", "login": "svc", "password": "pw", "port": 8443}),
     )
@@ -67,12 +68,12 @@ def connection_as_json():
 
 
 def variable():
-    WRITER.set_secret(f"airflow-variables-batch-size-{RUN}", "500")
+    write(f"airflow-variables-batch-size-{RUN}", "500")
     assert configured_backend().get_variable(f"batch_size_{RUN}") == "500"
 
 
 def config_value():
-    WRITER.set_secret(f"airflow-config-smtp-password-{RUN}", "mail-pw")
+    write(f"airflow-config-smtp-password-{RUN}", "mail-pw")
     assert configured_backend().get_config(f"smtp_password_{RUN}") == "mail-pw"
 
 
@@ -86,12 +87,12 @@ def disabled_prefix_makes_no_lookup():
 
 
 def empty_prefix_uses_the_bare_name():
-    WRITER.set_secret(f"bare-var-{RUN}", "plain")
+    write(f"bare-var-{RUN}", "plain")
     assert backend_with(variables_prefix="").get_variable(f"bare_var_{RUN}") == "plain"
 
 
 def custom_separator():
-    WRITER.set_secret(f"airflow-variables--max--rows--{RUN}", "9")
+    write(f"airflow-variables--max--rows--{RUN}", "9")
     backend = backend_with(sep="--")
     assert backend.get_variable(f"max_rows_{RUN}") == "9"
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "coffer 0.1.0",
     description = "A self-hosted vault that speaks the Azure Key Vault secrets API.",
-    subcommands = {DevCommand.class, ServeCommand.class})
+    subcommands = {DevCommand.class, ServeCommand.class, SecretCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -10,6 +10,11 @@ final class Headers {
   static final String REQUEST_ID = "coffer.request-id";
   private static final String CLIENT_REQUEST_ID = "x-ms-client-request-id";
 
+  /**
+   * MSAL sends this on token requests and checks that the answer carries it back, as Entra does.
+   */
+  private static final String MSAL_CORRELATION_ID = "client-request-id";
+
   private Headers() {}
 
   static void stamp(Context ctx) {
@@ -21,6 +26,10 @@ final class Headers {
     String clientRequestId = ctx.header(CLIENT_REQUEST_ID);
     if (clientRequestId != null && clientRequestId.length() <= 256) {
       ctx.header(CLIENT_REQUEST_ID, clientRequestId);
+    }
+    String correlationId = ctx.header(MSAL_CORRELATION_ID);
+    if (correlationId != null && correlationId.length() <= 256) {
+      ctx.header(MSAL_CORRELATION_ID, correlationId);
     }
     ctx.header("Cache-Control", "no-cache");
     ctx.header("x-ms-keyvault-service-version", "coffer");

@@ -249,4 +249,18 @@ class TokenEndpointTest {
     assertThat(json(withToken).path("value")).isEmpty();
     assertThat(without.statusCode()).isEqualTo(401);
   }
+
+  @Test
+  void the_token_endpoint_echoes_msals_correlation_id() {
+    String correlationId = java.util.UUID.randomUUID().toString();
+    HttpResponse<String> response =
+        coffer.send(
+            HttpRequest.newBuilder(URI.create(authority() + "/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("client-request-id", correlationId)
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                .build());
+
+    assertThat(response.headers().firstValue("client-request-id")).hasValue(correlationId);
+  }
 }
