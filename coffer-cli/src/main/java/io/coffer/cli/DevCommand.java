@@ -36,15 +36,20 @@ final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CofferServer server = CofferServer.start(options.settings(dataDir), System.getenv());
     if (!tenant.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,63}")) {
-      server.close();
       throw new ConfigException(
           "tenant",
           "'" + tenant + "' is not a tenant name",
           "use letters, digits, dots and dashes");
     }
-    DevCredentials credentials = DevMode.bootstrap(server, tenant);
+    CofferServer server = CofferServer.start(options.settings(dataDir), System.getenv());
+    DevCredentials credentials;
+    try {
+      credentials = DevMode.bootstrap(server, tenant);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
     long readyMs = Foreground.uptimeMillis();
     StringBuilder out = new StringBuilder();
     out.append("Coffer dev server ready in ")

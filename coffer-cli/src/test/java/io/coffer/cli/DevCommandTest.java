@@ -24,13 +24,27 @@ class DevCommandTest {
   /** A running {@code coffer} process and what it printed on stdout. */
   private record Run(Process process, List<String> stdout) {}
 
-  private static Run start(String... args) throws IOException {
+  /** {@code java -cp <test classpath> io.coffer.cli.Main <args>}. */
+  private static List<String> coffer(String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("io.coffer.cli.Main");
     command.addAll(List.of(args));
+    return command;
+  }
+
+  /** Runs to completion; returns the exit code and what it printed on stdout and stderr. */
+  private static Map.Entry<Integer, String> runToEnd(String... args) throws Exception {
+    Process process = new ProcessBuilder(coffer(args)).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return Map.entry(process.exitValue(), output);
+  }
+
+  private static Run start(String... args) throws IOException {
+    List<String> command = coffer(args);
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     List<String> stdout = new ArrayList<>();
@@ -95,22 +109,16 @@ class DevCommandTest {
   @Test
   void a_busy_port_fails_fast_with_the_fix(@TempDir Path dir) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      List<String> command =
-          List.of(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-cp",
-              System.getProperty("java.class.path"),
-              "io.coffer.cli.Main",
+      Map.Entry<Integer, String> result =
+          runToEnd(
               "serve",
               "--data-dir",
               dir.toString(),
               "--port",
               Integer.toString(taken.getLocalPort()));
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String output = result.getValue();
 
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(process.exitValue()).isEqualTo(78);
+      assertThat(result.getKey()).isEqualTo(78);
       assertThat(output).contains("already in use").contains("--port");
     }
   }
@@ -121,5 +129,28 @@ class DevCommandTest {
     int status = Main.run("serve", "--data-dir", file.resolve("sub").toString(), "--port", "1");
 
     assertThat(status).isEqualTo(78);
+  }
+
+  @Test
+  void dev_refuses_a_tenant_other_than_the_one_its_data_dir_was_made_with(@TempDir Path dir)
+      throws Exception {
+    Path data = dir.resolve("data");
+    int port = freePort();
+    Run first = start("dev", "--data-dir", data.toString(), "--port", Integer.toString(port));
+    first.process().destroy();
+    assertThat(first.process().waitFor(15, TimeUnit.SECONDS)).isTrue();
+
+    Map.Entry<Integer, String> result =
+        runToEnd(
+            "dev",
+            "--data-dir",
+            data.toString(),
+            "--port",
+            Integer.toString(port),
+            "--tenant",
+            "adfs");
+
+    assertThat(result.getKey()).isEqualTo(78);
+    assertThat(result.getValue()).contains("belongs to another tenant").contains("--data-dir");
   }
 }

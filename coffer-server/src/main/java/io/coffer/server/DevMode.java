@@ -2,19 +2,17 @@ package io.coffer.server;
 
 import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
+import io.coffer.server.config.ConfigException;
 import io.coffer.server.identity.ClientCredential;
 import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.TenantRecord;
 import io.coffer.server.vault.Vault;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,6 +50,13 @@ public final class DevMode {
             .vaults()
             .find(VAULT)
             .orElseGet(() -> server.vaults().create(VAULT, tenant.id(), 90, false));
+    if (!vault.tenantId().equals(tenant.id())) {
+      // Its tokens would never verify against this vault: say so instead of answering 401s later.
+      throw new ConfigException(
+          "tenant",
+          "the dev vault in " + dataDir + " belongs to another tenant than '" + tenantName + "'",
+          "use the tenant it was created with, or a new --data-dir");
+    }
     Map<String, String> previous = readEnv(dataDir.resolve(ENV_FILE));
     ClientCredential credential =
         Optional.ofNullable(previous.get("AZURE_CLIENT_ID"))
@@ -70,7 +75,7 @@ public final class DevMode {
             credential.clientSecret(),
             server.settings().endpoints().authority(),
             server.tls().caFile().toAbsolutePath(),
-            javaTrustStore(server, dataDir));
+            server.tls().javaTrustStore(dataDir.resolve("tls").resolve("java-truststore.p12")));
     writeEnv(dataDir.resolve(ENV_FILE), credentials);
     return credentials;
   }
@@ -82,45 +87,6 @@ public final class DevMode {
         .authorizer()
         .assign(principal.objectId(), Role.KEY_VAULT_ADMINISTRATOR, Scope.vault(vault.id()));
     return server.directory().addClientSecret(principal, Duration.ofDays(3650));
-  }
-
-  /**
-   * A Java trust store holding the JDK's public CAs plus Coffer's, so {@code JAVA_TOOL_OPTIONS} can
-   * point every JVM at it without breaking other HTTPS (Maven Central, for one).
-   */
-  private static Path javaTrustStore(CofferServer server, Path dataDir) {
-    Path file = dataDir.resolve("tls").resolve("java-truststore.p12");
-    Path caFile = server.tls().caFile();
-    try {
-      // Rebuilding it costs a few hundred milliseconds; do it only when the CA is newer.
-      if (Files.exists(file)
-          && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(caFile)) >= 0) {
-        return file;
-      }
-    } catch (IOException e) {
-      // rebuild below
-    }
-    char[] password = "changeit".toCharArray();
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, password);
-      Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
-      if (Files.isReadable(cacerts)) {
-        KeyStore jdk = KeyStore.getInstance(cacerts.toFile(), password);
-        for (String alias : java.util.Collections.list(jdk.aliases())) {
-          store.setCertificateEntry(alias, jdk.getCertificate(alias));
-        }
-      }
-      store.setCertificateEntry("coffer-ca", server.tls().caCertificate());
-      Path temp = Files.createTempFile(file.getParent(), ".truststore", ".tmp");
-      try (OutputStream out = Files.newOutputStream(temp)) {
-        store.store(out, password);
-      }
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return file;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException("cannot write the Java trust store " + file, e);
-    }
   }
 
   private static Map<String, String> readEnv(Path file) {

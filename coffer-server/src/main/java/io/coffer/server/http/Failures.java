@@ -55,12 +55,6 @@ final class Failures {
 
   /** Status codes Javalin produces itself (unknown route, wrong method, body too large). */
   static void framework(Context ctx, int status, String message) {
-    String code =
-        switch (status) {
-          case 404 -> ErrorCode.NOT_FOUND;
-          case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-          default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_PARAMETER;
-        };
     String text =
         switch (status) {
           case 404 -> "The requested resource " + ctx.path() + " was not found.";
@@ -68,7 +62,17 @@ final class Failures {
           case 413 -> "The request body is too large.";
           default -> Optional.ofNullable(message).orElse("The request could not be served.");
         };
-    write(ctx, status, KeyVaultError.of(code, text));
+    write(ctx, status, KeyVaultError.of(codeFor(status), text));
+  }
+
+  /** The {@code error.code} for a status that no domain failure produced. */
+  static String codeFor(int status) {
+    return switch (status) {
+      case 404 -> ErrorCode.NOT_FOUND;
+      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
+      default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_PARAMETER;
+    };
   }
 
   private static void keyVault(Context ctx, CofferException failure) {

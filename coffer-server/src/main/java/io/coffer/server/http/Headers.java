@@ -1,6 +1,7 @@
 package io.coffer.server.http;
 
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -8,12 +9,12 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Headers {
   static final String JSON = "application/json; charset=utf-8";
   static final String REQUEST_ID = "coffer.request-id";
-  private static final String CLIENT_REQUEST_ID = "x-ms-client-request-id";
 
   /**
-   * MSAL sends this on token requests and checks that the answer carries it back, as Entra does.
+   * Client correlation ids sent back as the real services do: Key Vault's, and MSAL's, which checks
+   * that token answers carry it.
    */
-  private static final String MSAL_CORRELATION_ID = "client-request-id";
+  private static final List<String> ECHOED = List.of("x-ms-client-request-id", "client-request-id");
 
   private Headers() {}
 
@@ -23,13 +24,11 @@ final class Headers {
     String requestId = new UUID(random.nextLong(), random.nextLong()).toString();
     ctx.attribute(REQUEST_ID, requestId);
     ctx.header("x-ms-request-id", requestId);
-    String clientRequestId = ctx.header(CLIENT_REQUEST_ID);
-    if (clientRequestId != null && clientRequestId.length() <= 256) {
-      ctx.header(CLIENT_REQUEST_ID, clientRequestId);
-    }
-    String correlationId = ctx.header(MSAL_CORRELATION_ID);
-    if (correlationId != null && correlationId.length() <= 256) {
-      ctx.header(MSAL_CORRELATION_ID, correlationId);
+    for (String echoed : ECHOED) {
+      String value = ctx.header(echoed);
+      if (value != null && value.length() <= 256) {
+        ctx.header(echoed, value);
+      }
     }
     ctx.header("Cache-Control", "no-cache");
     ctx.header("x-ms-keyvault-service-version", "coffer");

@@ -76,7 +76,7 @@ public final class HttpServer implements AutoCloseable {
             connector.setIdleTimeout(60_000);
             return connector;
           });
-          config.jetty.modifyServer(HttpServer::drainOnStop);
+          config.jetty.modifyServer(HttpServer::configureJetty);
           config.routes.before(Headers::stamp);
           config.routes.beforeMatched(guard::check);
           config.routes.after(AccessLog::record);
@@ -116,8 +116,11 @@ public final class HttpServer implements AutoCloseable {
     return new HttpServer(app);
   }
 
-  /** On stop, stop accepting and let requests in flight finish, for up to the stop timeout. */
-  private static void drainOnStop(Server server) {
+  /**
+   * Jetty's own answers in the Azure error shape; and on stop, stop accepting and let requests in
+   * flight finish, for up to the stop timeout.
+   */
+  private static void configureJetty(Server server) {
     server.setStopTimeout(STOP_TIMEOUT_MS);
     server.setErrorHandler(new JettyErrors());
     Handler handler = server.getHandler();

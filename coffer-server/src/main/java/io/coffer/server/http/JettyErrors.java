@@ -1,6 +1,5 @@
 package io.coffer.server.http;
 
-import io.coffer.wire.ErrorCode;
 import io.coffer.wire.Json;
 import io.coffer.wire.KeyVaultError;
 import java.nio.ByteBuffer;
@@ -24,13 +23,6 @@ final class JettyErrors extends ErrorHandler {
       String message,
       Throwable cause,
       Callback callback) {
-    String code =
-        switch (status) {
-          case 404 -> ErrorCode.NOT_FOUND;
-          case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-          case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
-          default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_PARAMETER;
-        };
     String text =
         status == 503
             ? "The server is shutting down or overloaded; retry shortly."
@@ -39,6 +31,9 @@ final class JettyErrors extends ErrorHandler {
     if (status == 503) {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
     }
-    response.write(true, ByteBuffer.wrap(Json.write(KeyVaultError.of(code, text))), callback);
+    response.write(
+        true,
+        ByteBuffer.wrap(Json.write(KeyVaultError.of(Failures.codeFor(status), text))),
+        callback);
   }
 }

@@ -12,6 +12,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -79,12 +80,7 @@ public final class TlsMaterial {
               PemFiles.readCertificates(serverPem),
               authority.certificate(),
               caPem);
-      Path trustStore = tlsDir.resolve("ca-truststore.p12");
-      if (!Files.exists(trustStore)
-          || Files.getLastModifiedTime(trustStore).compareTo(Files.getLastModifiedTime(caPem))
-              < 0) {
-        material.writeTrustStore(trustStore);
-      }
+      material.ensureTrustStore(tlsDir.resolve("ca-truststore.p12"), false);
       return material;
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot prepare TLS material in " + tlsDir + ": " + e, e);
@@ -165,9 +161,36 @@ public final class TlsMaterial {
     return "TlsMaterial[" + chain.get(0).getSubjectX500Principal().getName() + "]";
   }
 
-  private void writeTrustStore(Path file) throws IOException, GeneralSecurityException {
+  /**
+   * A PKCS12 trust store (password {@code changeit}) holding the JDK's public CAs and this CA, so
+   * that {@code -Djavax.net.ssl.trustStore} can point every JVM at it without breaking other HTTPS
+   * (Maven Central, for one). Rebuilt only when the CA file is newer.
+   */
+  public Path javaTrustStore(Path file) {
+    try {
+      ensureTrustStore(file, true);
+      return file;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot write the Java trust store " + file, e);
+    }
+  }
+
+  /** Writes the trust store unless it exists and is not older than the CA file. */
+  private void ensureTrustStore(Path file, boolean withJdkCas)
+      throws IOException, GeneralSecurityException {
+    if (Files.exists(file)
+        && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(caFile)) >= 0) {
+      return;
+    }
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, TRUST_PASSWORD);
+    Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+    if (withJdkCas && Files.isReadable(cacerts)) {
+      KeyStore jdk = KeyStore.getInstance(cacerts.toFile(), TRUST_PASSWORD);
+      for (String alias : Collections.list(jdk.aliases())) {
+        trust.setCertificateEntry(alias, jdk.getCertificate(alias));
+      }
+    }
     trust.setCertificateEntry("coffer-ca", ca);
     Path temp = Files.createTempFile(file.getParent(), ".trust", ".tmp");
     try (OutputStream out = Files.newOutputStream(temp)) {
