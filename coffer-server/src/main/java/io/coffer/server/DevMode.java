@@ -65,7 +65,11 @@ public final class DevMode {
             .filter(p -> previous.containsKey("AZURE_CLIENT_SECRET"))
             .map(p ->
                 new ClientCredential(
-                    tenant.id(), p.clientId(), previous.get("AZURE_CLIENT_SECRET")))
+                    tenant.id(),
+                    p.clientId(),
+                    previous.get("AZURE_CLIENT_SECRET"),
+                    "",
+                    Long.MAX_VALUE))
             .orElseGet(() -> newPrincipal(server, tenant, vault));
     DevCredentials credentials =
         new DevCredentials(

@@ -14,6 +14,7 @@ import io.javalin.http.Context;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,14 +45,19 @@ final class IdentityRoutes {
   }
 
   private void token(Context ctx) {
-    Optional<String[]> basic = basicCredentials(ctx.header("Authorization"));
-    TokenRequest request =
-        new TokenRequest(
-            ctx.pathParam("tenant"),
-            form(ctx, "grant_type"),
-            form(ctx, "client_id").or(() -> basic.map(b -> b[0])),
-            form(ctx, "client_secret").or(() -> basic.map(b -> b[1])),
-            form(ctx, "scope"));
+    Map<String, String> parameters = new HashMap<>();
+    ctx.formParamMap()
+        .forEach((name, values) -> {
+          if (!values.isEmpty()) {
+            parameters.put(name, values.get(0));
+          }
+        });
+    basicCredentials(ctx.header("Authorization"))
+        .ifPresent(basic -> {
+          parameters.putIfAbsent("client_id", basic[0]);
+          parameters.putIfAbsent("client_secret", basic[1]);
+        });
+    TokenRequest request = new TokenRequest(ctx.pathParam("tenant"), parameters);
     IssuedToken token = tokens.issue(request);
     Failures.write(ctx, 200, TokenResponse.bearer(token.accessToken(), token.expiresIn()));
   }
@@ -76,10 +82,6 @@ final class IdentityRoutes {
   private void subscriptions(Context ctx) {
     verifier.authenticate(Optional.ofNullable(ctx.header("Authorization")));
     Failures.write(ctx, 200, Map.of("value", List.of()));
-  }
-
-  private static Optional<String> form(Context ctx, String name) {
-    return Optional.ofNullable(ctx.formParam(name)).filter(v -> !v.isEmpty());
   }
 
   /** {@code client_secret_basic}: both parts are form-encoded before base64. */

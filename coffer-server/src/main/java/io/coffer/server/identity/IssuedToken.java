@@ -1,10 +1,12 @@
 package io.coffer.server.identity;
 
-/** An access token and its lifetime in seconds. */
-public record IssuedToken(String accessToken, long expiresIn) {
+import java.time.Instant;
+
+/** An access token, its lifetime in seconds and the instant it expires. */
+public record IssuedToken(String accessToken, long expiresIn, Instant expiresOn) {
 
   @Override
   public String toString() {
-    return "IssuedToken[expiresIn=" + expiresIn + "]";
+    return "IssuedToken[expiresOn=" + expiresOn + "]";
   }
 }

@@ -1,20 +1,44 @@
 package io.coffer.server.identity;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * A client-credentials token request as posted to {@code /<tenant>/oauth2/v2.0/token}. The secret
- * is never printed.
+ * A request to {@code /<tenant>/oauth2/v2.0/token}: the tenant in the path and the form parameters
+ * (with {@code client_secret_basic} credentials already merged in). Secrets, codes and assertions
+ * are never printed.
  */
-public record TokenRequest(
-    String tenant,
-    Optional<String> grantType,
-    Optional<String> clientId,
-    Optional<String> clientSecret,
-    Optional<String> scope) {
+public record TokenRequest(String tenant, Map<String, String> parameters) {
+
+  public TokenRequest {
+    parameters = Map.copyOf(parameters);
+  }
+
+  /** A form parameter, absent when missing or empty. */
+  public Optional<String> parameter(String name) {
+    return Optional.ofNullable(parameters.get(name)).filter(v -> !v.isEmpty());
+  }
+
+  public Optional<String> grantType() {
+    return parameter("grant_type");
+  }
+
+  public Optional<String> clientId() {
+    return parameter("client_id");
+  }
+
+  public Optional<String> scope() {
+    return parameter("scope");
+  }
 
   @Override
   public String toString() {
-    return "TokenRequest[tenant=" + tenant + ", client=" + clientId.orElse("") + "]";
+    return "TokenRequest[tenant="
+        + tenant
+        + ", grant="
+        + grantType().orElse("")
+        + ", client="
+        + clientId().orElse("")
+        + "]";
   }
 }

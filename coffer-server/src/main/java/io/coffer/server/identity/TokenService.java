@@ -17,12 +17,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The token endpoint's logic: client credentials with a client secret, answered with an RS256
- * access token for the vault resource, with the claims Entra puts in app-only tokens.
+ * The token endpoint's logic: client credentials, proven by a client secret, a certificate-signed
+ * assertion or a federated workload token, answered with an RS256 access token for the vault
+ * resource carrying the claims Entra puts in app-only tokens.
  */
 public final class TokenService {
   private final DirectoryStore directory;
@@ -30,6 +31,7 @@ public final class TokenService {
   private final Endpoints endpoints;
   private final Duration lifetime;
   private final Clock clock;
+  private final ClientAssertions assertions;
 
   public TokenService(
       DirectoryStore directory,
@@ -42,6 +44,7 @@ public final class TokenService {
     this.endpoints = endpoints;
     this.lifetime = lifetime;
     this.clock = clock;
+    this.assertions = new ClientAssertions(directory, new FederatedKeys(), endpoints, clock);
   }
 
   /** The tenant a path names, by id or name. */
@@ -60,15 +63,45 @@ public final class TokenService {
 
   public IssuedToken issue(TokenRequest request) {
     TenantRecord tenant = tenant(request.tenant());
-    String grant = request.grantType().orElse("");
-    if (!grant.equals("client_credentials")) {
-      if (grant.isEmpty()) {
-        throw new TokenRefused(
-            Reason.INVALID_REQUEST, 900144, "The request body must contain 'grant_type'.");
-      }
+    String grant =
+        request
+            .grantType()
+            .orElseThrow(() ->
+                new TokenRefused(
+                    Reason.INVALID_REQUEST, 900144, "The request body must contain 'grant_type'."));
+    return switch (grant) {
+      case "client_credentials" -> clientCredentials(tenant, request);
+      default ->
+          throw new TokenRefused(
+              Reason.UNSUPPORTED_GRANT_TYPE, 70003, "The app requested an unsupported grant type.");
+    };
+  }
+
+  private IssuedToken clientCredentials(TenantRecord tenant, TokenRequest request) {
+    PrincipalRecord principal = client(tenant, request);
+    if (PrincipalKind.USER.stored().equals(principal.kind())) {
       throw new TokenRefused(
-          Reason.UNSUPPORTED_GRANT_TYPE, 70003, "The app requested an unsupported grant type.");
+          Reason.UNAUTHORIZED_CLIENT,
+          700016,
+          "Application with identifier '"
+              + principal.clientId()
+              + "' was not found in the directory '"
+              + tenant.name()
+              + "'.");
     }
+    String resource = resourceOf(request);
+    authenticate(principal, tenant, request);
+    if (!principal.enabled()) {
+      throw new TokenRefused(
+          Reason.UNAUTHORIZED_CLIENT,
+          7000112,
+          "Application '" + principal.clientId() + "' is disabled.");
+    }
+    return sign(principal, resource);
+  }
+
+  /** The registered client a request names by {@code client_id}, in the path's tenant. */
+  PrincipalRecord client(TenantRecord tenant, TokenRequest request) {
     String clientId =
         request
             .clientId()
@@ -77,32 +110,37 @@ public final class TokenService {
                     Reason.INVALID_REQUEST,
                     900144,
                     "The request body must contain the following parameter: 'client_id'."));
-    PrincipalRecord principal =
-        directory
-            .principalByClientId(clientId)
-            .filter(p -> p.tenantId().equals(tenant.id()))
-            .orElseThrow(() ->
-                new TokenRefused(
-                    Reason.UNAUTHORIZED_CLIENT,
-                    700016,
-                    "Application with identifier '"
-                        + clientId
-                        + "' was not found in the directory '"
-                        + tenant.name()
-                        + "'."));
-    String resource = resourceOf(request);
-    authenticate(principal, request);
-    if (!principal.enabled()) {
-      throw new TokenRefused(
-          Reason.UNAUTHORIZED_CLIENT, 7000112, "Application '" + clientId + "' is disabled.");
-    }
-    return sign(principal, resource);
+    return directory
+        .principalByClientId(clientId)
+        .filter(p -> p.tenantId().equals(tenant.id()))
+        .orElseThrow(() ->
+            new TokenRefused(
+                Reason.UNAUTHORIZED_CLIENT,
+                700016,
+                "Application with identifier '"
+                    + clientId
+                    + "' was not found in the directory '"
+                    + tenant.name()
+                    + "'."));
   }
 
-  private void authenticate(PrincipalRecord principal, TokenRequest request) {
+  /** A confidential client proves itself with a client secret or a signed client assertion. */
+  private void authenticate(PrincipalRecord principal, TenantRecord tenant, TokenRequest request) {
+    Optional<String> assertion = request.parameter("client_assertion");
+    if (assertion.isPresent()) {
+      String type = request.parameter("client_assertion_type").orElse("");
+      if (!type.equals(ClientAssertions.JWT_BEARER)) {
+        throw new TokenRefused(
+            Reason.INVALID_REQUEST,
+            50027,
+            "The client_assertion_type must be " + ClientAssertions.JWT_BEARER + ".");
+      }
+      assertions.authenticate(principal, tenant, assertion.get());
+      return;
+    }
     String presented =
         request
-            .clientSecret()
+            .parameter("client_secret")
             .orElseThrow(() ->
                 new TokenRefused(
                     Reason.INVALID_CLIENT,
@@ -110,10 +148,10 @@ public final class TokenService {
                     "The request body must contain the following parameter:"
                         + " 'client_assertion' or 'client_secret'."));
     long now = clock.instant().getEpochSecond();
-    List<ClientSecretRecord> secrets = directory.clientSecrets(principal.objectId());
     boolean expiredMatch = false;
-    for (ClientSecretRecord secret : secrets) {
-      if (SecretHasher.matches(presented, secret.hash())) {
+    for (ClientSecretRecord secret : directory.clientSecrets(principal.objectId())) {
+      // The hint is the secret's first characters: only a candidate costs a slow hash.
+      if (presented.startsWith(secret.hint()) && SecretHasher.matches(presented, secret.hash())) {
         if (secret.expires() > now) {
           return;
         }
@@ -135,7 +173,7 @@ public final class TokenService {
             + "'.");
   }
 
-  private String resourceOf(TokenRequest request) {
+  String resourceOf(TokenRequest request) {
     String scope = request.scope().orElse("").trim();
     for (String item : scope.split("\\s+")) {
       if (item.endsWith("/.default")) {
@@ -158,10 +196,11 @@ public final class TokenService {
             + " with /.default suffixed to the resource identifier (application ID URI).");
   }
 
-  private IssuedToken sign(PrincipalRecord principal, String resource) {
+  /** An access token for an application or managed identity (app-only claims). */
+  IssuedToken sign(PrincipalRecord principal, String resource) {
     Instant now = clock.instant();
     Instant expires = now.plus(lifetime);
-    JWTClaimsSet claims =
+    JWTClaimsSet.Builder builder =
         new JWTClaimsSet.Builder()
             .issuer(endpoints.issuer(principal.tenantId()))
             .audience(resource)
@@ -176,8 +215,15 @@ public final class TokenService {
             .claim("azp", principal.clientId())
             .claim("appidacr", "1")
             .claim("idtyp", "app")
-            .claim("ver", "2.0")
-            .build();
+            .claim("ver", "2.0");
+    if (PrincipalKind.of(principal.kind()).map(PrincipalKind::isManagedIdentity).orElse(false)) {
+      builder.claim("xms_mirid", "/coffer/managedIdentities/" + principal.displayName());
+    }
+    return new IssuedToken(signed(builder.build()), lifetime.toSeconds(), expires);
+  }
+
+  /** Signs claims with the active key, as {@code typ: JWT}. */
+  String signed(JWTClaimsSet claims) {
     JWSHeader header =
         new JWSHeader.Builder(JWSAlgorithm.RS256)
             .type(JOSEObjectType.JWT)
@@ -189,6 +235,6 @@ public final class TokenService {
     } catch (JOSEException e) {
       throw new IllegalStateException("signing a token failed", e);
     }
-    return new IssuedToken(jwt.serialize(), lifetime.toSeconds());
+    return jwt.serialize();
   }
 }

@@ -5,7 +5,13 @@ package io.coffer.server.storage;
  * the real service shows them. {@code expires} is Unix seconds, {@link Long#MAX_VALUE} for never.
  */
 public record ClientSecretRecord(
-    String id, String principalId, String hash, String hint, long expires, long created) {
+    String id,
+    String principalId,
+    String displayName,
+    String hash,
+    String hint,
+    long expires,
+    long created) {
 
   @Override
   public String toString() {

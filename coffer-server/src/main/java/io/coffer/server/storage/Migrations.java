@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class Migrations {
   /** In order; append, never edit a released script. */
-  static final List<String> SCRIPTS = List.of("V1__initial.sql");
+  static final List<String> SCRIPTS = List.of("V1__initial.sql", "V2__identity_and_access.sql");
 
   private Migrations() {}
 

@@ -1,6 +1,11 @@
 package io.coffer.server.storage;
 
-/** A service principal (app registration) or other identity that can hold tokens. */
+import java.util.Optional;
+
+/**
+ * An identity that can hold tokens: an application's service principal, a managed identity or a
+ * user ({@code kind} says which). Users have a sign-in name.
+ */
 public record PrincipalRecord(
     String objectId,
     String tenantId,
@@ -8,4 +13,5 @@ public record PrincipalRecord(
     String displayName,
     String kind,
     boolean enabled,
-    long created) {}
+    long created,
+    Optional<String> userName) {}

@@ -29,23 +29,30 @@ final class SqliteDirectoryStore implements DirectoryStore {
     String key = idOrName.toLowerCase(Locale.ROOT);
     return jdbc.readOne(
         "SELECT id, name, created FROM tenants WHERE lower(id) = ? OR lower(name) = ?",
-        row -> new TenantRecord(row.getString("id"), row.getString("name"), row.getLong("created")),
+        SqliteDirectoryStore::tenant,
         key,
         key);
+  }
+
+  @Override
+  public List<TenantRecord> tenants() {
+    return jdbc.read(
+        "SELECT id, name, created FROM tenants ORDER BY name", SqliteDirectoryStore::tenant);
   }
 
   @Override
   public void insertPrincipal(PrincipalRecord p) {
     change(
         "INSERT INTO principals(object_id, tenant_id, client_id, display_name, kind, enabled,"
-            + " created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            + " created, user_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         p.objectId(),
         p.tenantId(),
         p.clientId(),
         p.displayName(),
         p.kind(),
         p.enabled(),
-        p.created());
+        p.created(),
+        Jdbc.nullable(p.userName()));
   }
 
   @Override
@@ -63,12 +70,57 @@ final class SqliteDirectoryStore implements DirectoryStore {
   }
 
   @Override
+  public Optional<PrincipalRecord> principalByUserName(String userName) {
+    return jdbc.readOne(
+        "SELECT * FROM principals WHERE lower(user_name) = ?",
+        SqliteDirectoryStore::principal,
+        userName.toLowerCase(Locale.ROOT));
+  }
+
+  @Override
+  public List<PrincipalRecord> principals(String tenantId) {
+    return jdbc.read(
+        "SELECT * FROM principals WHERE tenant_id = ? ORDER BY display_name, created",
+        SqliteDirectoryStore::principal,
+        tenantId);
+  }
+
+  @Override
+  public void setPrincipalEnabled(String objectId, boolean enabled) {
+    change("UPDATE principals SET enabled = ? WHERE object_id = ?", enabled, objectId);
+  }
+
+  @Override
+  public boolean deletePrincipal(String objectId) {
+    return writer.transaction(c -> {
+      Jdbc.update(c, "DELETE FROM administrators WHERE principal_id = ?", objectId);
+      return Jdbc.update(c, "DELETE FROM principals WHERE object_id = ?", objectId);
+    })
+        > 0;
+  }
+
+  @Override
+  public Optional<String> passwordHash(String objectId) {
+    return jdbc.readOne(
+            "SELECT password_hash FROM principals WHERE object_id = ?",
+            row -> Optional.ofNullable(row.getString("password_hash")),
+            objectId)
+        .flatMap(h -> h);
+  }
+
+  @Override
+  public void setPasswordHash(String objectId, String hash) {
+    change("UPDATE principals SET password_hash = ? WHERE object_id = ?", hash, objectId);
+  }
+
+  @Override
   public void insertClientSecret(ClientSecretRecord s) {
     change(
-        "INSERT INTO client_secrets(id, principal_id, hash, hint, expires, created)"
-            + " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO client_secrets(id, principal_id, display_name, hash, hint, expires, created)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
         s.id(),
         s.principalId(),
+        s.displayName(),
         s.hash(),
         s.hint(),
         s.expires(),
@@ -83,6 +135,7 @@ final class SqliteDirectoryStore implements DirectoryStore {
             new ClientSecretRecord(
                 row.getString("id"),
                 row.getString("principal_id"),
+                row.getString("display_name"),
                 row.getString("hash"),
                 row.getString("hint"),
                 row.getLong("expires"),
@@ -91,15 +144,109 @@ final class SqliteDirectoryStore implements DirectoryStore {
   }
 
   @Override
+  public boolean deleteClientSecret(String principalId, String id) {
+    return writer.transaction(c ->
+        Jdbc.update(
+            c, "DELETE FROM client_secrets WHERE principal_id = ? AND id = ?", principalId, id))
+        > 0;
+  }
+
+  @Override
+  public void insertCertificate(CertificateRecord r) {
+    change(
+        "INSERT INTO certificate_credentials(id, principal_id, thumbprint, certificate, subject,"
+            + " expires, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        r.id(),
+        r.principalId(),
+        r.thumbprint(),
+        r.certificate(),
+        r.subject(),
+        r.expires(),
+        r.created());
+  }
+
+  @Override
+  public List<CertificateRecord> certificates(String principalId) {
+    return jdbc.read(
+        "SELECT * FROM certificate_credentials WHERE principal_id = ? ORDER BY created",
+        row ->
+            new CertificateRecord(
+                row.getString("id"),
+                row.getString("principal_id"),
+                row.getString("thumbprint"),
+                row.getBytes("certificate"),
+                row.getString("subject"),
+                row.getLong("expires"),
+                row.getLong("created")),
+        principalId);
+  }
+
+  @Override
+  public boolean deleteCertificate(String principalId, String id) {
+    return writer.transaction(c ->
+        Jdbc.update(
+            c,
+            "DELETE FROM certificate_credentials WHERE principal_id = ? AND id = ?",
+            principalId,
+            id))
+        > 0;
+  }
+
+  @Override
+  public void insertFederatedCredential(FederatedCredentialRecord r) {
+    change(
+        "INSERT INTO federated_credentials(id, principal_id, name, issuer, subject, audience, jwks,"
+            + " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        r.id(),
+        r.principalId(),
+        r.name(),
+        r.issuer(),
+        r.subject(),
+        r.audience(),
+        Jdbc.nullable(r.jwks()),
+        r.created());
+  }
+
+  @Override
+  public List<FederatedCredentialRecord> federatedCredentials(String principalId) {
+    return jdbc.read(
+        "SELECT * FROM federated_credentials WHERE principal_id = ? ORDER BY created",
+        row ->
+            new FederatedCredentialRecord(
+                row.getString("id"),
+                row.getString("principal_id"),
+                row.getString("name"),
+                row.getString("issuer"),
+                row.getString("subject"),
+                row.getString("audience"),
+                Optional.ofNullable(row.getString("jwks")),
+                row.getLong("created")),
+        principalId);
+  }
+
+  @Override
+  public boolean deleteFederatedCredential(String principalId, String id) {
+    return writer.transaction(c ->
+        Jdbc.update(
+            c,
+            "DELETE FROM federated_credentials WHERE principal_id = ? AND (id = ? OR name = ?)",
+            principalId,
+            id,
+            id))
+        > 0;
+  }
+
+  @Override
   public void insertVault(VaultRecord v) {
     change(
-        "INSERT INTO vaults(id, name, tenant_id, retention_days, purge_protection, created)"
-            + " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO vaults(id, name, tenant_id, retention_days, purge_protection, rbac, created)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
         v.id(),
         v.name().toLowerCase(Locale.ROOT),
         v.tenantId(),
         v.retentionDays(),
         v.purgeProtection(),
+        v.rbac(),
         v.created());
   }
 
@@ -114,6 +261,11 @@ final class SqliteDirectoryStore implements DirectoryStore {
   @Override
   public List<VaultRecord> vaults() {
     return jdbc.read("SELECT * FROM vaults ORDER BY name", SqliteDirectoryStore::vault);
+  }
+
+  @Override
+  public void setVaultRbac(String vaultId, boolean rbac) {
+    change("UPDATE vaults SET rbac = ? WHERE id = ?", rbac, vaultId);
   }
 
   @Override
@@ -133,15 +285,151 @@ final class SqliteDirectoryStore implements DirectoryStore {
   public List<RoleAssignmentRecord> roleAssignments(String principalId) {
     return jdbc.read(
         "SELECT * FROM role_assignments WHERE principal_id = ?",
-        row ->
-            new RoleAssignmentRecord(
-                row.getString("id"),
-                row.getString("principal_id"),
-                row.getString("role"),
-                row.getString("vault_id"),
-                row.getString("secret_key"),
-                row.getLong("created")),
+        SqliteDirectoryStore::assignment,
         principalId);
+  }
+
+  @Override
+  public List<RoleAssignmentRecord> roleAssignmentsOnVault(String vaultId) {
+    return jdbc.read(
+        "SELECT * FROM role_assignments WHERE vault_id = ? ORDER BY created",
+        SqliteDirectoryStore::assignment,
+        vaultId);
+  }
+
+  @Override
+  public Optional<RoleAssignmentRecord> deleteRoleAssignment(String id) {
+    return writer.transaction(c -> {
+      Optional<RoleAssignmentRecord> found =
+          Jdbc.first(
+              Jdbc.query(
+                  c,
+                  "SELECT * FROM role_assignments WHERE id = ?",
+                  SqliteDirectoryStore::assignment,
+                  id));
+      Jdbc.update(c, "DELETE FROM role_assignments WHERE id = ?", id);
+      return found;
+    });
+  }
+
+  @Override
+  public void putAccessPolicy(AccessPolicyRecord p) {
+    change(
+        "INSERT INTO access_policies(vault_id, object_id, permissions, updated) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT(vault_id, object_id) DO UPDATE SET permissions = excluded.permissions,"
+            + " updated = excluded.updated",
+        p.vaultId(),
+        p.objectId(),
+        p.permissions(),
+        p.updated());
+  }
+
+  @Override
+  public List<AccessPolicyRecord> accessPolicies(String objectId) {
+    return jdbc.read(
+        "SELECT * FROM access_policies WHERE object_id = ?",
+        SqliteDirectoryStore::policy,
+        objectId);
+  }
+
+  @Override
+  public List<AccessPolicyRecord> accessPoliciesOnVault(String vaultId) {
+    return jdbc.read(
+        "SELECT * FROM access_policies WHERE vault_id = ? ORDER BY updated",
+        SqliteDirectoryStore::policy,
+        vaultId);
+  }
+
+  @Override
+  public boolean deleteAccessPolicy(String vaultId, String objectId) {
+    return writer.transaction(c ->
+        Jdbc.update(
+            c,
+            "DELETE FROM access_policies WHERE vault_id = ? AND object_id = ?",
+            vaultId,
+            objectId))
+        > 0;
+  }
+
+  @Override
+  public void insertAdministrator(String principalId, long created) {
+    change(
+        "INSERT OR IGNORE INTO administrators(principal_id, created) VALUES (?, ?)",
+        principalId,
+        created);
+  }
+
+  @Override
+  public boolean isAdministrator(String principalId) {
+    return jdbc.readOne(
+            "SELECT 1 FROM administrators WHERE principal_id = ?", row -> true, principalId)
+        .isPresent();
+  }
+
+  @Override
+  public int administratorCount() {
+    return jdbc.readOne("SELECT COUNT(*) FROM administrators", row -> row.getInt(1)).orElse(0);
+  }
+
+  @Override
+  public void insertBootstrapToken(String hash, long expires, long created) {
+    change(
+        "INSERT INTO bootstrap_tokens(hash, expires, created) VALUES (?, ?, ?)",
+        hash,
+        expires,
+        created);
+  }
+
+  @Override
+  public boolean takeBootstrapToken(String hash, long now) {
+    return writer.transaction(c -> {
+      int deleted =
+          Jdbc.update(c, "DELETE FROM bootstrap_tokens WHERE hash = ? AND expires > ?", hash, now);
+      if (deleted > 0) {
+        // The first administrator exists from here on: no other token may create another.
+        Jdbc.update(c, "DELETE FROM bootstrap_tokens");
+      }
+      return deleted > 0;
+    });
+  }
+
+  @Override
+  public void insertAuthorizationCode(AuthorizationCodeRecord r) {
+    change(
+        "INSERT INTO authorization_codes(code_hash, principal_id, client_id, redirect_uri,"
+            + " code_challenge, scope, nonce, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        r.codeHash(),
+        r.principalId(),
+        r.clientId(),
+        r.redirectUri(),
+        r.codeChallenge(),
+        r.scope(),
+        r.nonce(),
+        r.expires());
+  }
+
+  @Override
+  public Optional<AuthorizationCodeRecord> takeAuthorizationCode(String codeHash) {
+    return writer.transaction(c -> {
+      Optional<AuthorizationCodeRecord> found =
+          Jdbc.first(
+              Jdbc.query(
+                  c,
+                  "SELECT * FROM authorization_codes WHERE code_hash = ?",
+                  row ->
+                      new AuthorizationCodeRecord(
+                          row.getString("code_hash"),
+                          row.getString("principal_id"),
+                          row.getString("client_id"),
+                          row.getString("redirect_uri"),
+                          row.getString("code_challenge"),
+                          row.getString("scope"),
+                          row.getString("nonce"),
+                          row.getLong("expires")),
+                  codeHash));
+      Jdbc.update(c, "DELETE FROM authorization_codes WHERE code_hash = ?", codeHash);
+      return found;
+    });
   }
 
   @Override
@@ -193,7 +481,30 @@ final class SqliteDirectoryStore implements DirectoryStore {
         row.getString("display_name"),
         row.getString("kind"),
         row.getInt("enabled") != 0,
+        row.getLong("created"),
+        Optional.ofNullable(row.getString("user_name")));
+  }
+
+  private static TenantRecord tenant(ResultSet row) throws SQLException {
+    return new TenantRecord(row.getString("id"), row.getString("name"), row.getLong("created"));
+  }
+
+  private static RoleAssignmentRecord assignment(ResultSet row) throws SQLException {
+    return new RoleAssignmentRecord(
+        row.getString("id"),
+        row.getString("principal_id"),
+        row.getString("role"),
+        row.getString("vault_id"),
+        row.getString("secret_key"),
         row.getLong("created"));
+  }
+
+  private static AccessPolicyRecord policy(ResultSet row) throws SQLException {
+    return new AccessPolicyRecord(
+        row.getString("vault_id"),
+        row.getString("object_id"),
+        row.getString("permissions"),
+        row.getLong("updated"));
   }
 
   private static VaultRecord vault(ResultSet row) throws SQLException {
@@ -203,6 +514,7 @@ final class SqliteDirectoryStore implements DirectoryStore {
         row.getString("tenant_id"),
         row.getInt("retention_days"),
         row.getInt("purge_protection") != 0,
+        row.getInt("rbac") != 0,
         row.getLong("created"));
   }
 }

@@ -4,10 +4,15 @@ import java.util.regex.Pattern;
 
 /**
  * A vault: served at {@code https://<name>.<domain>}, owned by one tenant, with its soft-delete
- * retention (7-90 days) and purge protection.
+ * retention (7-90 days), purge protection, and its permission model: RBAC, or access policies.
  */
 public record Vault(
-    String id, String name, String tenantId, int retentionDays, boolean purgeProtection) {
+    String id,
+    String name,
+    String tenantId,
+    int retentionDays,
+    boolean purgeProtection,
+    boolean rbac) {
 
   /** Azure's vault name rule: 3-24 letters, digits and dashes, starting with a letter. */
   static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,22}[a-z0-9]");

@@ -48,14 +48,26 @@ public final class Vaults {
     return directory.vaults().stream().map(Vaults::vault).toList();
   }
 
+  /** A new vault using RBAC, as Azure creates them by default. */
   public Vault create(String name, String tenantId, int retentionDays, boolean purgeProtection) {
-    Vault vault =
-        new Vault(
-            UUID.randomUUID().toString(),
-            name.toLowerCase(Locale.ROOT),
-            tenantId,
-            retentionDays,
-            purgeProtection);
+    return create(name, tenantId, retentionDays, purgeProtection, true);
+  }
+
+  public Vault create(
+      String name, String tenantId, int retentionDays, boolean purgeProtection, boolean rbac) {
+    Vault vault;
+    try {
+      vault =
+          new Vault(
+              UUID.randomUUID().toString(),
+              name.toLowerCase(Locale.ROOT),
+              tenantId,
+              retentionDays,
+              purgeProtection,
+              rbac);
+    } catch (IllegalArgumentException e) {
+      throw new CofferException.BadRequest(e.getMessage());
+    }
     if (find(vault.name()).isPresent()) {
       throw new CofferException.Conflict(
           "A vault named '" + vault.name() + "' already exists.", CofferException.Reason.NONE);
@@ -67,8 +79,17 @@ public final class Vaults {
             tenantId,
             retentionDays,
             purgeProtection,
+            rbac,
             clock.instant().getEpochSecond()));
     return vault;
+  }
+
+  /** Switches the vault between RBAC and access policies; effective on the next request. */
+  public Vault setRbac(String name, boolean rbac) {
+    Vault vault = named(name);
+    directory.setVaultRbac(vault.id(), rbac);
+    byName.remove(vault.name());
+    return named(name);
   }
 
   private static Vault vault(VaultRecord record) {
@@ -77,6 +98,7 @@ public final class Vaults {
         record.name(),
         record.tenantId(),
         record.retentionDays(),
-        record.purgeProtection());
+        record.purgeProtection(),
+        record.rbac());
   }
 }

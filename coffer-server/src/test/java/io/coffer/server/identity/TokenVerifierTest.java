@@ -63,10 +63,15 @@ class TokenVerifierTest {
         .issue(
             new TokenRequest(
                 tenant.id(),
-                Optional.of("client_credentials"),
-                Optional.of(credential.clientId()),
-                Optional.of(credential.clientSecret()),
-                Optional.of(endpoints.resource() + "/.default")))
+                java.util.Map.of(
+                    "grant_type",
+                    "client_credentials",
+                    "client_id",
+                    credential.clientId(),
+                    "client_secret",
+                    credential.clientSecret(),
+                    "scope",
+                    endpoints.resource() + "/.default")))
         .accessToken();
   }
 
