@@ -16,6 +16,7 @@ public abstract sealed class CofferException extends RuntimeException {
     BEING_DELETED,
     SECRET_DISABLED,
     FORBIDDEN_BY_RBAC,
+    FORBIDDEN_BY_POLICY,
     TOKEN_INVALID,
     INVALID_CLIENT,
     UNAUTHORIZED_CLIENT,

@@ -93,7 +93,7 @@ public final class CofferServer implements AutoCloseable {
       Services services =
           new Services(
               vaults,
-              new TokenVerifier(signingKeys, storage.directory(), settings.endpoints(), clock),
+              new TokenVerifier(signingKeys, directory, settings.endpoints(), clock),
               authorizer,
               secrets,
               new TokenService(

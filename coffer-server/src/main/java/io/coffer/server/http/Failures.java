@@ -118,6 +118,7 @@ final class Failures {
       case BEING_DELETED -> ErrorCode.INNER_BEING_DELETED;
       case SECRET_DISABLED -> ErrorCode.INNER_SECRET_DISABLED;
       case FORBIDDEN_BY_RBAC -> ErrorCode.INNER_FORBIDDEN_BY_RBAC;
+      case FORBIDDEN_BY_POLICY -> ErrorCode.INNER_FORBIDDEN_BY_POLICY;
       case TOKEN_INVALID -> ErrorCode.INNER_TOKEN_INVALID;
       case NONE,
           INVALID_CLIENT,

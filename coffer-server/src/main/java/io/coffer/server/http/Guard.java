@@ -3,7 +3,7 @@ package io.coffer.server.http;
 import io.coffer.server.CofferException;
 import io.coffer.server.authz.AccessDecision;
 import io.coffer.server.authz.Authorizer;
-import io.coffer.server.authz.Scope;
+import io.coffer.server.authz.PermissionModel;
 import io.coffer.server.config.Endpoints;
 import io.coffer.server.identity.Principal;
 import io.coffer.server.identity.TokenVerifier;
@@ -55,14 +55,16 @@ final class Guard {
       throw e;
     }
     ApiVersion apiVersion = apiVersion(ctx.queryParam("api-version"));
-    Scope scope =
-        requires.get().secretScoped()
-            ? Scope.secret(vault.id(), ctx.pathParam("name"))
-            : Scope.vault(vault.id());
-    AccessDecision decision = authorizer.decide(principal, requires.get().action(), scope);
+    Optional<String> secretName =
+        requires.get().secretScoped() ? Optional.of(ctx.pathParam("name")) : Optional.empty();
+    AccessDecision decision =
+        authorizer.decide(principal, requires.get().action(), vault, secretName);
     if (!decision.allowed()) {
       throw new CofferException.Forbidden(
-          decision.reason(), CofferException.Reason.FORBIDDEN_BY_RBAC);
+          decision.reason(),
+          decision.model() == PermissionModel.RBAC
+              ? CofferException.Reason.FORBIDDEN_BY_RBAC
+              : CofferException.Reason.FORBIDDEN_BY_POLICY);
     }
     ctx.attribute(
         VaultRequest.ATTRIBUTE,

@@ -9,7 +9,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.coffer.server.CofferException.Unauthenticated;
 import io.coffer.server.config.Endpoints;
-import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.PrincipalRecord;
 import java.text.ParseException;
 import java.time.Clock;
@@ -21,15 +20,16 @@ import java.util.Optional;
 /**
  * Verifies bearer tokens on every vault request: RS256 signature by a known key, {@code exp} and
  * {@code nbf} within a small skew, audience = the vault resource, issuer and tenant = the vault's
- * tenant, and a principal that exists. A verified token is cached until it expires, so the hot path
- * checks a signature once per token, not once per request.
+ * tenant, and a principal that exists and is enabled. A verified token is cached until it expires,
+ * so the hot path checks a signature once per token, not once per request; the principal's state is
+ * checked on every request.
  */
 public final class TokenVerifier {
   static final Duration SKEW = Duration.ofMinutes(1);
   private static final String BEARER = "bearer ";
 
   private final SigningKeys keys;
-  private final DirectoryStore directory;
+  private final Directory directory;
   private final Endpoints endpoints;
   private final Clock clock;
   private final Cache<String, Verified> verified =
@@ -37,8 +37,7 @@ public final class TokenVerifier {
 
   private record Verified(Principal principal, long notBefore, long expires) {}
 
-  public TokenVerifier(
-      SigningKeys keys, DirectoryStore directory, Endpoints endpoints, Clock clock) {
+  public TokenVerifier(SigningKeys keys, Directory directory, Endpoints endpoints, Clock clock) {
     this.keys = keys;
     this.directory = directory;
     this.endpoints = endpoints;
@@ -90,6 +89,13 @@ public final class TokenVerifier {
     }
     if (now + SKEW.toSeconds() < entry.notBefore()) {
       throw new Unauthenticated("AKV10021: The token is not yet valid.");
+    }
+    // A principal disabled or deleted after the token was issued loses access at once.
+    if (!directory
+        .principal(entry.principal().objectId())
+        .map(PrincipalRecord::enabled)
+        .orElse(false)) {
+      throw new Unauthenticated("AKV10010: The token's principal is disabled or deleted.");
     }
     return entry.principal();
   }

@@ -77,7 +77,11 @@ class TokenVerifierTest {
 
   private Principal verifyAt(Instant at, String token, String tenantId) {
     TokenVerifier verifier =
-        new TokenVerifier(keys, storage.directory(), ENDPOINTS, Clock.fixed(at, ZoneOffset.UTC));
+        new TokenVerifier(
+            keys,
+            new Directory(storage.directory(), Clock.systemUTC()),
+            ENDPOINTS,
+            Clock.fixed(at, ZoneOffset.UTC));
     return verifier.verify(Optional.of("Bearer " + token), tenantId);
   }
 
