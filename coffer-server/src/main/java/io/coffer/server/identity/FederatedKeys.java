@@ -15,8 +15,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The signing keys of external OIDC issuers (Kubernetes service-account issuers, CI systems),
@@ -26,12 +30,9 @@ final class FederatedKeys {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final int MAX_DOCUMENT = 512 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(FederatedKeys.class);
 
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(TIMEOUT)
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private volatile HttpClient http;
   private final Cache<String, JWKSet> byIssuer =
       Caffeine.newBuilder().maximumSize(1_000).expireAfterWrite(Duration.ofMinutes(5)).build();
 
@@ -82,9 +83,10 @@ final class FederatedKeys {
   private String fetch(String url) {
     try {
       HttpResponse<InputStream> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
-              HttpResponse.BodyHandlers.ofInputStream());
+          client()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
+                  HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream body = response.body()) {
         byte[] bytes = body.readNBytes(MAX_DOCUMENT + 1);
         if (response.statusCode() != 200 || bytes.length > MAX_DOCUMENT) {
@@ -93,11 +95,37 @@ final class FederatedKeys {
         return new String(bytes, StandardCharsets.UTF_8);
       }
     } catch (IOException | IllegalArgumentException e) {
+      LOG.warn("event=federation-keys-unavailable url={} reason={}", url, e.toString());
       throw unreachable(url);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unreachable(url);
     }
+  }
+
+  /**
+   * Built at first use with a fresh TLS context, so it trusts what the JVM's trust settings say
+   * then ({@code javax.net.ssl.trustStore}, e.g. a cluster's private CA), not what they said when
+   * the server started.
+   */
+  private HttpClient client() {
+    HttpClient client = http;
+    if (client == null) {
+      try {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, null, null);
+        client =
+            HttpClient.newBuilder()
+                .sslContext(tls)
+                .connectTimeout(TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("TLS is unavailable", e);
+      }
+      http = client;
+    }
+    return client;
   }
 
   private static TokenRefused unreachable(String where) {
