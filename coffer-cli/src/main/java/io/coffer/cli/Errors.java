@@ -15,6 +15,10 @@ final class Errors implements IExecutionExceptionHandler {
       cmd.getErr().println("coffer: " + e.getMessage());
       return CONFIG;
     }
+    if (e instanceof CommandFailure) {
+      cmd.getErr().println("coffer: " + e.getMessage());
+      return 1;
+    }
     cmd.getErr().println("coffer: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     return 1;
   }

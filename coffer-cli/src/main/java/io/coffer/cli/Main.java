@@ -1,5 +1,6 @@
 package io.coffer.cli;
 
+import io.coffer.cli.admin.AdminCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "coffer 0.1.0",
     description = "A self-hosted vault that speaks the Azure Key Vault secrets API.",
-    subcommands = {DevCommand.class, ServeCommand.class, SecretCommand.class})
+    subcommands = {DevCommand.class, ServeCommand.class, SecretCommand.class, AdminCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

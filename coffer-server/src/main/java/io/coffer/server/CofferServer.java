@@ -92,6 +92,7 @@ public final class CofferServer implements AutoCloseable {
               clock);
       Services services =
           new Services(
+              directory,
               vaults,
               new TokenVerifier(signingKeys, directory, settings.endpoints(), clock),
               authorizer,
@@ -131,6 +132,14 @@ public final class CofferServer implements AutoCloseable {
 
   public Vaults vaults() {
     return vaults;
+  }
+
+  /**
+   * While no administrator exists, a new one-time token that creates the first one (see {@code
+   * coffer admin bootstrap}); empty afterwards.
+   */
+  public java.util.Optional<String> bootstrapToken() {
+    return directory.bootstrapToken();
   }
 
   public Authorizer authorizer() {

@@ -19,6 +19,14 @@ public record Endpoints(String domain, String authorityHost, int port) {
     return "https://" + domain + portSuffix();
   }
 
+  /**
+   * The audience of management-API tokens: a different resource than the vaults', so a vault token
+   * never administers anything.
+   */
+  public String managementResource() {
+    return authority() + "/admin";
+  }
+
   /** The token service, as clients put it in {@code AZURE_AUTHORITY_HOST}. */
   public String authority() {
     return "https://" + authorityHost + portSuffix();

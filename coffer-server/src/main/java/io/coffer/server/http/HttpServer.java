@@ -82,6 +82,13 @@ public final class HttpServer implements AutoCloseable {
           config.routes.after(AccessLog::record);
           secretRoutes.register(config.routes);
           identityRoutes.register(config.routes);
+          new AdminRoutes(
+                  services.directory(),
+                  services.vaults(),
+                  services.authorizer(),
+                  services.verifier(),
+                  settings.endpoints())
+              .register(config.routes);
           config.routes.get(
               "/healthz",
               ctx -> {

@@ -1,6 +1,7 @@
 package io.coffer.server.http;
 
 import io.coffer.server.authz.Authorizer;
+import io.coffer.server.identity.Directory;
 import io.coffer.server.identity.SigningKeys;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
@@ -10,6 +11,7 @@ import java.util.function.BooleanSupplier;
 
 /** What the web layer calls into, one component per feature. */
 public record Services(
+    Directory directory,
     Vaults vaults,
     TokenVerifier verifier,
     Authorizer authorizer,

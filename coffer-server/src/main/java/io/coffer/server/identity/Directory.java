@@ -13,11 +13,13 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +39,10 @@ public final class Directory {
   private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,62}");
   private static final Pattern CREDENTIAL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,119}");
   private static final int MIN_PASSWORD = 12;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The tenant that holds administrator applications created by bootstrap. */
+  public static final String ADMIN_TENANT = "coffer-admin";
 
   private final DirectoryStore store;
   private final Clock clock;
@@ -309,6 +315,66 @@ public final class Directory {
     if (!store.deleteFederatedCredential(principal.objectId(), idOrName)) {
       throw new CofferException.NotFound(
           "The federated credential '" + idOrName + "' does not exist.");
+    }
+  }
+
+  public boolean isAdministrator(String objectId) {
+    return store.isAdministrator(objectId);
+  }
+
+  /** Lets a principal use the management API. */
+  public void makeAdministrator(PrincipalRecord principal) {
+    store.insertAdministrator(principal.objectId(), clock.instant().getEpochSecond());
+  }
+
+  /**
+   * While no administrator exists, a one-time token that creates the first one, valid for a day;
+   * only its hash is stored. Empty once there is an administrator.
+   */
+  public Optional<String> bootstrapToken() {
+    if (store.administratorCount() > 0) {
+      return Optional.empty();
+    }
+    byte[] random = new byte[32];
+    RANDOM.nextBytes(random);
+    String token = "cbt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    long now = clock.instant().getEpochSecond();
+    store.insertBootstrapToken(sha256(token), now + Duration.ofDays(1).toSeconds(), now);
+    return Optional.of(token);
+  }
+
+  /**
+   * Redeems a bootstrap token: creates the administrator application (in tenant {@value
+   * #ADMIN_TENANT}) and returns its credential, once.
+   *
+   * @throws CofferException.Forbidden for an unknown, used or expired token
+   */
+  public ClientCredential bootstrap(String token) {
+    if (!store.takeBootstrapToken(sha256(token), clock.instant().getEpochSecond())) {
+      throw new CofferException.Forbidden(
+          "The bootstrap token is unknown, used or expired. Restart Coffer while it has no"
+              + " administrator to print a new one.",
+          CofferException.Reason.NONE);
+    }
+    return createAdministrator();
+  }
+
+  /** Creates an administrator application with a one-year secret (dev mode does this directly). */
+  public ClientCredential createAdministrator() {
+    TenantRecord tenant = tenant(ADMIN_TENANT).orElseGet(() -> createTenant(ADMIN_TENANT));
+    PrincipalRecord admin = createServicePrincipal(tenant.id(), "coffer-administrator");
+    makeAdministrator(admin);
+    return addClientSecret(admin, Duration.ofDays(365), "administrator");
+  }
+
+  private static String sha256(String value) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
     }
   }
 

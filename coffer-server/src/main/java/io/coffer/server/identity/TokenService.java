@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -180,8 +181,10 @@ public final class TokenService {
         String resource = item.substring(0, item.length() - "/.default".length());
         String normalised =
             resource.endsWith("/") ? resource.substring(0, resource.length() - 1) : resource;
-        if (normalised.equalsIgnoreCase(endpoints.resource())) {
-          return endpoints.resource();
+        for (String known : List.of(endpoints.resource(), endpoints.managementResource())) {
+          if (normalised.equalsIgnoreCase(known)) {
+            return known;
+          }
         }
         throw new TokenRefused(
             Reason.INVALID_SCOPE,

@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.coffer.server.CofferException;
 import io.coffer.server.CofferException.Unauthenticated;
 import io.coffer.server.config.Endpoints;
 import io.coffer.server.storage.PrincipalRecord;
@@ -35,7 +36,8 @@ public final class TokenVerifier {
   private final Cache<String, Verified> verified =
       Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(Duration.ofMinutes(30)).build();
 
-  private record Verified(Principal principal, long notBefore, long expires) {}
+  private record Verified(
+      Principal principal, List<String> audience, long notBefore, long expires) {}
 
   public TokenVerifier(SigningKeys keys, Directory directory, Endpoints endpoints, Clock clock) {
     this.keys = keys;
@@ -50,7 +52,7 @@ public final class TokenVerifier {
    * @throws Unauthenticated with the reason, for any header that does not prove one
    */
   public Principal verify(Optional<String> authorization, String tenantId) {
-    Principal principal = authenticate(authorization);
+    Principal principal = authenticate(authorization, endpoints.resource());
     if (!principal.tenantId().equalsIgnoreCase(tenantId)) {
       throw new Unauthenticated(
           "AKV10032: Invalid issuer. Expected one of "
@@ -69,6 +71,31 @@ public final class TokenVerifier {
    * @throws Unauthenticated for any header that does not prove one
    */
   public Principal authenticate(Optional<String> authorization) {
+    return authenticate(authorization, endpoints.resource());
+  }
+
+  /**
+   * The administrator an {@code Authorization} header proves: a token for the management resource
+   * whose principal is an administrator.
+   *
+   * @throws Unauthenticated for a header that proves no one
+   * @throws CofferException.Forbidden for a principal who is not an administrator
+   */
+  public Principal administrator(Optional<String> authorization) {
+    Principal principal = authenticate(authorization, endpoints.managementResource());
+    if (!directory.isAdministrator(principal.objectId())) {
+      throw new CofferException.Forbidden(
+          "The principal 'appid="
+              + principal.clientId()
+              + ";oid="
+              + principal.objectId()
+              + "' is not a Coffer administrator.",
+          CofferException.Reason.NONE);
+    }
+    return principal;
+  }
+
+  private Principal authenticate(Optional<String> authorization, String resource) {
     String header = authorization.orElse("").trim();
     if (header.isEmpty()) {
       throw new Unauthenticated("AKV10000: Request is missing a Bearer or PoP token.");
@@ -97,6 +124,14 @@ public final class TokenVerifier {
         .orElse(false)) {
       throw new Unauthenticated("AKV10010: The token's principal is disabled or deleted.");
     }
+    if (entry.audience().stream().noneMatch(a -> a.equals(resource) || a.equals(resource + "/"))) {
+      throw new Unauthenticated(
+          "AKV10022: Invalid audience. Expected "
+              + resource
+              + ", found: "
+              + entry.audience()
+              + ".");
+    }
     return entry.principal();
   }
 
@@ -122,17 +157,14 @@ public final class TokenVerifier {
     if (verifier == null || !signatureValid(jwt, verifier)) {
       throw new Unauthenticated("AKV10005: The token's signature is invalid.");
     }
-    return new Verified(principalOf(claims), seconds(claims.getNotBeforeTime(), 0), expiry(claims));
+    return new Verified(
+        principalOf(claims),
+        Optional.ofNullable(claims.getAudience()).orElse(List.of()),
+        seconds(claims.getNotBeforeTime(), 0),
+        expiry(claims));
   }
 
   private Principal principalOf(JWTClaimsSet claims) {
-    List<String> audience = claims.getAudience();
-    String resource = endpoints.resource();
-    if (audience == null
-        || audience.stream().noneMatch(a -> a.equals(resource) || a.equals(resource + "/"))) {
-      throw new Unauthenticated(
-          "AKV10022: Invalid audience. Expected " + resource + ", found: " + audience + ".");
-    }
     String tenantId = stringClaim(claims, "tid");
     String objectId = stringClaim(claims, "oid");
     String issuer = claims.getIssuer();
