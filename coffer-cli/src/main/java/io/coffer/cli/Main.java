@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "coffer 0.1.0",
     description = "A self-hosted vault that speaks the Azure Key Vault secrets API.",
-    subcommands = {DevCommand.class, ServeCommand.class, SecretCommand.class})
+    subcommands = {
+      DevCommand.class,
+      ServeCommand.class,
+      SecretCommand.class,
+      IdentityAgentCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {
