@@ -303,7 +303,7 @@ class IdentityAgentTest {
   }
 
   @Test
-  void a_revoked_host_key_is_refused_once_the_cached_token_is_due() throws Exception {
+  void a_revoked_host_key_fails_the_sdk_once_the_cached_token_is_due() throws Exception {
     String query = "resource=" + enc(resource()) + "&client_id=" + revocable.clientId();
     assertThat(imds(query).statusCode()).isEqualTo(200);
 
@@ -317,6 +317,9 @@ class IdentityAgentTest {
     assertThat(json(refused).get("error").asText()).isEqualTo("invalid_client");
     assertThat(json(refused).get("error_description").asText())
         .startsWith("Coffer refused a token for " + revocable.clientId());
+    String sdk =
+        workload(appServiceEnv(), "managed", coffer.vaultUrl(), SECRET, revocable.clientId());
+    assertThat(sdk).startsWith("FAILED com.azure.core.exception.ClientAuthenticationException");
   }
 
   @Test
