@@ -3,24 +3,29 @@ package io.coffer.cli;
 import io.coffer.server.CofferServer;
 import java.util.concurrent.CountDownLatch;
 
-/** Keeps a server running until Ctrl-C or SIGTERM, then stops it cleanly. */
+/** Keeps a server (or agent) running until Ctrl-C or SIGTERM, then stops it cleanly. */
 final class Foreground {
   private Foreground() {}
 
   static int runUntilStopped(CofferServer server) {
+    return runUntilStopped(server::close);
+  }
+
+  /** Runs {@code stop} on Ctrl-C or SIGTERM and returns once it has. */
+  static int runUntilStopped(Runnable stop) {
     CountDownLatch stopped = new CountDownLatch(1);
     try {
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
-                    server.close();
+                    stop.run();
                     stopped.countDown();
                   },
                   "coffer-shutdown"));
     } catch (IllegalStateException alreadyStopping) {
       // Ctrl-C arrived while starting: stop at once instead of failing.
-      server.close();
+      stop.run();
       return 0;
     }
     try {

@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "coffer 0.1.0",
     description = "A self-hosted vault that speaks the Azure Key Vault secrets API.",
-    subcommands = {DevCommand.class, ServeCommand.class, SecretCommand.class, AdminCommand.class})
+    subcommands = {
+      DevCommand.class,
+      ServeCommand.class,
+      SecretCommand.class,
+      AdminCommand.class,
+      IdentityAgentCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {
