@@ -61,6 +61,9 @@ final class DevCommand implements Callable<Integer> {
     out.append("\nOr load them into a shell:  . ")
         .append(dataDir.toAbsolutePath().resolve("dev.env"))
         .append('\n');
+    out.append("Administer it (profile ")
+        .append(dataDir.resolve("admin.json"))
+        .append("):  ./coffer admin vault list\n");
     out.append(hostCheck(credentials.vaultUrl()));
     out.append("Ctrl-C stops the server; data stays in ")
         .append(dataDir.toAbsolutePath())

@@ -26,6 +26,18 @@ final class ServeCommand implements Callable<Integer> {
             + " (ready in "
             + Foreground.uptimeMillis()
             + " ms)");
+    server
+        .bootstrapToken()
+        .ifPresent(token ->
+            System.out.println(
+                "No administrator exists yet. Within 24 hours, create one with:\n  coffer admin"
+                    + " bootstrap --authority "
+                    + server.settings().endpoints().authority()
+                    + " --ca-file "
+                    + server.tls().caFile().toAbsolutePath()
+                    + " --token "
+                    + token
+                    + "\nThe token works once; restarting before then prints a new one."));
     return Foreground.runUntilStopped(server);
   }
 }

@@ -7,6 +7,7 @@ import io.coffer.server.identity.ClientCredential;
 import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.TenantRecord;
 import io.coffer.server.vault.Vault;
+import io.coffer.wire.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ public final class DevMode {
   public static final String VAULT = "main";
   private static final String APP = "coffer-dev-app";
   private static final String ENV_FILE = "dev.env";
+  private static final String ADMIN_PROFILE = "admin.json";
 
   private DevMode() {}
 
@@ -81,6 +83,7 @@ public final class DevMode {
             server.tls().caFile().toAbsolutePath(),
             server.tls().javaTrustStore(dataDir.resolve("tls").resolve("java-truststore.p12")));
     writeEnv(dataDir.resolve(ENV_FILE), credentials);
+    writeAdminProfile(server, dataDir.resolve(ADMIN_PROFILE));
     return credentials;
   }
 
@@ -91,6 +94,25 @@ public final class DevMode {
         .authorizer()
         .assign(principal.objectId(), Role.KEY_VAULT_ADMINISTRATOR, Scope.vault(vault.id()));
     return server.directory().addClientSecret(principal, Duration.ofDays(3650));
+  }
+
+  /**
+   * In dev mode whoever holds the data directory is the administrator: the first start creates an
+   * administrator application and writes its credential where {@code coffer admin} looks for it.
+   */
+  private static void writeAdminProfile(CofferServer server, Path file) {
+    if (Files.exists(file)) {
+      return;
+    }
+    ClientCredential admin = server.directory().createAdministrator();
+    Map<String, String> profile = new java.util.LinkedHashMap<>();
+    profile.put("authority", server.settings().endpoints().authority());
+    profile.put("tenantId", admin.tenantId());
+    profile.put("clientId", admin.clientId());
+    profile.put("clientSecret", admin.clientSecret());
+    profile.put("scope", server.settings().endpoints().managementResource() + "/.default");
+    profile.put("caFile", server.tls().caFile().toAbsolutePath().toString());
+    writePrivate(file, new String(Json.write(profile), java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static Map<String, String> readEnv(Path file) {
@@ -124,6 +146,11 @@ public final class DevMode {
     credentials
         .environment()
         .forEach((k, v) -> text.append("export ").append(k).append("='").append(v).append("'\n"));
+    writePrivate(file, text.toString());
+  }
+
+  /** Written whole or not at all, readable only by the owner. */
+  private static void writePrivate(Path file, String text) {
     try {
       Path temp = Files.createTempFile(file.getParent(), ".dev", ".tmp");
       Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
