@@ -82,6 +82,7 @@ public final class HttpServer implements AutoCloseable {
           config.routes.after(AccessLog::record);
           secretRoutes.register(config.routes);
           identityRoutes.register(config.routes);
+          new LoginRoutes(services.login()).register(config.routes);
           config.routes.get(
               "/healthz",
               ctx -> {
