@@ -1,6 +1,7 @@
 package io.coffer.server;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Every failure a client can cause, as a domain fact. The {@code http} package maps each one to a
@@ -22,7 +23,8 @@ public abstract sealed class CofferException extends RuntimeException {
     UNAUTHORIZED_CLIENT,
     INVALID_REQUEST,
     UNSUPPORTED_GRANT_TYPE,
-    INVALID_SCOPE
+    INVALID_SCOPE,
+    INVALID_GRANT
   }
 
   private final Reason reason;
@@ -106,6 +108,64 @@ public abstract sealed class CofferException extends RuntimeException {
 
     public int aadsts() {
       return aadsts;
+    }
+  }
+
+  /**
+   * The authorize endpoint refuses a sign-in request. With a validated loopback redirect the client
+   * is told by redirect ({@code error}, {@code error_description}, {@code state}); without one the
+   * browser gets an error page, so an unvalidated URI is never redirected to.
+   */
+  public static final class AuthorizeRefused extends CofferException {
+    private static final long serialVersionUID = 1L;
+    private final String error;
+    private final int aadsts;
+    private final transient Optional<String> redirectUri;
+    private final boolean formPost;
+    private final transient Optional<String> state;
+
+    /** A refusal shown on an error page: the redirect URI is unknown or not to be trusted. */
+    public AuthorizeRefused(String error, int aadsts, String message) {
+      this(error, aadsts, message, Optional.empty(), false, Optional.empty());
+    }
+
+    /** A refusal sent to a validated redirect URI, in the response mode the client asked for. */
+    public AuthorizeRefused(
+        String error,
+        int aadsts,
+        String message,
+        Optional<String> redirectUri,
+        boolean formPost,
+        Optional<String> state) {
+      super("AADSTS" + aadsts + ": " + message, Reason.INVALID_REQUEST);
+      this.error = error;
+      this.aadsts = aadsts;
+      this.redirectUri = redirectUri;
+      this.formPost = formPost;
+      this.state = state;
+    }
+
+    /** The OAuth 2.0 {@code error} value. */
+    public String error() {
+      return error;
+    }
+
+    public int aadsts() {
+      return aadsts;
+    }
+
+    /** A validated loopback redirect, when the failure is the client's to hear about. */
+    public Optional<String> redirectUri() {
+      return redirectUri;
+    }
+
+    /** Whether the client asked for {@code response_mode=form_post}. */
+    public boolean formPost() {
+      return formPost;
+    }
+
+    public Optional<String> state() {
+      return state;
     }
   }
 

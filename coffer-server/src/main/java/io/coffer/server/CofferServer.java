@@ -9,6 +9,7 @@ import io.coffer.server.crypto.SealedBlob;
 import io.coffer.server.http.HttpServer;
 import io.coffer.server.http.Services;
 import io.coffer.server.identity.Directory;
+import io.coffer.server.identity.InteractiveLogin;
 import io.coffer.server.identity.SigningKeys;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
@@ -103,6 +104,7 @@ public final class CofferServer implements AutoCloseable {
                   settings.endpoints(),
                   settings.tokenLifetime(),
                   clock),
+              new InteractiveLogin(storage.directory(), directory, clock),
               signingKeys,
               storage::isReachable);
       HttpServer http = HttpServer.start(settings, tls, services);

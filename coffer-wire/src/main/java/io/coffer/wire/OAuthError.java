@@ -17,4 +17,5 @@ public record OAuthError(
   public static final String INVALID_REQUEST = "invalid_request";
   public static final String UNSUPPORTED_GRANT_TYPE = "unsupported_grant_type";
   public static final String INVALID_SCOPE = "invalid_scope";
+  public static final String INVALID_GRANT = "invalid_grant";
 }

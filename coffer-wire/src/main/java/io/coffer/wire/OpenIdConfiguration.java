@@ -36,7 +36,7 @@ public record OpenIdConfiguration(
         List.of("pairwise"),
         List.of("RS256"),
         List.of("openid", "profile", "email", "offline_access"),
-        List.of("client_credentials"),
+        List.of("authorization_code", "refresh_token", "client_credentials"),
         "coffer",
         "coffer");
   }

@@ -30,6 +30,7 @@ final class Failures {
   static void handle(Exception failure, Context ctx) {
     switch (failure) {
       case CofferException.TokenRefused refused -> oauth(ctx, refused);
+      case CofferException.AuthorizeRefused refused -> LoginPage.refused(ctx, refused);
       case CofferException known -> keyVault(ctx, known);
       case WireException wire ->
           write(ctx, 400, KeyVaultError.of(ErrorCode.BAD_PARAMETER, wire.getMessage()));
@@ -87,6 +88,7 @@ final class Failures {
           case CofferException.Conflict e -> 409;
           case CofferException.Unavailable e -> 503;
           case CofferException.TokenRefused e -> 400;
+          case CofferException.AuthorizeRefused e -> 400;
         };
     String code =
         switch (failure) {
@@ -99,6 +101,7 @@ final class Failures {
           case CofferException.Conflict e -> ErrorCode.CONFLICT;
           case CofferException.Unavailable e -> ErrorCode.SERVICE_UNAVAILABLE;
           case CofferException.TokenRefused e -> ErrorCode.BAD_PARAMETER;
+          case CofferException.AuthorizeRefused e -> ErrorCode.BAD_PARAMETER;
         };
     if (failure instanceof CofferException.Unauthenticated) {
       String challenge = ctx.attribute(CHALLENGE);
@@ -125,7 +128,8 @@ final class Failures {
           UNAUTHORIZED_CLIENT,
           INVALID_REQUEST,
           UNSUPPORTED_GRANT_TYPE,
-          INVALID_SCOPE ->
+          INVALID_SCOPE,
+          INVALID_GRANT ->
           null;
     };
   }
@@ -137,6 +141,7 @@ final class Failures {
           case UNAUTHORIZED_CLIENT -> OAuthError.UNAUTHORIZED_CLIENT;
           case UNSUPPORTED_GRANT_TYPE -> OAuthError.UNSUPPORTED_GRANT_TYPE;
           case INVALID_SCOPE -> OAuthError.INVALID_SCOPE;
+          case INVALID_GRANT -> OAuthError.INVALID_GRANT;
           default -> OAuthError.INVALID_REQUEST;
         };
     int status = error.equals(OAuthError.INVALID_CLIENT) ? 401 : 400;

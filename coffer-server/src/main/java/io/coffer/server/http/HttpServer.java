@@ -89,6 +89,7 @@ public final class HttpServer implements AutoCloseable {
                   services.verifier(),
                   settings.endpoints())
               .register(config.routes);
+          new LoginRoutes(services.login()).register(config.routes);
           config.routes.get(
               "/healthz",
               ctx -> {

@@ -59,7 +59,21 @@ final class IdentityRoutes {
         });
     TokenRequest request = new TokenRequest(ctx.pathParam("tenant"), parameters);
     IssuedToken token = tokens.issue(request);
-    Failures.write(ctx, 200, TokenResponse.bearer(token.accessToken(), token.expiresIn()));
+    TokenResponse response =
+        token
+            .user()
+            .map(user ->
+                TokenResponse.user(
+                    token.accessToken(),
+                    token.expiresIn(),
+                    user.scope(),
+                    user.refreshToken(),
+                    user.idToken(),
+                    user.clientInfo()))
+            .orElseGet(() -> TokenResponse.bearer(token.accessToken(), token.expiresIn()));
+    // Tokens are never cached by intermediaries, as Entra answers them.
+    ctx.header("Cache-Control", "no-store").header("Pragma", "no-cache");
+    Failures.write(ctx, 200, response);
   }
 
   private void openIdConfiguration(Context ctx) {

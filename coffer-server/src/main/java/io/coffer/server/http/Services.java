@@ -2,6 +2,7 @@ package io.coffer.server.http;
 
 import io.coffer.server.authz.Authorizer;
 import io.coffer.server.identity.Directory;
+import io.coffer.server.identity.InteractiveLogin;
 import io.coffer.server.identity.SigningKeys;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
@@ -17,5 +18,6 @@ public record Services(
     Authorizer authorizer,
     SecretService secrets,
     TokenService tokens,
+    InteractiveLogin login,
     SigningKeys signingKeys,
     BooleanSupplier storageReachable) {}

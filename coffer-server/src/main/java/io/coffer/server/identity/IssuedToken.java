@@ -1,12 +1,22 @@
 package io.coffer.server.identity;
 
 import java.time.Instant;
+import java.util.Optional;
 
-/** An access token, its lifetime in seconds and the instant it expires. */
-public record IssuedToken(String accessToken, long expiresIn, Instant expiresOn) {
+/**
+ * An access token, its lifetime in seconds and the instant it expires; for a signed-in user also
+ * the ID token, account info and refresh token that MSAL keeps.
+ */
+public record IssuedToken(
+    String accessToken, long expiresIn, Instant expiresOn, Optional<UserTokens> user) {
+
+  /** An app-only token. */
+  public IssuedToken(String accessToken, long expiresIn, Instant expiresOn) {
+    this(accessToken, expiresIn, expiresOn, Optional.empty());
+  }
 
   @Override
   public String toString() {
-    return "IssuedToken[expiresOn=" + expiresOn + "]";
+    return "IssuedToken[expiresOn=" + expiresOn + ", user=" + user.isPresent() + "]";
   }
 }

@@ -24,7 +24,8 @@ import java.util.UUID;
 /**
  * The token endpoint's logic: client credentials, proven by a client secret, a certificate-signed
  * assertion or a federated workload token, answered with an RS256 access token for the vault
- * resource carrying the claims Entra puts in app-only tokens.
+ * resource carrying the claims Entra puts in app-only tokens; and the user grants (authorization
+ * code with PKCE, refresh token) of interactive sign-in.
  */
 public final class TokenService {
   private final DirectoryStore directory;
@@ -33,6 +34,7 @@ public final class TokenService {
   private final Duration lifetime;
   private final Clock clock;
   private final ClientAssertions assertions;
+  private final UserGrants users;
 
   public TokenService(
       DirectoryStore directory,
@@ -46,6 +48,7 @@ public final class TokenService {
     this.lifetime = lifetime;
     this.clock = clock;
     this.assertions = new ClientAssertions(directory, new FederatedKeys(), endpoints, clock);
+    this.users = new UserGrants(directory, keys, endpoints, lifetime, clock);
   }
 
   /** The tenant a path names, by id or name. */
@@ -72,6 +75,8 @@ public final class TokenService {
                     Reason.INVALID_REQUEST, 900144, "The request body must contain 'grant_type'."));
     return switch (grant) {
       case "client_credentials" -> clientCredentials(tenant, request);
+      case "authorization_code" -> users.redeemCode(tenant, request);
+      case "refresh_token" -> users.refresh(tenant, request);
       default ->
           throw new TokenRefused(
               Reason.UNSUPPORTED_GRANT_TYPE, 70003, "The app requested an unsupported grant type.");
@@ -227,11 +232,13 @@ public final class TokenService {
 
   /** Signs claims with the active key, as {@code typ: JWT}. */
   String signed(JWTClaimsSet claims) {
+    return signed(keys, JOSEObjectType.JWT, claims);
+  }
+
+  /** Signs claims with the active key; {@code type} tells token kinds apart. */
+  static String signed(SigningKeys keys, JOSEObjectType type, JWTClaimsSet claims) {
     JWSHeader header =
-        new JWSHeader.Builder(JWSAlgorithm.RS256)
-            .type(JOSEObjectType.JWT)
-            .keyID(keys.activeKid())
-            .build();
+        new JWSHeader.Builder(JWSAlgorithm.RS256).type(type).keyID(keys.activeKid()).build();
     SignedJWT jwt = new SignedJWT(header, claims);
     try {
       jwt.sign(keys.signer());

@@ -3,6 +3,7 @@ package io.coffer.server.identity;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -146,6 +147,11 @@ public final class TokenVerifier {
     }
     if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
       throw new Unauthenticated("AKV10005: The token is not signed with RS256.");
+    }
+    // Refresh tokens are signed with the same key but typed apart: only access tokens pass.
+    JOSEObjectType type = jwt.getHeader().getType();
+    if (type != null && !JOSEObjectType.JWT.equals(type)) {
+      throw new Unauthenticated("AKV10005: The token is not an access token.");
     }
     String kid = jwt.getHeader().getKeyID();
     RSASSAVerifier verifier =

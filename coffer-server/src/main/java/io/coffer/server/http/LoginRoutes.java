@@ -1,0 +1,94 @@
+package io.coffer.server.http;
+
+import io.coffer.server.CofferException.AuthorizeRefused;
+import io.coffer.server.identity.AuthorizationResponse;
+import io.coffer.server.identity.AuthorizeRequest;
+import io.coffer.server.identity.InteractiveLogin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Interactive sign-in: {@code GET /<tenant>/oauth2/v2.0/authorize} shows the form, {@code POST}
+ * checks the password and hands a code to the client's loopback listener.
+ */
+final class LoginRoutes {
+  /**
+   * Binds a form to the browser it was served to. {@code __Host-}: this host only, over TLS;
+   * SameSite=Strict: never sent with another site's post.
+   */
+  private static final String BINDING_COOKIE = "__Host-coffer-signin";
+
+  private static final Pattern BINDING = Pattern.compile("[A-Za-z0-9_-]{43}");
+  private static final String WRONG_CREDENTIALS =
+      "Your account or password is incorrect. Try again.";
+
+  private final InteractiveLogin login;
+
+  LoginRoutes(InteractiveLogin login) {
+    this.login = login;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.get("/{tenant}/oauth2/v2.0/authorize", this::page);
+    routes.post("/{tenant}/oauth2/v2.0/authorize", this::submit);
+  }
+
+  private void page(Context ctx) {
+    String tenant = ctx.pathParam("tenant");
+    AuthorizeRequest request = login.authorize(tenant, first(ctx.queryParamMap()));
+    String binding =
+        Optional.ofNullable(ctx.cookie(BINDING_COOKIE))
+            .filter(b -> BINDING.matcher(b).matches())
+            .orElseGet(InteractiveLogin::newBrowserBinding);
+    ctx.header(
+        "Set-Cookie",
+        BINDING_COOKIE
+            + "="
+            + binding
+            + "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=900");
+    LoginPage.signIn(
+        ctx,
+        tenant,
+        request,
+        InteractiveLogin.formToken(request, binding),
+        Optional.empty(),
+        request.loginHint().orElse(""));
+  }
+
+  private void submit(Context ctx) {
+    String tenant = ctx.pathParam("tenant");
+    Map<String, String> form = first(ctx.formParamMap());
+    AuthorizeRequest request = login.authorize(tenant, form);
+    String binding = Optional.ofNullable(ctx.cookie(BINDING_COOKIE)).orElse("");
+    String formToken = form.getOrDefault("flowToken", "");
+    if (!InteractiveLogin.formTokenMatches(request, binding, formToken)) {
+      throw new AuthorizeRefused(
+          "invalid_request",
+          90014,
+          "The sign-in form has expired or was not sent by this browser.");
+    }
+    String userName = form.getOrDefault("login", "");
+    Optional<AuthorizationResponse> answer =
+        login.signIn(request, userName, form.getOrDefault("passwd", ""));
+    if (answer.isEmpty()) {
+      LoginPage.signIn(ctx, tenant, request, formToken, Optional.of(WRONG_CREDENTIALS), userName);
+      return;
+    }
+    LoginPage.deliver(ctx, answer.get());
+  }
+
+  private static Map<String, String> first(Map<String, List<String>> parameters) {
+    Map<String, String> first = new HashMap<>();
+    parameters.forEach((name, values) -> {
+      if (!values.isEmpty()) {
+        first.put(name, values.get(0));
+      }
+    });
+    return first;
+  }
+}

@@ -1,0 +1,68 @@
+package io.coffer.server.identity;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the authorize endpoint sends back to the client's loopback listener: a code and state, or an
+ * error. {@code query} delivers it as a redirect; {@code form_post} (MSAL for Java's default) as a
+ * form the browser posts to the redirect URI. The parameters hold a code, so they are never
+ * printed.
+ */
+public record AuthorizationResponse(
+    String redirectUri, boolean formPost, Map<String, String> parameters) {
+
+  public AuthorizationResponse {
+    if (!isLoopback(redirectUri)) {
+      throw new IllegalArgumentException("only loopback redirect URIs are answered");
+    }
+    parameters = Map.copyOf(parameters);
+  }
+
+  /**
+   * Entra's rule for public clients: {@code http} to {@code localhost} or {@code 127.0.0.1}, any
+   * port and path; nothing else, so a code never leaves the user's machine.
+   */
+  public static boolean isLoopback(String uri) {
+    try {
+      URI parsed = new URI(uri);
+      String host = parsed.getHost();
+      return "http".equalsIgnoreCase(parsed.getScheme())
+          && host != null
+          && (host.toLowerCase(Locale.ROOT).equals("localhost") || host.equals("127.0.0.1"))
+          && parsed.getRawUserInfo() == null
+          && parsed.getRawFragment() == null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  /** The redirect target for {@code response_mode=query}. */
+  public String location() {
+    StringBuilder location = new StringBuilder(redirectUri);
+    char separator = redirectUri.contains("?") ? '&' : '?';
+    for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+      location
+          .append(separator)
+          .append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
+      separator = '&';
+    }
+    return location.toString();
+  }
+
+  /** The origin the browser is sent to, for the sign-in page's {@code form-action} policy. */
+  public String origin() {
+    URI parsed = URI.create(redirectUri);
+    return "http://" + parsed.getHost() + (parsed.getPort() < 0 ? "" : ":" + parsed.getPort());
+  }
+
+  @Override
+  public String toString() {
+    return "AuthorizationResponse[formPost=" + formPost + "]";
+  }
+}
