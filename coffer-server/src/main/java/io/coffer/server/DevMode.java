@@ -7,7 +7,6 @@ import io.coffer.server.identity.ClientCredential;
 import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.TenantRecord;
 import io.coffer.server.vault.Vault;
-import io.coffer.wire.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -112,7 +111,15 @@ public final class DevMode {
     profile.put("clientSecret", admin.clientSecret());
     profile.put("scope", server.settings().endpoints().managementResource() + "/.default");
     profile.put("caFile", server.tls().caFile().toAbsolutePath().toString());
-    writePrivate(file, new String(Json.write(profile), java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      writePrivate(
+          file,
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .writerWithDefaultPrettyPrinter()
+              .writeValueAsString(profile));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + file, e);
+    }
   }
 
   private static Map<String, String> readEnv(Path file) {

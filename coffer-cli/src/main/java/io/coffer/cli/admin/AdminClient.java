@@ -2,30 +2,18 @@ package io.coffer.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coffer.cli.CaTrust;
 import io.coffer.cli.CommandFailure;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Calls Coffer's management API: a client-credentials token for the management resource, then JSON
@@ -46,7 +34,7 @@ final class AdminClient {
     this.profile = profile;
     this.http =
         HttpClient.newBuilder()
-            .sslContext(trusting(caFile.filter(f -> !f.isBlank())))
+            .sslContext(CaTrust.context(caFile.filter(f -> !f.isBlank()).map(Path::of)))
             .connectTimeout(Duration.ofSeconds(10))
             .build();
   }
@@ -162,42 +150,5 @@ final class AdminClient {
         + error.path("code").asText("Error")
         + ": "
         + error.path("message").asText(answer.toString()).lines().findFirst().orElse("");
-  }
-
-  /** The JDK's trusted CAs, plus the given CA file's certificates. */
-  private static SSLContext trusting(Optional<String> caFile) {
-    try {
-      TrustManagerFactory jdk =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      jdk.init((KeyStore) null);
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      int n = 0;
-      for (TrustManager manager : jdk.getTrustManagers()) {
-        if (manager instanceof X509TrustManager x509) {
-          for (X509Certificate ca : x509.getAcceptedIssuers()) {
-            store.setCertificateEntry("jdk-" + n++, ca);
-          }
-        }
-      }
-      if (caFile.isPresent()) {
-        try (InputStream in = Files.newInputStream(Path.of(caFile.get()))) {
-          List<Certificate> certificates =
-              new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(in));
-          for (Certificate certificate : certificates) {
-            store.setCertificateEntry("coffer-" + n++, certificate);
-          }
-        }
-      }
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new CommandFailure(
-          "cannot use the CA file " + caFile.orElse("") + ": " + e.getMessage());
-    }
   }
 }

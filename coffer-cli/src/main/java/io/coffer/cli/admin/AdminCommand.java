@@ -60,6 +60,16 @@ public final class AdminCommand {
     }
   }
 
+  /** A call about one vault's grants. */
+  abstract static class VaultCall extends Call {
+    @Option(names = "--vault", required = true)
+    String vault;
+
+    String vaultPath() {
+      return "/vaults/" + segment(vault);
+    }
+  }
+
   @Command(
       name = "bootstrap",
       description =
@@ -531,12 +541,10 @@ public final class AdminCommand {
       subcommands = {RoleCmd.List.class, RoleCmd.Assign.class, RoleCmd.Remove.class})
   static final class RoleCmd {
     @Command(name = "list", description = "List a vault's role assignments.")
-    static final class List extends Call {
-      @Option(names = "--vault", required = true)
-      String vault;
+    static final class List extends VaultCall {
 
       JsonNode call(AdminClient c) {
-        return c.get("/vaults/" + segment(vault) + "/role-assignments");
+        return c.get(vaultPath() + "/role-assignments");
       }
 
       String[] columns() {
@@ -545,9 +553,7 @@ public final class AdminCommand {
     }
 
     @Command(name = "assign", description = "Assign a built-in role at vault or secret scope.")
-    static final class Assign extends Call {
-      @Option(names = "--vault", required = true)
-      String vault;
+    static final class Assign extends VaultCall {
 
       @Option(
           names = "--principal",
@@ -573,7 +579,7 @@ public final class AdminCommand {
         if (secret != null) {
           body.put("secret", secret);
         }
-        return c.post("/vaults/" + segment(vault) + "/role-assignments", body);
+        return c.post(vaultPath() + "/role-assignments", body);
       }
 
       String[] columns() {
@@ -582,15 +588,13 @@ public final class AdminCommand {
     }
 
     @Command(name = "remove", description = "Remove a role assignment.")
-    static final class Remove extends Call {
-      @Option(names = "--vault", required = true)
-      String vault;
+    static final class Remove extends VaultCall {
 
       @Parameters(paramLabel = "ID")
       String id;
 
       JsonNode call(AdminClient c) {
-        return c.delete("/vaults/" + segment(vault) + "/role-assignments/" + segment(id));
+        return c.delete(vaultPath() + "/role-assignments/" + segment(id));
       }
 
       String[] columns() {
@@ -605,12 +609,10 @@ public final class AdminCommand {
       subcommands = {Policy.List.class, Policy.Set.class, Policy.Remove.class})
   static final class Policy {
     @Command(name = "list", description = "List a vault's access policies.")
-    static final class List extends Call {
-      @Option(names = "--vault", required = true)
-      String vault;
+    static final class List extends VaultCall {
 
       JsonNode call(AdminClient c) {
-        return c.get("/vaults/" + segment(vault) + "/access-policies");
+        return c.get(vaultPath() + "/access-policies");
       }
 
       String[] columns() {
@@ -619,9 +621,7 @@ public final class AdminCommand {
     }
 
     @Command(name = "set", description = "Set a principal's secret permissions (replaces them).")
-    static final class Set extends Call {
-      @Option(names = "--vault", required = true)
-      String vault;
+    static final class Set extends VaultCall {
 
       @Option(names = "--principal", required = true)
       String principal;
@@ -635,7 +635,7 @@ public final class AdminCommand {
 
       JsonNode call(AdminClient c) {
         return c.put(
-            "/vaults/" + segment(vault) + "/access-policies/" + segment(principal),
+            vaultPath() + "/access-policies/" + segment(principal),
             Map.of("permissions", permissions));
       }
 
@@ -645,15 +645,13 @@ public final class AdminCommand {
     }
 
     @Command(name = "remove", description = "Remove a principal's access policy.")
-    static final class Remove extends Call {
-      @Option(names = "--vault", required = true)
-      String vault;
+    static final class Remove extends VaultCall {
 
       @Option(names = "--principal", required = true)
       String principal;
 
       JsonNode call(AdminClient c) {
-        return c.delete("/vaults/" + segment(vault) + "/access-policies/" + segment(principal));
+        return c.delete(vaultPath() + "/access-policies/" + segment(principal));
       }
 
       String[] columns() {

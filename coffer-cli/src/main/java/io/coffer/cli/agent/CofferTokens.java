@@ -1,23 +1,17 @@
 package io.coffer.cli.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.coffer.cli.CaTrust;
 import io.coffer.wire.Json;
 import io.coffer.wire.OAuthError;
 import io.coffer.wire.TokenResponse;
 import io.coffer.wire.WireException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Gets access tokens from Coffer's token endpoint with each identity's host key (client
@@ -49,7 +41,7 @@ final class CofferTokens {
     this.clock = clock;
     this.http =
         HttpClient.newBuilder()
-            .sslContext(trusting(config.caFile()))
+            .sslContext(CaTrust.context(config.caFile()))
             .connectTimeout(Duration.ofSeconds(5))
             .build();
   }
@@ -159,31 +151,5 @@ final class CofferTokens {
                 + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
         .collect(Collectors.joining("&"));
-  }
-
-  /** The JDK's trust, or only the configured CA when there is one (a private Coffer CA). */
-  private static SSLContext trusting(Optional<Path> caFile) {
-    try {
-      if (caFile.isEmpty()) {
-        return SSLContext.getDefault();
-      }
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      try (InputStream in = Files.newInputStream(caFile.get())) {
-        int n = 0;
-        for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-          trust.setCertificateEntry("ca-" + n++, ca);
-        }
-      }
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new io.coffer.server.config.ConfigException(
-          "caFile: cannot load " + caFile.orElseThrow() + " as PEM certificates", e);
-    }
   }
 }
