@@ -1,5 +1,6 @@
 package io.coffer.server.identity;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.coffer.server.CofferException;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -39,6 +41,8 @@ public final class Directory {
   private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,62}");
   private static final Pattern CREDENTIAL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,119}");
   private static final int MIN_PASSWORD = 12;
+  static final int LOCKOUT_THRESHOLD = 10;
+  static final Duration LOCKOUT = Duration.ofMinutes(15);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The tenant that holds administrator applications created by bootstrap. */
@@ -47,6 +51,8 @@ public final class Directory {
   private final DirectoryStore store;
   private final Clock clock;
   private final LoadingCache<String, Optional<PrincipalRecord>> principals;
+  private final Cache<String, AtomicInteger> failedSignIns =
+      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(LOCKOUT).build();
 
   public Directory(DirectoryStore store, Clock clock) {
     this.store = store;
@@ -152,8 +158,28 @@ public final class Directory {
     store.setPasswordHash(user.objectId(), SecretHasher.hash(password));
   }
 
-  /** The user a name and password prove, if they do and the user is enabled. */
+  /**
+   * The user a name and password prove, if they do and the user is enabled. After {@value
+   * #LOCKOUT_THRESHOLD} failures a name is locked for {@link #LOCKOUT}, as Entra's smart lockout
+   * does, whether or not the name exists, so guessing costs time and reveals nothing.
+   */
   public Optional<PrincipalRecord> signIn(String tenantId, String userName, String password) {
+    String attemptKey = tenantId + "/" + userName.toLowerCase(Locale.ROOT);
+    AtomicInteger failures = failedSignIns.get(attemptKey, k -> new AtomicInteger());
+    if (failures.get() >= LOCKOUT_THRESHOLD) {
+      return Optional.empty();
+    }
+    Optional<PrincipalRecord> proven = check(tenantId, userName, password);
+    if (proven.isEmpty()) {
+      failures.incrementAndGet();
+      failedSignIns.put(attemptKey, failures); // the lockout runs from the latest failure
+    } else {
+      failedSignIns.invalidate(attemptKey);
+    }
+    return proven;
+  }
+
+  private Optional<PrincipalRecord> check(String tenantId, String userName, String password) {
     Optional<PrincipalRecord> user =
         store
             .principalByUserName(userName)

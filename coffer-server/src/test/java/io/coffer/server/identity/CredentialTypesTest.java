@@ -231,6 +231,35 @@ class CredentialTypesTest {
     assertThat(client.getSecret(SECRET_NAME).getValue()).isEqualTo("read-by-every-credential");
   }
 
+  @Test
+  void a_management_token_is_no_vault_token_and_a_vault_token_administers_nothing() {
+    ClientCredential admin = directory.createAdministrator();
+    String managementToken =
+        coffer.token(
+            admin.tenantId(),
+            admin.clientId(),
+            admin.clientSecret(),
+            coffer.server().settings().endpoints().managementResource() + "/.default");
+    String vaultToken = coffer.token();
+    URI secrets = URI.create(coffer.vaultUrl() + "/secrets?api-version=7.4");
+    URI tenants = URI.create(coffer.credentials().authorityHost() + "/admin/v1/tenants");
+
+    HttpResponse<String> vaultWithAdmin = get(secrets, managementToken);
+    assertThat(vaultWithAdmin.statusCode()).isEqualTo(401);
+    assertThat(vaultWithAdmin.body()).contains("AKV10022");
+    HttpResponse<String> adminWithVault = get(tenants, vaultToken);
+    assertThat(adminWithVault.statusCode()).isEqualTo(401);
+    assertThat(adminWithVault.body()).contains("AKV10022");
+    assertThat(adminWithVault.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).contains("/admin\""));
+    assertThat(get(tenants, managementToken).statusCode()).isEqualTo(200);
+  }
+
+  private static HttpResponse<String> get(URI uri, String token) {
+    return coffer.send(
+        HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build());
+  }
+
   private static PrincipalRecord reader(String name) {
     PrincipalRecord app = directory.createServicePrincipal(coffer.credentials().tenantId(), name);
     coffer

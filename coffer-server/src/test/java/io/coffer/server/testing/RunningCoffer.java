@@ -123,14 +123,19 @@ public final class RunningCoffer implements AutoCloseable {
   }
 
   public String token(String clientId, String clientSecret) {
+    return token(
+        credentials.tenantId(),
+        clientId,
+        clientSecret,
+        server.settings().endpoints().resource() + "/.default");
+  }
+
+  /** A client-credentials token of any tenant, for any scope. */
+  public String token(String tenantId, String clientId, String clientSecret, String scope) {
     HttpResponse<String> response =
         send(
             HttpRequest.newBuilder(
-                    URI.create(
-                        credentials.authorityHost()
-                            + "/"
-                            + credentials.tenantId()
-                            + "/oauth2/v2.0/token"))
+                    URI.create(credentials.authorityHost() + "/" + tenantId + "/oauth2/v2.0/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
@@ -139,7 +144,7 @@ public final class RunningCoffer implements AutoCloseable {
                             + "&client_secret="
                             + enc(clientSecret)
                             + "&scope="
-                            + enc(server.settings().endpoints().resource() + "/.default")))
+                            + enc(scope)))
                 .build());
     if (response.statusCode() != 200) {
       throw new IllegalStateException("token request failed: " + response.body());
