@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       SecretCommand.class,
       AdminCommand.class,
+      AuditCommand.class,
       IdentityAgentCommand.class
     })
 public final class Main {

@@ -1,5 +1,7 @@
 package io.coffer.cli;
 
+import io.coffer.server.config.Guardrails;
+import io.coffer.server.config.Rate;
 import io.coffer.server.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +34,21 @@ final class ServerOptions {
   @Option(names = "--tls-key", description = "PEM private key of --tls-cert")
   Path tlsKey;
 
+  @Option(
+      names = "--audit-fail-closed",
+      description = "refuse requests (503) while the audit trail cannot be written")
+  boolean auditFailClosed;
+
+  @Option(
+      names = "--throttle-principal",
+      description = "request budget per principal, e.g. 2000/10s (default: none)")
+  String throttlePrincipal;
+
+  @Option(
+      names = "--throttle-vault",
+      description = "request budget per vault, e.g. 4000/10s as Azure (default: none)")
+  String throttleVault;
+
   Settings settings(Path dataDir) {
     return new Settings(
         dataDir,
@@ -41,6 +58,10 @@ final class ServerOptions {
         authorityHost,
         Optional.ofNullable(tlsCert),
         Optional.ofNullable(tlsKey),
-        Duration.ofHours(1));
+        Duration.ofHours(1),
+        new Guardrails(
+            auditFailClosed,
+            Optional.ofNullable(throttlePrincipal).map(r -> Rate.parse("throttle-principal", r)),
+            Optional.ofNullable(throttleVault).map(r -> Rate.parse("throttle-vault", r))));
   }
 }

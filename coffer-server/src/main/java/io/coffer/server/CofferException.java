@@ -178,6 +178,21 @@ public abstract sealed class CofferException extends RuntimeException {
     }
   }
 
+  /** The caller or the vault spent its request budget; answered 429 with Retry-After. */
+  public static final class Throttled extends CofferException {
+    private static final long serialVersionUID = 1L;
+    private final transient Duration retryAfter;
+
+    public Throttled(String message, Duration retryAfter) {
+      super(message, Reason.NONE);
+      this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+      return retryAfter;
+    }
+  }
+
   /** A dependency (storage) cannot serve now; the client should retry after the given time. */
   public static final class Unavailable extends CofferException {
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.coffer.server;
 
+import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.authz.Authorizer;
 import io.coffer.server.config.ConfigException;
 import io.coffer.server.config.Settings;
@@ -42,6 +43,7 @@ public final class CofferServer implements AutoCloseable {
   private final Vaults vaults;
   private final Authorizer authorizer;
   private final HttpServer http;
+  private final AuditTrail audit;
   private final ScheduledExecutorService background;
 
   private CofferServer(
@@ -52,7 +54,8 @@ public final class CofferServer implements AutoCloseable {
       Vaults vaults,
       Authorizer authorizer,
       HttpServer http,
-      ScheduledExecutorService background) {
+      ScheduledExecutorService background,
+      AuditTrail audit) {
     this.settings = settings;
     this.storage = storage;
     this.tls = tls;
@@ -60,6 +63,7 @@ public final class CofferServer implements AutoCloseable {
     this.vaults = vaults;
     this.authorizer = authorizer;
     this.http = http;
+    this.audit = audit;
     this.background = background;
   }
 
@@ -79,6 +83,7 @@ public final class CofferServer implements AutoCloseable {
                 settings.tlsCertificate().get(), settings.tlsKey().orElseThrow())
             : TlsMaterial.loadOrCreate(dataDir.resolve("tls"), settings.domain());
     Storage storage = Storage.openSqlite(dataDir.resolve("coffer.db"));
+    AuditTrail audit = AuditTrail.open(dataDir.resolve("audit"));
     try {
       Envelope envelope = new Envelope(masterKey);
       Directory directory = new Directory(storage.directory(), clock);
@@ -106,16 +111,18 @@ public final class CofferServer implements AutoCloseable {
                   clock),
               new InteractiveLogin(storage.directory(), directory, clock),
               signingKeys,
-              storage::isReachable);
+              storage::isReachable,
+              audit);
       HttpServer http = HttpServer.start(settings, tls, services);
       ScheduledExecutorService background =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().name("coffer-retention").daemon().factory());
       background.scheduleWithFixedDelay(() -> sweep(secrets), 10, 60, TimeUnit.SECONDS);
       return new CofferServer(
-          settings, storage, tls, directory, vaults, authorizer, http, background);
+          settings, storage, tls, directory, vaults, authorizer, http, background, audit);
     } catch (RuntimeException e) {
       storage.close();
+      audit.close();
       throw e;
     }
   }
@@ -144,6 +151,11 @@ public final class CofferServer implements AutoCloseable {
     return directory.bootstrapToken();
   }
 
+  /** The audit trail, for {@code coffer audit verify} and tests. */
+  public AuditTrail audit() {
+    return audit;
+  }
+
   public Authorizer authorizer() {
     return authorizer;
   }
@@ -154,6 +166,7 @@ public final class CofferServer implements AutoCloseable {
     background.shutdownNow();
     http.close();
     storage.close();
+    audit.close();
     LOG.info("event=stopped");
   }
 

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * @param tlsCertificate a PEM chain to serve instead of the generated one ({@code tls-cert})
  * @param tlsKey the private key of {@code tlsCertificate} ({@code tls-key})
  * @param tokenLifetime access-token lifetime ({@code token-lifetime}, default 1 h)
+ * @param guardrails audit fail-closed mode and throttling
  */
 public record Settings(
     Path dataDir,
@@ -26,7 +27,8 @@ public record Settings(
     String authorityHost,
     Optional<Path> tlsCertificate,
     Optional<Path> tlsKey,
-    Duration tokenLifetime) {
+    Duration tokenLifetime,
+    Guardrails guardrails) {
 
   public static final String DEFAULT_DOMAIN = "vault.localhost";
   public static final String DEFAULT_AUTHORITY_HOST = "localhost";
@@ -66,6 +68,19 @@ public record Settings(
     authorityHost = authorityHost.toLowerCase(java.util.Locale.ROOT);
   }
 
+  public Settings withGuardrails(Guardrails changed) {
+    return new Settings(
+        dataDir,
+        bindHost,
+        port,
+        domain,
+        authorityHost,
+        tlsCertificate,
+        tlsKey,
+        tokenLifetime,
+        changed);
+  }
+
   /** Development defaults for a data directory and port. */
   public static Settings defaults(Path dataDir, int port) {
     return new Settings(
@@ -76,7 +91,8 @@ public record Settings(
         DEFAULT_AUTHORITY_HOST,
         Optional.empty(),
         Optional.empty(),
-        Duration.ofHours(1));
+        Duration.ofHours(1),
+        Guardrails.DEFAULT);
   }
 
   public Endpoints endpoints() {

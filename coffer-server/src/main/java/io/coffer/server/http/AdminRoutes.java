@@ -124,6 +124,7 @@ final class AdminRoutes {
               + endpoints.managementResource()
               + "\"");
       var principal = verifier.administrator(Optional.ofNullable(ctx.header("Authorization")));
+      ctx.attribute(AuditRecorder.PRINCIPAL, principal);
       Object body = action.run(ctx);
       if (!ctx.method().name().equals("GET")) {
         LOG.info(

@@ -87,6 +87,7 @@ final class Failures {
           case CofferException.MethodNotAllowed e -> 405;
           case CofferException.Conflict e -> 409;
           case CofferException.Unavailable e -> 503;
+          case CofferException.Throttled e -> 429;
           case CofferException.TokenRefused e -> 400;
           case CofferException.AuthorizeRefused e -> 400;
         };
@@ -100,6 +101,7 @@ final class Failures {
           case CofferException.MethodNotAllowed e -> ErrorCode.METHOD_NOT_ALLOWED;
           case CofferException.Conflict e -> ErrorCode.CONFLICT;
           case CofferException.Unavailable e -> ErrorCode.SERVICE_UNAVAILABLE;
+          case CofferException.Throttled e -> ErrorCode.THROTTLED;
           case CofferException.TokenRefused e -> ErrorCode.BAD_PARAMETER;
           case CofferException.AuthorizeRefused e -> ErrorCode.BAD_PARAMETER;
         };
@@ -108,6 +110,9 @@ final class Failures {
       if (challenge != null) {
         ctx.header("WWW-Authenticate", challenge);
       }
+    }
+    if (failure instanceof CofferException.Throttled throttled) {
+      ctx.header("Retry-After", Long.toString(throttled.retryAfter().toSeconds()));
     }
     if (failure instanceof CofferException.Unavailable unavailable) {
       ctx.header("Retry-After", Long.toString(Math.max(1, unavailable.retryAfter().toSeconds())));
@@ -160,6 +165,11 @@ final class Failures {
 
   static void write(Context ctx, int status, Object body) {
     ctx.attribute(ANSWERED, Boolean.TRUE);
+    switch (body) {
+      case KeyVaultError e -> ctx.attribute(AuditRecorder.ERROR_CODE, e.error().code());
+      case OAuthError e -> ctx.attribute(AuditRecorder.ERROR_CODE, e.error());
+      default -> {}
+    }
     ctx.status(status).header("Content-Type", Headers.JSON).result(Json.write(body));
   }
 

@@ -7,6 +7,7 @@ import io.coffer.server.authz.PermissionModel;
 import io.coffer.server.config.Endpoints;
 import io.coffer.server.identity.Principal;
 import io.coffer.server.identity.TokenVerifier;
+import io.coffer.server.throttle.Throttle;
 import io.coffer.server.vault.Vault;
 import io.coffer.server.vault.Vaults;
 import io.coffer.wire.ApiVersion;
@@ -18,16 +19,23 @@ import java.util.Optional;
 
 /**
  * Runs before every vault route, in the order of the request's life: host → vault, bearer token →
- * principal (401 with the challenge, before any body is read), api-version, then the route's
- * required action → one authorization decision.
+ * principal (401 with the challenge, before any body is read), request budget (429), api-version,
+ * then the route's required action → one authorization decision.
  */
 final class Guard {
   private final Endpoints endpoints;
   private final Vaults vaults;
   private final TokenVerifier verifier;
   private final Authorizer authorizer;
+  private final Throttle throttle;
 
-  Guard(Endpoints endpoints, Vaults vaults, TokenVerifier verifier, Authorizer authorizer) {
+  Guard(
+      Endpoints endpoints,
+      Vaults vaults,
+      TokenVerifier verifier,
+      Authorizer authorizer,
+      Throttle throttle) {
+    this.throttle = throttle;
     this.endpoints = endpoints;
     this.vaults = vaults;
     this.verifier = verifier;
@@ -54,6 +62,7 @@ final class Guard {
       ctx.attribute(Failures.CHALLENGE, challenge(vault));
       throw e;
     }
+    throttle.admit(principal.objectId(), vault.id());
     ApiVersion apiVersion = apiVersion(ctx.queryParam("api-version"));
     Optional<String> secretName =
         requires.get().secretScoped() ? Optional.of(ctx.pathParam("name")) : Optional.empty();

@@ -2,6 +2,7 @@ package io.coffer.server.http;
 
 import io.coffer.server.config.ConfigException;
 import io.coffer.server.config.Settings;
+import io.coffer.server.throttle.Throttle;
 import io.coffer.server.tls.TlsMaterial;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -42,7 +43,16 @@ public final class HttpServer implements AutoCloseable {
   public static HttpServer start(Settings settings, TlsMaterial tls, Services services) {
     Guard guard =
         new Guard(
-            settings.endpoints(), services.vaults(), services.verifier(), services.authorizer());
+            settings.endpoints(),
+            services.vaults(),
+            services.verifier(),
+            services.authorizer(),
+            new Throttle(
+                settings.guardrails().perPrincipal(),
+                settings.guardrails().perVault(),
+                System::nanoTime));
+    AuditRecorder audit =
+        new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed());
     SecretRoutes secretRoutes = new SecretRoutes(services.secrets());
     IdentityRoutes identityRoutes =
         new IdentityRoutes(
@@ -78,8 +88,11 @@ public final class HttpServer implements AutoCloseable {
           });
           config.jetty.modifyServer(HttpServer::configureJetty);
           config.routes.before(Headers::stamp);
+          config.routes.before(audit::start);
+          config.routes.beforeMatched(audit::target);
           config.routes.beforeMatched(guard::check);
           config.routes.after(AccessLog::record);
+          config.routes.after(audit::record);
           secretRoutes.register(config.routes);
           identityRoutes.register(config.routes);
           new AdminRoutes(

@@ -1,5 +1,6 @@
 package io.coffer.server.http;
 
+import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.authz.Authorizer;
 import io.coffer.server.identity.Directory;
 import io.coffer.server.identity.InteractiveLogin;
@@ -20,4 +21,5 @@ public record Services(
     TokenService tokens,
     InteractiveLogin login,
     SigningKeys signingKeys,
-    BooleanSupplier storageReachable) {}
+    BooleanSupplier storageReachable,
+    AuditTrail audit) {}

@@ -7,6 +7,7 @@ import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import io.coffer.server.CofferServer;
 import io.coffer.server.DevCredentials;
 import io.coffer.server.DevMode;
+import io.coffer.server.config.Guardrails;
 import io.coffer.server.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,8 +66,18 @@ public final class RunningCoffer implements AutoCloseable {
   }
 
   public static synchronized RunningCoffer start(Path dataDir, int port) {
+    return start(dataDir, port, Guardrails.DEFAULT);
+  }
+
+  /** A server with its own audit and throttling settings. */
+  public static synchronized RunningCoffer start(Path dataDir, Guardrails guardrails) {
+    return start(dataDir, freePort(), guardrails);
+  }
+
+  private static synchronized RunningCoffer start(Path dataDir, int port, Guardrails guardrails) {
     seedCa(dataDir);
-    CofferServer server = CofferServer.start(Settings.defaults(dataDir, port), Map.of());
+    CofferServer server =
+        CofferServer.start(Settings.defaults(dataDir, port).withGuardrails(guardrails), Map.of());
     DevCredentials credentials = DevMode.bootstrap(server);
     if (sharedCa == null) {
       trustForJvm(server, credentials);

@@ -1,0 +1,133 @@
+package io.coffer.server.http;
+
+import io.coffer.server.CofferException;
+import io.coffer.server.audit.AuditEvent;
+import io.coffer.server.audit.AuditTrail;
+import io.coffer.server.identity.Principal;
+import io.coffer.wire.ErrorCode;
+import io.coffer.wire.KeyVaultError;
+import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Records every request in the audit trail once it is answered: operation, principal, vault, secret
+ * name and version, status and error code, client address. In fail-closed mode a request is refused
+ * (503) while the trail cannot be written, and an answer whose record could not be written is
+ * replaced by a 503.
+ */
+final class AuditRecorder {
+  /** Set by routes that authenticate outside the vault guard (the management API). */
+  static final String PRINCIPAL = "coffer.audit.principal";
+
+  static final String ERROR_CODE = "coffer.error-code";
+  private static final String STARTED = "coffer.audit.started";
+  private static final String TARGET = "coffer.audit.target";
+
+  /** The secrets routes by their Key Vault operation names, as the service's own logs call them. */
+  private static final Map<String, String> OPERATIONS =
+      Map.ofEntries(
+          Map.entry("GET /secrets", "SecretList"),
+          Map.entry("POST /secrets/restore", "SecretRestore"),
+          Map.entry("GET /secrets/{name}/versions", "SecretListVersions"),
+          Map.entry("POST /secrets/{name}/backup", "SecretBackup"),
+          Map.entry("GET /secrets/{name}", "SecretGet"),
+          Map.entry("GET /secrets/{name}/{version}", "SecretGet"),
+          Map.entry("PUT /secrets/{name}", "SecretSet"),
+          Map.entry("PATCH /secrets/{name}", "SecretUpdate"),
+          Map.entry("PATCH /secrets/{name}/{version}", "SecretUpdate"),
+          Map.entry("DELETE /secrets/{name}", "SecretDelete"),
+          Map.entry("GET /deletedsecrets", "SecretListDeleted"),
+          Map.entry("GET /deletedsecrets/{name}", "SecretGetDeleted"),
+          Map.entry("DELETE /deletedsecrets/{name}", "SecretPurge"),
+          Map.entry("POST /deletedsecrets/{name}/recover", "SecretRecover"),
+          Map.entry("POST /{tenant}/oauth2/v2.0/token", "TokenIssue"),
+          Map.entry("GET /{tenant}/oauth2/v2.0/authorize", "SignInPage"),
+          Map.entry("POST /{tenant}/oauth2/v2.0/authorize", "SignIn"));
+
+  private record Target(String operation, Map<String, String> parameters) {}
+
+  private final AuditTrail trail;
+  private final boolean failClosed;
+
+  AuditRecorder(AuditTrail trail, boolean failClosed) {
+    this.trail = trail;
+    this.failClosed = failClosed;
+  }
+
+  /** Before anything else: note the start, and refuse at once if fail-closed and unwritable. */
+  void start(Context ctx) {
+    ctx.attribute(STARTED, System.nanoTime());
+    if (failClosed && !trail.ready() && !ctx.path().equals("/healthz")) {
+      throw new CofferException.Unavailable(
+          "The audit trail cannot be written; requests are refused until it can.",
+          Duration.ofSeconds(5));
+    }
+  }
+
+  /** Once a route matched: what it is about, while its path parameters are at hand. */
+  void target(Context ctx) {
+    Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+    String template = endpoint == null ? ctx.path() : endpoint.path;
+    String key = ctx.method().name() + " " + template;
+    String operation =
+        OPERATIONS.getOrDefault(key, template.startsWith("/admin/") ? "Admin " + key : key);
+    ctx.attribute(TARGET, new Target(operation, Map.copyOf(ctx.pathParamMap())));
+  }
+
+  void record(Context ctx) {
+    if (ctx.path().equals("/healthz")) {
+      return;
+    }
+    Target target =
+        Optional.<Target>ofNullable(ctx.attribute(TARGET))
+            .orElseGet(() -> new Target(ctx.method().name() + " (no route)", Map.of()));
+    VaultRequest vault = ctx.attribute(VaultRequest.ATTRIBUTE);
+    Optional<Principal> principal =
+        Optional.ofNullable(vault)
+            .map(VaultRequest::principal)
+            .or(() -> Optional.ofNullable(ctx.attribute(PRINCIPAL)));
+    String tenant =
+        vault != null
+            ? vault.vault().tenantId()
+            : principal
+                .map(Principal::tenantId)
+                .orElse(target.parameters().getOrDefault("tenant", ""));
+    String appId =
+        principal
+            .map(Principal::clientId)
+            .orElseGet(() ->
+                target.operation().equals("TokenIssue")
+                    ? Optional.ofNullable(ctx.formParam("client_id")).orElse("")
+                    : "");
+    Long started = ctx.attribute(STARTED);
+    AuditEvent event =
+        new AuditEvent(
+            Instant.now().toString(),
+            Optional.<String>ofNullable(ctx.attribute(Headers.REQUEST_ID)).orElse(""),
+            target.operation(),
+            principal.map(Principal::objectId).orElse(""),
+            appId,
+            tenant,
+            vault == null ? "" : vault.vault().name(),
+            target.parameters().getOrDefault("name", ""),
+            target.parameters().getOrDefault("version", ""),
+            ctx.statusCode(),
+            Optional.<String>ofNullable(ctx.attribute(ERROR_CODE)).orElse(""),
+            ctx.ip(),
+            started == null ? 0 : Duration.ofNanos(System.nanoTime() - started).toMillis());
+    if (!trail.append(event) && failClosed) {
+      Failures.write(
+          ctx,
+          503,
+          KeyVaultError.of(
+              ErrorCode.SERVICE_UNAVAILABLE,
+              "The audit trail cannot be written; the request's outcome is unknown to the"
+                  + " caller and must be checked."));
+      ctx.header("Retry-After", "5");
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.coffer.server.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.security.keyvault.secrets.SecretClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coffer.server.config.Guardrails;
+import io.coffer.server.testing.RunningCoffer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every request lands in the audit trail with who, what and the outcome — and never a value. */
+class AuditRecordingTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String MARKER = "audit-marker-value-7f3e";
+
+  @TempDir Path dir;
+
+  @Test
+  void sdk_operations_token_requests_and_refusals_are_recorded_without_values() throws IOException {
+    try (RunningCoffer coffer = RunningCoffer.start(dir.resolve("data"))) {
+      SecretClient client = coffer.secretClient();
+      client.setSecret("audited", MARKER);
+      client.getSecret("audited");
+      client.listPropertiesOfSecrets().stream().count();
+      HttpResponse<String> anonymous =
+          coffer.send(
+              HttpRequest.newBuilder(
+                      URI.create(coffer.vaultUrl() + "/secrets/audited?api-version=7.4"))
+                  .build());
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+
+      List<JsonNode> records = records(coffer.server().audit().file());
+      // The SDK's first call goes without a token and gets the challenge: recorded as a 401.
+      assertThat(find(records, "SecretSet").orElseThrow().path("status").asInt()).isEqualTo(401);
+      JsonNode set =
+          records.stream()
+              .filter(r -> r.path("operation").asText().equals("SecretSet"))
+              .filter(r -> r.path("status").asInt() == 200)
+              .findFirst()
+              .orElseThrow();
+      assertThat(set.path("secret").asText()).isEqualTo("audited");
+      assertThat(set.path("status").asInt()).isEqualTo(200);
+      assertThat(set.path("vault").asText()).isEqualTo("main");
+      assertThat(set.path("principal").asText()).isNotEmpty();
+      assertThat(set.path("appId").asText()).isEqualTo(coffer.credentials().clientId());
+      assertThat(set.path("tenant").asText()).isEqualTo(coffer.credentials().tenantId());
+      assertThat(set.path("clientAddress").asText()).isEqualTo("127.0.0.1");
+      assertThat(set.path("requestId").asText()).isNotEmpty();
+      assertThat(find(records, "SecretGet")).isPresent();
+      assertThat(find(records, "SecretList")).isPresent();
+      JsonNode token = find(records, "TokenIssue").orElseThrow();
+      assertThat(token.path("appId").asText()).isEqualTo(coffer.credentials().clientId());
+      assertThat(
+              records.stream()
+                  .anyMatch(r ->
+                      r.path("status").asInt() == 401
+                          && r.path("errorCode").asText().equals("Unauthorized")))
+          .isTrue();
+
+      String text = Files.readString(coffer.server().audit().file(), StandardCharsets.UTF_8);
+      assertThat(text).doesNotContain(MARKER).doesNotContain(coffer.credentials().clientSecret());
+      assertThat(AuditChain.verify(coffer.server().audit().file()).intact()).isTrue();
+    }
+  }
+
+  @Test
+  void a_fail_closed_server_refuses_requests_while_its_trail_cannot_be_written() {
+    try (RunningCoffer coffer =
+        RunningCoffer.start(
+            dir.resolve("closed"), new Guardrails(true, Optional.empty(), Optional.empty()))) {
+      coffer.secretClient().setSecret("closed", "value");
+      String token = coffer.token();
+      coffer.server().audit().close(); // the trail's file can no longer be written
+      HttpResponse<String> refused =
+          coffer.send(
+              HttpRequest.newBuilder(
+                      URI.create(coffer.vaultUrl() + "/secrets/closed?api-version=7.4"))
+                  .header("Authorization", "Bearer " + token)
+                  .build());
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      assertThat(refused.body()).contains("ServiceUnavailable").doesNotContain("value\"");
+    }
+  }
+
+  private static Optional<JsonNode> find(List<JsonNode> records, String operation) {
+    return records.stream().filter(r -> r.path("operation").asText().equals(operation)).findFirst();
+  }
+
+  private static List<JsonNode> records(Path file) throws IOException {
+    List<JsonNode> records = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      records.add(JSON.readTree(line));
+    }
+    return records;
+  }
+}
