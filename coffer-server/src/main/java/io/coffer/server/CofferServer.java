@@ -5,7 +5,7 @@ import io.coffer.server.authz.Authorizer;
 import io.coffer.server.config.ConfigException;
 import io.coffer.server.config.Settings;
 import io.coffer.server.crypto.Envelope;
-import io.coffer.server.crypto.MasterKey;
+import io.coffer.server.crypto.Keyring;
 import io.coffer.server.crypto.SealedBlob;
 import io.coffer.server.http.HttpServer;
 import io.coffer.server.http.Services;
@@ -76,7 +76,7 @@ public final class CofferServer implements AutoCloseable {
   public static CofferServer start(Settings settings, Map<String, String> environment) {
     Path dataDir = prepareDataDir(settings.dataDir());
     Clock clock = Clock.systemUTC();
-    MasterKey masterKey = MasterKey.load(dataDir, environment);
+    Keyring keyring = Keyring.load(dataDir, environment);
     TlsMaterial tls =
         settings.tlsCertificate().isPresent()
             ? TlsMaterial.fromFiles(
@@ -85,7 +85,7 @@ public final class CofferServer implements AutoCloseable {
     Storage storage = Storage.openSqlite(dataDir.resolve("coffer.db"));
     AuditTrail audit = AuditTrail.open(dataDir.resolve("audit"));
     try {
-      Envelope envelope = new Envelope(masterKey);
+      Envelope envelope = new Envelope(keyring);
       Directory directory = new Directory(storage.directory(), clock);
       Vaults vaults = new Vaults(storage.directory(), clock);
       Authorizer authorizer = new Authorizer(storage.directory(), clock);
@@ -94,8 +94,12 @@ public final class CofferServer implements AutoCloseable {
           new SecretService(
               storage.secrets(),
               envelope,
-              new Backups(new SealedBlob(masterKey, "secret-backup")),
+              new Backups(new SealedBlob(keyring, "secret-backup")),
               clock);
+      ScheduledExecutorService background =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().name("coffer-background").daemon().factory());
+      KeyRotation rotation = new KeyRotation(keyring, secrets, signingKeys, background);
       Services services =
           new Services(
               directory,
@@ -112,12 +116,11 @@ public final class CofferServer implements AutoCloseable {
               new InteractiveLogin(storage.directory(), directory, clock),
               signingKeys,
               storage::isReachable,
-              audit);
+              audit,
+              rotation);
       HttpServer http = HttpServer.start(settings, tls, services);
-      ScheduledExecutorService background =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().name("coffer-retention").daemon().factory());
       background.scheduleWithFixedDelay(() -> sweep(secrets), 10, 60, TimeUnit.SECONDS);
+      rotation.rewrapInBackground();
       return new CofferServer(
           settings, storage, tls, directory, vaults, authorizer, http, background, audit);
     } catch (RuntimeException e) {

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       AdminCommand.PrincipalCmd.class,
       AdminCommand.Credential.class,
       AdminCommand.RoleCmd.class,
-      AdminCommand.Policy.class
+      AdminCommand.Policy.class,
+      AdminCommand.MasterKeyCmd.class
     })
 public final class AdminCommand {
   private static final String[] TENANT = {"name", "id", "created"};
@@ -656,6 +657,38 @@ public final class AdminCommand {
 
       String[] columns() {
         return new String[] {};
+      }
+    }
+  }
+
+  @Command(
+      name = "master-key",
+      description = "The master key that wraps every data key.",
+      subcommands = {MasterKeyCmd.Show.class, MasterKeyCmd.Rotate.class})
+  static final class MasterKeyCmd {
+    private static final String[] COLUMNS = {"active", "keys", "pending", "rewrapping"};
+
+    @Command(name = "show", description = "The active key, the keys held, what is not re-wrapped.")
+    static final class Show extends Call {
+      JsonNode call(AdminClient c) {
+        return c.get("/master-key");
+      }
+
+      String[] columns() {
+        return COLUMNS;
+      }
+    }
+
+    @Command(
+        name = "rotate",
+        description = "Make a new active master key; older data is re-wrapped in the background.")
+    static final class Rotate extends Call {
+      JsonNode call(AdminClient c) {
+        return c.post("/master-key/rotate", Map.of());
+      }
+
+      String[] columns() {
+        return COLUMNS;
       }
     }
   }

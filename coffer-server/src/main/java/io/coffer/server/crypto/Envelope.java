@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Envelope encryption: each value gets a fresh AES-256-GCM data key, and the data key is wrapped by
@@ -13,17 +15,21 @@ import java.util.Arrays;
  * another secret does not decrypt.
  */
 public final class Envelope {
-  private final MasterKey master;
-  private final Aead wrapper;
+  private final Keyring keyring;
+  private final Map<String, Aead> wrappers = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
 
-  public Envelope(MasterKey master) {
-    this.master = master;
-    this.wrapper = aead(master.material());
+  public Envelope(Keyring keyring) {
+    this.keyring = keyring;
   }
 
+  public Envelope(MasterKey master) {
+    this(Keyring.of(master));
+  }
+
+  /** The key new values are wrapped with. */
   public String masterKeyId() {
-    return master.id();
+    return keyring.active().id();
   }
 
   public SealedValue seal(byte[] plaintext, String boundTo) {
@@ -32,7 +38,8 @@ public final class Envelope {
     try {
       byte[] aad = boundTo.getBytes(StandardCharsets.UTF_8);
       byte[] ciphertext = aead(dataKey).encrypt(plaintext, aad);
-      byte[] wrapped = wrapper.encrypt(dataKey, aad);
+      MasterKey master = keyring.active();
+      byte[] wrapped = wrapper(master).encrypt(dataKey, aad);
       return new SealedValue(ciphertext, wrapped, master.id());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM encryption failed", e);
@@ -48,14 +55,10 @@ public final class Envelope {
    *     storage corruption is a server fault, not a client one
    */
   public byte[] open(SealedValue sealed, String boundTo) {
-    if (!sealed.masterKeyId().equals(master.id())) {
-      throw new IllegalStateException(
-          "value sealed under master key " + sealed.masterKeyId() + ", loaded " + master.id());
-    }
     byte[] aad = boundTo.getBytes(StandardCharsets.UTF_8);
     byte[] dataKey = null;
     try {
-      dataKey = wrapper.decrypt(sealed.wrappedKey(), aad);
+      dataKey = unwrap(sealed, aad);
       return aead(dataKey).decrypt(sealed.ciphertext(), aad);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("stored value failed authentication for " + boundTo, e);
@@ -64,6 +67,43 @@ public final class Envelope {
         Arrays.fill(dataKey, (byte) 0);
       }
     }
+  }
+
+  /**
+   * The same value with its data key wrapped by the active master key instead; the ciphertext is
+   * untouched, so re-wrapping never needs the value itself.
+   */
+  public SealedValue rewrap(SealedValue sealed, String boundTo) {
+    byte[] aad = boundTo.getBytes(StandardCharsets.UTF_8);
+    byte[] dataKey = null;
+    try {
+      dataKey = unwrap(sealed, aad);
+      MasterKey master = keyring.active();
+      return new SealedValue(
+          sealed.ciphertext(), wrapper(master).encrypt(dataKey, aad), master.id());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("stored key failed authentication for " + boundTo, e);
+    } finally {
+      if (dataKey != null) {
+        Arrays.fill(dataKey, (byte) 0);
+      }
+    }
+  }
+
+  private byte[] unwrap(SealedValue sealed, byte[] aad) throws GeneralSecurityException {
+    MasterKey master =
+        keyring
+            .byId(sealed.masterKeyId())
+            .orElseThrow(() ->
+                new IllegalStateException(
+                    "value sealed under master key "
+                        + sealed.masterKeyId()
+                        + ", which the keyring does not hold"));
+    return wrapper(master).decrypt(sealed.wrappedKey(), aad);
+  }
+
+  private Aead wrapper(MasterKey master) {
+    return wrappers.computeIfAbsent(master.id(), id -> aead(master.material()));
   }
 
   static Aead aead(byte[] key) {

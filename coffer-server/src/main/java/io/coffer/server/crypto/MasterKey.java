@@ -1,11 +1,7 @@
 package io.coffer.server.crypto;
 
 import io.coffer.server.config.ConfigException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -13,13 +9,11 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The key that wraps every data key. It comes from {@code COFFER_MASTER_KEY} (base64 of 32 bytes)
- * or from {@code <data-dir>/master.key}, created 0600 at first start and refused when others can
- * read it.
+ * A key that wraps data keys: 32 random bytes, named by a non-secret fingerprint. The {@link
+ * Keyring} holds the active one and those it replaced.
  */
 public final class MasterKey {
   public static final String ENV = "COFFER_MASTER_KEY";
@@ -36,33 +30,6 @@ public final class MasterKey {
     }
     this.key = key.clone();
     this.id = fingerprint(key);
-  }
-
-  /** Loads the master key from the environment or the data directory, creating it if needed. */
-  public static MasterKey load(Path dataDir, Map<String, String> environment) {
-    String fromEnv = environment.get(ENV);
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return new MasterKey(decode(fromEnv.trim(), ENV));
-    }
-    Path file = dataDir.resolve("master.key");
-    try {
-      if (Files.exists(file)) {
-        if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
-          throw new ConfigException(
-              "master-key", file + " is readable by others", "chmod 600 " + file);
-        }
-        return new MasterKey(decode(Files.readString(file).trim(), file.toString()));
-      }
-      byte[] fresh = new byte[KEY_BYTES];
-      new SecureRandom().nextBytes(fresh);
-      Path temp = Files.createTempFile(dataDir, ".master", ".tmp");
-      Files.setPosixFilePermissions(temp, OWNER_ONLY);
-      Files.writeString(temp, Base64.getEncoder().encodeToString(fresh) + "\n");
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-      return new MasterKey(fresh);
-    } catch (IOException e) {
-      throw new ConfigException("cannot read or create the master key at " + file, e);
-    }
   }
 
   /** A key given directly, for tests and tools. */
@@ -91,6 +58,21 @@ public final class MasterKey {
   @Override
   public String toString() {
     return "MasterKey[" + id + "]";
+  }
+
+  /** A fresh random key. */
+  static MasterKey generate() {
+    byte[] fresh = new byte[KEY_BYTES];
+    new SecureRandom().nextBytes(fresh);
+    return new MasterKey(fresh);
+  }
+
+  static MasterKey parse(String base64, String source) {
+    return new MasterKey(decode(base64, source));
+  }
+
+  String encoded() {
+    return Base64.getEncoder().encodeToString(key);
   }
 
   private static byte[] decode(String base64, String source) {

@@ -13,18 +13,22 @@ import java.util.Optional;
  */
 public final class SealedBlob {
   private static final byte[] FORMAT = "CFB1".getBytes(StandardCharsets.US_ASCII);
-  private final Aead aead;
+  private final Keyring keyring;
   private final String purpose;
 
-  public SealedBlob(MasterKey master, String purpose) {
-    this.aead = Envelope.aead(master.derive("coffer-blob:" + purpose));
+  public SealedBlob(Keyring keyring, String purpose) {
+    this.keyring = keyring;
     this.purpose = purpose;
+  }
+
+  private Aead aead(MasterKey master) {
+    return Envelope.aead(master.derive("coffer-blob:" + purpose));
   }
 
   /** Seals bytes into unpadded base64url text. */
   public String seal(byte[] plaintext) {
     try {
-      byte[] sealed = aead.encrypt(plaintext, associatedData());
+      byte[] sealed = aead(keyring.active()).encrypt(plaintext, associatedData());
       byte[] framed = Arrays.copyOf(FORMAT, FORMAT.length + sealed.length);
       System.arraycopy(sealed, 0, framed, FORMAT.length, sealed.length);
       return Base64.getUrlEncoder().withoutPadding().encodeToString(framed);
@@ -42,8 +46,16 @@ public final class SealedBlob {
         return Optional.empty();
       }
       byte[] sealed = Arrays.copyOfRange(framed, FORMAT.length, framed.length);
-      return Optional.of(aead.decrypt(sealed, associatedData()));
-    } catch (IllegalArgumentException | GeneralSecurityException e) {
+      // Blobs name no key: one sealed before a rotation opens with the key of its time.
+      for (MasterKey master : keyring.all()) {
+        try {
+          return Optional.of(aead(master).decrypt(sealed, associatedData()));
+        } catch (GeneralSecurityException e) {
+          // not this key
+        }
+      }
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
   }

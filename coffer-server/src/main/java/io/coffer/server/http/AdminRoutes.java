@@ -2,6 +2,7 @@ package io.coffer.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coffer.server.CofferException;
+import io.coffer.server.KeyRotation;
 import io.coffer.server.authz.Authorizer;
 import io.coffer.server.authz.Permission;
 import io.coffer.server.authz.Role;
@@ -41,8 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Coffer's management API under {@code /admin/v1}: tenants, vaults, principals and their
- * credentials, role assignments and access policies. Every route but bootstrap needs a token for
- * the management resource held by an administrator; every change is logged (never a secret).
+ * credentials, role assignments, access policies and the master key. Every route but bootstrap
+ * needs a token for the management resource held by an administrator; every change is logged (never
+ * a secret).
  */
 final class AdminRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
@@ -53,13 +55,16 @@ final class AdminRoutes {
   private final Authorizer authorizer;
   private final TokenVerifier verifier;
   private final Endpoints endpoints;
+  private final KeyRotation rotation;
 
   AdminRoutes(
       Directory directory,
       Vaults vaults,
       Authorizer authorizer,
       TokenVerifier verifier,
-      Endpoints endpoints) {
+      Endpoints endpoints,
+      KeyRotation rotation) {
+    this.rotation = rotation;
     this.directory = directory;
     this.vaults = vaults;
     this.authorizer = authorizer;
@@ -69,6 +74,8 @@ final class AdminRoutes {
 
   void register(RoutesConfig routes) {
     routes.post(BASE + "/bootstrap", this::bootstrap);
+    routes.get(BASE + "/master-key", admin(ctx -> rotation.status()));
+    routes.post(BASE + "/master-key/rotate", admin(ctx -> rotation.rotate()));
     routes.get(BASE + "/tenants", admin(ctx -> list(directory.tenants(), TenantView::of)));
     routes.post(BASE + "/tenants", admin(this::createTenant));
     routes.get(BASE + "/tenants/{tenant}/principals", admin(this::listPrincipals));

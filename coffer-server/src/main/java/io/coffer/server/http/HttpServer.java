@@ -100,7 +100,8 @@ public final class HttpServer implements AutoCloseable {
                   services.vaults(),
                   services.authorizer(),
                   services.verifier(),
-                  settings.endpoints())
+                  settings.endpoints(),
+                  services.rotation())
               .register(config.routes);
           new LoginRoutes(services.login()).register(config.routes);
           config.routes.get(

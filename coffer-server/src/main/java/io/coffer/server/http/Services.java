@@ -1,5 +1,6 @@
 package io.coffer.server.http;
 
+import io.coffer.server.KeyRotation;
 import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.authz.Authorizer;
 import io.coffer.server.identity.Directory;
@@ -22,4 +23,5 @@ public record Services(
     InteractiveLogin login,
     SigningKeys signingKeys,
     BooleanSupplier storageReachable,
-    AuditTrail audit) {}
+    AuditTrail audit,
+    KeyRotation rotation) {}

@@ -89,6 +89,25 @@ public final class SigningKeys {
     return Optional.ofNullable(verifiers.get(kid));
   }
 
+  /** Re-wraps the signing keys' data keys under the active master key; returns how many. */
+  public int rewrap() {
+    int done = 0;
+    for (SigningKeyRecord record : directory.signingKeys()) {
+      if (record.masterKeyId().equals(envelope.masterKeyId())) {
+        continue;
+      }
+      SealedValue again =
+          envelope.rewrap(
+              new SealedValue(new byte[0], record.wrappedKey(), record.masterKeyId()),
+              BOUND_TO + ":" + record.kid());
+      if (directory.replaceSigningKeyWrap(
+          record.kid(), record.masterKeyId(), again.wrappedKey(), again.masterKeyId())) {
+        done++;
+      }
+    }
+    return done;
+  }
+
   /** The JWKS document: every public key that may verify a live token. */
   public String jwks() {
     List<com.nimbusds.jose.jwk.JWK> keys = new ArrayList<>();

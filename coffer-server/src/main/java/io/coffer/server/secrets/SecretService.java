@@ -12,6 +12,7 @@ import io.coffer.server.storage.SecretListing;
 import io.coffer.server.storage.SecretReads;
 import io.coffer.server.storage.SecretStore;
 import io.coffer.server.storage.VersionRecord;
+import io.coffer.server.storage.WrappedKeyRecord;
 import io.coffer.server.vault.Vault;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -301,6 +302,31 @@ public final class SecretService {
             new SealedValue(record.ciphertext(), record.wrappedKey(), record.masterKeyId()),
             boundTo(vault, record.name(), record.version()));
     return new SecretValue(new String(plain, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Re-wraps up to {@code batch} data keys still wrapped by an older master key under the active
+   * one; values stay readable throughout, since every key in the keyring still opens them.
+   *
+   * @return how many were re-wrapped
+   */
+  public int rewrap(int batch) {
+    int done = 0;
+    for (WrappedKeyRecord row : store.wrappedNotBy(envelope.masterKeyId(), batch)) {
+      SealedValue again =
+          envelope.rewrap(
+              new SealedValue(new byte[0], row.wrappedKey(), row.masterKeyId()),
+              row.vaultId() + "/" + row.nameKey() + "/" + row.version());
+      if (store.replaceWrappedKey(row, again.wrappedKey(), again.masterKeyId())) {
+        done++;
+      }
+    }
+    return done;
+  }
+
+  /** How many data keys an older master key still wraps. */
+  public long pendingRewrap() {
+    return store.countWrappedNotBy(envelope.masterKeyId());
   }
 
   /** Binds a ciphertext to its vault, name and version, so rows cannot be swapped. */

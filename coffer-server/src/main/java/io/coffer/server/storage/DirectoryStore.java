@@ -97,6 +97,10 @@ public interface DirectoryStore {
 
   List<SigningKeyRecord> signingKeys();
 
+  /** Puts a re-wrapped data key on a signing key, if it still holds the one read. */
+  boolean replaceSigningKeyWrap(
+      String kid, String oldMasterKeyId, byte[] wrappedKey, String masterKeyId);
+
   /** Makes {@code kid} the only active signing key; older keys stay for verification. */
   void activateSigningKey(String kid);
 }

@@ -16,7 +16,8 @@ import java.util.List;
  */
 final class Migrations {
   /** In order; append, never edit a released script. */
-  static final List<String> SCRIPTS = List.of("V1__initial.sql", "V2__identity_and_access.sql");
+  static final List<String> SCRIPTS =
+      List.of("V1__initial.sql", "V2__identity_and_access.sql", "V3__rewrap_index.sql");
 
   private Migrations() {}
 

@@ -15,6 +15,17 @@ public interface SecretStore extends SecretReads {
   /** Soft-deleted secrets whose retention ended before {@code now} (Unix seconds). */
   List<SecretHead> purgeDue(long now, int limit);
 
+  /** Version keys wrapped by another master key than {@code masterKeyId}; at most {@code limit}. */
+  List<WrappedKeyRecord> wrappedNotBy(String masterKeyId, int limit);
+
+  long countWrappedNotBy(String masterKeyId);
+
+  /**
+   * Puts a re-wrapped data key in place of {@code old}, if the row still holds {@code old}'s; the
+   * ciphertext is not touched.
+   */
+  boolean replaceWrappedKey(WrappedKeyRecord old, byte[] wrappedKey, String masterKeyId);
+
   /** Reads and writes inside one transaction. */
   interface SecretWrites extends SecretReads {
     void createHead(String vaultId, String name);

@@ -462,6 +462,21 @@ final class SqliteDirectoryStore implements DirectoryStore {
   }
 
   @Override
+  public boolean replaceSigningKeyWrap(
+      String kid, String oldMasterKeyId, byte[] wrappedKey, String masterKeyId) {
+    return writer.transaction(c ->
+        Jdbc.update(
+            c,
+            "UPDATE signing_keys SET wrapped_key = ?, master_key_id = ?"
+                + " WHERE kid = ? AND master_key_id = ?",
+            wrappedKey,
+            masterKeyId,
+            kid,
+            oldMasterKeyId))
+        > 0;
+  }
+
+  @Override
   public void activateSigningKey(String kid) {
     writer.transaction(connection -> {
       Jdbc.update(connection, "UPDATE signing_keys SET active = 0 WHERE kid <> ?", kid);

@@ -46,6 +46,47 @@ final class SqliteSecretStore implements SecretStore {
   }
 
   @Override
+  public List<WrappedKeyRecord> wrappedNotBy(String masterKeyId, int limit) {
+    return jdbc.read(
+        "SELECT vault_id, name_key, version, wrapped_key, master_key_id FROM secret_versions"
+            + " WHERE master_key_id <> ? LIMIT ?",
+        row ->
+            new WrappedKeyRecord(
+                row.getString("vault_id"),
+                row.getString("name_key"),
+                row.getString("version"),
+                row.getBytes("wrapped_key"),
+                row.getString("master_key_id")),
+        masterKeyId,
+        limit);
+  }
+
+  @Override
+  public long countWrappedNotBy(String masterKeyId) {
+    return jdbc.readOne(
+            "SELECT COUNT(*) FROM secret_versions WHERE master_key_id <> ?",
+            row -> row.getLong(1),
+            masterKeyId)
+        .orElse(0L);
+  }
+
+  @Override
+  public boolean replaceWrappedKey(WrappedKeyRecord old, byte[] wrappedKey, String masterKeyId) {
+    return writer.transaction(c ->
+        Jdbc.update(
+            c,
+            "UPDATE secret_versions SET wrapped_key = ?, master_key_id = ?"
+                + " WHERE vault_id = ? AND name_key = ? AND version = ? AND master_key_id = ?",
+            wrappedKey,
+            masterKeyId,
+            old.vaultId(),
+            old.nameKey(),
+            old.version(),
+            old.masterKeyId()))
+        > 0;
+  }
+
+  @Override
   public Optional<SecretHead> head(String vaultId, String name) {
     return jdbc.readOne(Sql.HEAD, SqliteSecretStore::head, vaultId, key(name));
   }
