@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       SecretCommand.class,
       AdminCommand.class,
       AuditCommand.class,
+      BenchSeedCommand.class,
       IdentityAgentCommand.class
     })
 public final class Main {

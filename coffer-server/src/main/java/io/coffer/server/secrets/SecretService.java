@@ -11,14 +11,17 @@ import io.coffer.server.storage.SecretHead;
 import io.coffer.server.storage.SecretListing;
 import io.coffer.server.storage.SecretReads;
 import io.coffer.server.storage.SecretStore;
+import io.coffer.server.storage.SecretStore.SecretWrites;
 import io.coffer.server.storage.VersionRecord;
 import io.coffer.server.storage.WrappedKeyRecord;
 import io.coffer.server.vault.Vault;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -45,22 +48,46 @@ public final class SecretService {
 
   public SecretVersion set(Vault vault, String rawName, NewSecret secret) {
     String name = Limits.name(rawName);
+    check(secret);
+    return store.write(tx -> setIn(tx, vault, name, secret));
+  }
+
+  /**
+   * Sets many secrets in one transaction — one durable commit for all, for imports and bulk loads;
+   * all or none are written.
+   *
+   * @return how many versions were created
+   */
+  public int setAll(Vault vault, Map<String, NewSecret> secrets) {
+    Map<String, NewSecret> checked = new LinkedHashMap<>();
+    secrets.forEach((rawName, secret) -> {
+      check(secret);
+      checked.put(Limits.name(rawName), secret);
+    });
+    return store.write(tx -> {
+      checked.forEach((name, secret) -> setIn(tx, vault, name, secret));
+      return checked.size();
+    });
+  }
+
+  private static void check(NewSecret secret) {
     Limits.value(secret.value());
     Limits.contentType(secret.contentType());
     Limits.tags(secret.tags());
-    return store.write(tx -> {
-      Optional<SecretHead> head = tx.head(vault.id(), name);
-      if (head.isPresent() && head.get().isDeleted()) {
-        throw deletedButRecoverable(name);
-      }
-      tx.createHead(vault.id(), name);
-      String display = head.map(SecretHead::name).orElse(name);
-      long now = now();
-      VersionRecord record =
-          seal(vault, display, newVersionId(), tx.nextSeq(vault.id(), name), secret, now, now);
-      tx.insertVersion(record);
-      return toVersion(record, Optional.of(secret.value()));
-    });
+  }
+
+  private SecretVersion setIn(SecretWrites tx, Vault vault, String name, NewSecret secret) {
+    Optional<SecretHead> head = tx.head(vault.id(), name);
+    if (head.isPresent() && head.get().isDeleted()) {
+      throw deletedButRecoverable(name);
+    }
+    tx.createHead(vault.id(), name);
+    String display = head.map(SecretHead::name).orElse(name);
+    long now = now();
+    VersionRecord record =
+        seal(vault, display, newVersionId(), tx.nextSeq(vault.id(), name), secret, now, now);
+    tx.insertVersion(record);
+    return toVersion(record, Optional.of(secret.value()));
   }
 
   /** GET of a version, or of the newest when {@code version} is empty. */
