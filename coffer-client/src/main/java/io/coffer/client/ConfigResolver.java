@@ -1,0 +1,113 @@
+package io.coffer.client;
+
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.exception.ResourceNotFoundException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Resolves a configuration: every value written as a {@link SecretReference} becomes the secret's
+ * value — or, when {@value #MANAGED_CONFIGS} lists keys, exactly those keys. Each secret is read
+ * once per resolution (through the cache); the resolved values exist only in the returned map.
+ */
+public final class ConfigResolver {
+  /** The Kafka connectors' key naming the configuration keys that hold references. */
+  public static final String MANAGED_CONFIGS = "secret.manager.managed.configs";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final SecretCache cache;
+
+  public ConfigResolver(SecretCache cache) {
+    this.cache = cache;
+  }
+
+  /**
+   * @throws ResolutionException naming the first key that could not be resolved
+   */
+  public Map<String, String> resolve(Map<String, String> config) {
+    Map<String, SecretReference> references = references(config);
+    Map<SecretReference, String> fetched = new HashMap<>();
+    Map<String, String> resolved = new LinkedHashMap<>(config);
+    for (Map.Entry<String, SecretReference> entry : references.entrySet()) {
+      String key = entry.getKey();
+      SecretReference reference = entry.getValue();
+      String whole = fetched.get(reference.secret());
+      if (whole == null) {
+        whole = read(key, reference);
+        fetched.put(reference.secret(), whole);
+      }
+      resolved.put(key, reference.jsonKey().isPresent() ? field(key, reference, whole) : whole);
+    }
+    return resolved;
+  }
+
+  /** Which keys resolve, and to what; for showing what would resolve without reading anything. */
+  public static Map<String, SecretReference> references(Map<String, String> config) {
+    Map<String, SecretReference> references = new LinkedHashMap<>();
+    String managed = config.get(MANAGED_CONFIGS);
+    if (managed != null) {
+      Set<String> keys =
+          Arrays.stream(managed.split(","))
+              .map(String::trim)
+              .filter(k -> !k.isEmpty())
+              .collect(Collectors.toCollection(LinkedHashSet::new));
+      for (String key : keys) {
+        String value = config.get(key);
+        if (value == null) {
+          throw new ResolutionException.InvalidReference(
+              key, "is listed in " + MANAGED_CONFIGS + " but is not in the configuration");
+        }
+        references.put(key, SecretReference.parse(key, value));
+      }
+      return references;
+    }
+    config.forEach((key, value) -> {
+      if (value != null && SecretReference.looksLikeReference(value)) {
+        references.put(key, SecretReference.parse(key, value));
+      }
+    });
+    return references;
+  }
+
+  private String read(String key, SecretReference reference) {
+    try {
+      return cache.get(reference);
+    } catch (ResourceNotFoundException e) {
+      throw new ResolutionException.SecretMissing(key, reference, "was not found");
+    } catch (HttpResponseException e) {
+      if (e.getResponse() != null
+          && e.getResponse().getStatusCode() == 403
+          && String.valueOf(e.getMessage()).contains("SecretDisabled")) {
+        throw new ResolutionException.SecretMissing(key, reference, "is disabled");
+      }
+      throw new ResolutionException.VaultUnavailable(key, reference, e);
+    } catch (RuntimeException e) {
+      throw new ResolutionException.VaultUnavailable(key, reference, e);
+    }
+  }
+
+  private static String field(String key, SecretReference reference, String whole) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(whole);
+    } catch (JsonProcessingException e) {
+      throw new ResolutionException.JsonKeyMissing(key, reference, "is not a JSON object");
+    }
+    if (node == null || !node.isObject()) {
+      throw new ResolutionException.JsonKeyMissing(key, reference, "is not a JSON object");
+    }
+    JsonNode value = node.get(reference.jsonKey().orElseThrow());
+    if (value == null || value.isNull()) {
+      throw new ResolutionException.JsonKeyMissing(key, reference, "has no such key");
+    }
+    return value.isValueNode() ? value.asText() : value.toString();
+  }
+}
