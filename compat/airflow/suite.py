@@ -97,7 +97,21 @@ def custom_separator():
     assert backend.get_variable(f"max_rows_{RUN}") == "9"
 
 
+def naming_matches_the_shared_cases():
+    """The cases coffer-client's AirflowSecrets is tested against, checked with the real provider."""
+    from airflow.providers.microsoft.azure.secrets.key_vault import AzureKeyVaultBackend
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "coffer-client", "src", "test", "resources",
+                           "airflow-naming.json")) as f:
+        cases = json.load(f)["cases"]
+    for case in cases:
+        got = AzureKeyVaultBackend.build_path(case["prefix"], case["id"], case["sep"])
+        assert got == case["name"], (case, got)
+
+
 SCENARIOS = [
+    naming_matches_the_shared_cases,
     connection_as_uri,
     connection_as_json,
     variable,
