@@ -75,9 +75,7 @@ public record AirflowConnection(
     }
     return new AirflowConnection(
         type,
-        Optional.ofNullable(uri.getHost())
-            .map(AirflowConnection::decode)
-            .filter(h -> !h.isEmpty()),
+        Optional.ofNullable(uri.getHost()).map(AirflowConnection::decode).filter(h -> !h.isEmpty()),
         login,
         password,
         Optional.of(path.startsWith("/") ? decode(path.substring(1)) : decode(path))

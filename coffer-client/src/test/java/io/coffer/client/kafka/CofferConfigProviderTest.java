@@ -1,0 +1,87 @@
+package io.coffer.client.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.azure.security.keyvault.secrets.SecretClient;
+import io.coffer.server.testing.RunningCoffer;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigTransformer;
+import org.apache.kafka.common.config.ConfigTransformerResult;
+import org.apache.kafka.common.config.provider.ConfigProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The provider through Kafka's own {@link ConfigTransformer}, the code a Connect worker runs to
+ * resolve {@code ${provider:path:key}} placeholders, against a real Coffer.
+ */
+class CofferConfigProviderTest {
+  private static RunningCoffer coffer;
+  private static SecretClient admin;
+
+  @BeforeAll
+  static void start() {
+    coffer = RunningCoffer.shared();
+    admin = coffer.secretClient();
+    admin.setSecret("kafka-db", "{\"user\":\"connect\",\"password\":\"kpw-1\"}");
+    admin.setSecret("kafka-token", "ktok");
+  }
+
+  @Test
+  void placeholders_resolve_with_the_ttl_that_makes_connect_restart_the_connector()
+      throws Exception {
+    ConfigTransformer transformer = transformer(60_000);
+    Map<String, String> connector = new HashMap<>();
+    connector.put("connection.user", "${coffer:main:kafka-db/user}");
+    connector.put("connection.password", "${coffer:main:kafka-db/password}");
+    connector.put("api.token", "${coffer:kafka-token}");
+    connector.put("topics", "orders");
+
+    ConfigTransformerResult result = transformer.transform(connector);
+
+    assertThat(result.data())
+        .containsEntry("connection.user", "connect")
+        .containsEntry("connection.password", "kpw-1")
+        .containsEntry("api.token", "ktok")
+        .containsEntry("topics", "orders");
+    assertThat(result.ttls()).containsEntry("main", 60_000L);
+  }
+
+  @Test
+  void after_the_ttl_a_rotated_secret_is_what_the_restarted_connector_reads() throws Exception {
+    admin.setSecret("kafka-rotating", "first");
+    ConfigTransformer transformer = transformer(500);
+    Map<String, String> connector = Map.of("password", "${coffer:main:kafka-rotating}");
+    assertThat(transformer.transform(connector).data()).containsEntry("password", "first");
+    admin.setSecret("kafka-rotating", "second");
+    Thread.sleep(700);
+    assertThat(transformer.transform(connector).data()).containsEntry("password", "second");
+  }
+
+  @Test
+  void a_missing_secret_fails_with_a_config_exception_naming_it() {
+    ConfigTransformer transformer = transformer(60_000);
+    assertThatThrownBy(() -> transformer.transform(Map.of("pw", "${coffer:main:kafka-absent}")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kafka-absent")
+        .hasMessageContaining("was not found");
+  }
+
+  private static ConfigTransformer transformer(long ttlMillis) {
+    CofferConfigProvider provider = new CofferConfigProvider();
+    provider.configure(
+        Map.of(
+            "vault.url", coffer.vaultUrl(),
+            "vault.domain", "vault.localhost:" + coffer.port(),
+            "tenant.id", coffer.credentials().tenantId(),
+            "client.id", coffer.credentials().clientId(),
+            "client.secret", coffer.credentials().clientSecret(),
+            "authority.host", coffer.credentials().authorityHost(),
+            "cache.ttl.ms", Long.toString(ttlMillis)));
+    Map<String, ConfigProvider> providers = Map.of("coffer", provider);
+    return new ConfigTransformer(providers);
+  }
+}
