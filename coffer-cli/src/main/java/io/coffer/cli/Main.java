@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       SecretCommand.class,
       AdminCommand.class,
       AuditCommand.class,
+      ResolveCommand.class,
       BenchSeedCommand.class,
       IdentityAgentCommand.class
     })

@@ -1,0 +1,58 @@
+package io.coffer.client.files;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A configuration file as data tools keep them — {@code .properties}, {@code .env}, JSON, YAML —
+ * seen as flat keys ({@code a.b.c} for nested ones) with text values, and written back in its own
+ * format with some values replaced; comments and layout of line-based files are kept.
+ */
+public sealed interface ConfigDocument permits LineDocument, TreeDocument {
+
+  /** Every key with a text (or number, or boolean) value, in document order. */
+  Map<String, String> values();
+
+  /** The same document with these keys' values replaced. */
+  ConfigDocument with(Map<String, String> replacements);
+
+  /** The document as text, in its format. */
+  String render();
+
+  enum Format {
+    PROPERTIES,
+    ENV,
+    JSON,
+    YAML;
+
+    /** By file name: {@code .json}, {@code .yaml}/{@code .yml}, {@code .env}, else properties. */
+    public static Format of(Path file) {
+      String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+      if (name.endsWith(".json")) {
+        return JSON;
+      }
+      if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+        return YAML;
+      }
+      if (name.endsWith(".env") || name.equals(".env") || name.startsWith(".env.")) {
+        return ENV;
+      }
+      return PROPERTIES;
+    }
+  }
+
+  static ConfigDocument read(Path file) throws IOException {
+    return parse(Format.of(file), Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  static ConfigDocument parse(Format format, String text) {
+    return switch (format) {
+      case PROPERTIES, ENV -> LineDocument.parse(format, text);
+      case JSON, YAML -> TreeDocument.parse(format, text);
+    };
+  }
+}
