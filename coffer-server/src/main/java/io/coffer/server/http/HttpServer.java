@@ -5,6 +5,7 @@ import io.coffer.server.config.Settings;
 import io.coffer.server.throttle.Throttle;
 import io.coffer.server.tls.TlsMaterial;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import java.io.IOException;
 import java.net.BindException;
 import java.util.Map;
@@ -63,6 +64,10 @@ public final class HttpServer implements AutoCloseable {
           config.startup.showJavalinBanner = false;
           config.http.maxRequestSize = MAX_BODY;
           config.http.prefer405over404 = true;
+          // Secret bodies are small, and compressing secrets beside attacker-chosen text over TLS
+          // is how BREACH-style attacks read them: never compress; no ETags either.
+          config.http.compressionStrategy = CompressionStrategy.NONE;
+          config.http.generateEtags = false;
           config.router.ignoreTrailingSlashes = true;
           config.jetty.addConnector((server, http) -> {
             HttpConfiguration https = new HttpConfiguration(http);
