@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       AdminCommand.class,
       AuditCommand.class,
       ResolveCommand.class,
+      MigrateCommand.class,
       BenchSeedCommand.class,
       IdentityAgentCommand.class
     })

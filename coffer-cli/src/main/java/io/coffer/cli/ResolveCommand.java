@@ -5,18 +5,14 @@ import io.coffer.client.ResolutionException;
 import io.coffer.client.SecretCache;
 import io.coffer.client.SecretReference;
 import io.coffer.client.VaultAccess;
-import io.coffer.client.VaultSettings;
 import io.coffer.client.files.ConfigDocument;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,19 +35,7 @@ final class ResolveCommand implements Callable<Integer> {
   @Option(names = "--redact", description = "read no secret; show what each reference names")
   boolean redact;
 
-  @Option(names = "--tenant-id", defaultValue = "${env:AZURE_TENANT_ID}")
-  String tenantId;
-
-  @Option(names = "--client-id", defaultValue = "${env:AZURE_CLIENT_ID}")
-  String clientId;
-
-  @Option(
-      names = "--client-secret-file",
-      description = "read the client secret from a file (default: $AZURE_CLIENT_SECRET)")
-  Path clientSecretFile;
-
-  @Option(names = "--authority-host", defaultValue = "${env:AZURE_AUTHORITY_HOST}")
-  String authorityHost;
+  @Mixin VaultLoginOptions login = new VaultLoginOptions();
 
   @Spec CommandSpec spec;
 
@@ -70,7 +54,7 @@ final class ResolveCommand implements Callable<Integer> {
           (key, reference) -> replacements.put(key, "<" + reference.describe() + ">"));
     } else if (!references.isEmpty()) {
       ConfigResolver resolver =
-          new ConfigResolver(SecretCache.withDefaults(VaultAccess.from(settings())::fetch));
+          new ConfigResolver(SecretCache.withDefaults(VaultAccess.from(login.settings())::fetch));
       Map<String, String> resolved;
       try {
         resolved = resolver.resolve(document.values());
@@ -83,18 +67,5 @@ final class ResolveCommand implements Callable<Integer> {
     out.print(document.with(replacements).render());
     out.flush();
     return 0;
-  }
-
-  private VaultSettings settings() throws IOException {
-    Map<String, String> settings = new HashMap<>();
-    Optional.ofNullable(tenantId).ifPresent(v -> settings.put("tenant.id", v));
-    Optional.ofNullable(clientId).ifPresent(v -> settings.put("client.id", v));
-    Optional.ofNullable(authorityHost).ifPresent(v -> settings.put("authority.host", v));
-    String secret =
-        clientSecretFile != null
-            ? Files.readString(clientSecretFile, StandardCharsets.UTF_8).strip()
-            : System.getenv("AZURE_CLIENT_SECRET");
-    Optional.ofNullable(secret).ifPresent(v -> settings.put("client.secret", v));
-    return VaultSettings.from(settings, "");
   }
 }

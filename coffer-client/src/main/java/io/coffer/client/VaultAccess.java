@@ -26,7 +26,8 @@ public final class VaultAccess {
     return new VaultAccess(credential(settings));
   }
 
-  static TokenCredential credential(VaultSettings settings) {
+  /** The credential the settings describe, built as the seed tools build it. */
+  public static TokenCredential credential(VaultSettings settings) {
     boolean privateAuthority =
         settings.authorityHost().map(h -> !h.contains("login.microsoftonline")).orElse(false);
     return switch (settings.credential()) {

@@ -20,6 +20,9 @@ public sealed interface ConfigDocument permits LineDocument, TreeDocument {
   /** The same document with these keys' values replaced. */
   ConfigDocument with(Map<String, String> replacements);
 
+  /** The same document without these keys (their lines, or their fields). */
+  ConfigDocument without(java.util.Collection<String> keys);
+
   /** The document as text, in its format. */
   String render();
 

@@ -72,6 +72,12 @@ final class LineDocument implements ConfigDocument {
   }
 
   @Override
+  public ConfigDocument without(java.util.Collection<String> keys) {
+    return new LineDocument(
+        format, lines.stream().filter(l -> l.key() == null || !keys.contains(l.key())).toList());
+  }
+
+  @Override
   public String render() {
     return String.join("\n", lines.stream().map(Line::text).toList());
   }

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,14 +43,47 @@ final class TreeDocument implements ConfigDocument {
   @Override
   public Map<String, String> values() {
     Map<String, String> values = new LinkedHashMap<>();
-    collect("", root, values);
+    collect("", List.of(), root, values, new LinkedHashMap<>());
     return values;
+  }
+
+  /** Flat keys to the steps that reach them: keys may contain dots (Kafka's always do). */
+  private Map<String, List<String>> paths() {
+    Map<String, List<String>> paths = new LinkedHashMap<>();
+    collect("", List.of(), root, new LinkedHashMap<>(), paths);
+    return paths;
   }
 
   @Override
   public ConfigDocument with(Map<String, String> replacements) {
     JsonNode copy = root.deepCopy();
-    replacements.forEach((path, value) -> set(copy, path.split("\\."), 0, value));
+    Map<String, List<String>> paths = paths();
+    replacements.forEach((key, value) -> {
+      List<String> path = paths.get(key);
+      if (path != null) {
+        set(copy, path.toArray(String[]::new), 0, value);
+      }
+    });
+    return new TreeDocument(format, copy);
+  }
+
+  @Override
+  public ConfigDocument without(java.util.Collection<String> keys) {
+    JsonNode copy = root.deepCopy();
+    Map<String, List<String>> paths = paths();
+    for (String key : keys) {
+      if (!paths.containsKey(key)) {
+        continue;
+      }
+      String[] path = paths.get(key).toArray(String[]::new);
+      JsonNode parent = copy;
+      for (int i = 0; i < path.length - 1 && parent != null; i++) {
+        parent = parent.get(path[i]);
+      }
+      if (parent instanceof ObjectNode object) {
+        object.remove(path[path.length - 1]);
+      }
+    }
     return new TreeDocument(format, copy);
   }
 
@@ -61,16 +96,31 @@ final class TreeDocument implements ConfigDocument {
     }
   }
 
-  private static void collect(String path, JsonNode node, Map<String, String> values) {
+  private static void collect(
+      String key,
+      List<String> steps,
+      JsonNode node,
+      Map<String, String> values,
+      Map<String, List<String>> paths) {
     if (node.isObject()) {
-      node.properties().forEach(e -> collect(join(path, e.getKey()), e.getValue(), values));
+      node.properties()
+          .forEach(e ->
+              collect(join(key, e.getKey()), with(steps, e.getKey()), e.getValue(), values, paths));
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        collect(join(path, Integer.toString(i)), node.get(i), values);
+        String index = Integer.toString(i);
+        collect(join(key, index), with(steps, index), node.get(i), values, paths);
       }
     } else if (node.isValueNode() && !node.isNull()) {
-      values.put(path, node.asText());
+      values.put(key, node.asText());
+      paths.put(key, steps);
     }
+  }
+
+  private static List<String> with(List<String> steps, String step) {
+    List<String> longer = new ArrayList<>(steps);
+    longer.add(step);
+    return longer;
   }
 
   private static void set(JsonNode node, String[] path, int at, String value) {
