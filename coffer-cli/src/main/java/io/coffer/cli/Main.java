@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ResolveCommand.class,
       MigrateCommand.class,
       BenchSeedCommand.class,
+      BenchClientCommand.class,
       IdentityAgentCommand.class
     })
 public final class Main {

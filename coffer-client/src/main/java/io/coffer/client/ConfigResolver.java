@@ -11,6 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
@@ -34,19 +38,30 @@ public final class ConfigResolver {
    */
   public Map<String, String> resolve(Map<String, String> config) {
     Map<String, SecretReference> references = references(config);
-    Map<SecretReference, String> fetched = new HashMap<>();
+    // Each distinct secret once, all at the same time: a cold resolution costs one round trip.
+    Map<SecretReference, String> askedBy = new LinkedHashMap<>();
+    references.forEach((key, reference) -> askedBy.putIfAbsent(reference.secret(), key));
+    Map<SecretReference, CompletableFuture<String>> fetching = new HashMap<>();
+    try (ExecutorService parallel = Executors.newVirtualThreadPerTaskExecutor()) {
+      askedBy.forEach((secret, key) ->
+          fetching.put(secret, CompletableFuture.supplyAsync(() -> read(key, secret), parallel)));
+    }
     Map<String, String> resolved = new LinkedHashMap<>(config);
     for (Map.Entry<String, SecretReference> entry : references.entrySet()) {
       String key = entry.getKey();
       SecretReference reference = entry.getValue();
-      String whole = fetched.get(reference.secret());
-      if (whole == null) {
-        whole = read(key, reference);
-        fetched.put(reference.secret(), whole);
-      }
+      String whole = join(fetching.get(reference.secret()));
       resolved.put(key, reference.jsonKey().isPresent() ? field(key, reference, whole) : whole);
     }
     return resolved;
+  }
+
+  private static String join(CompletableFuture<String> fetch) {
+    try {
+      return fetch.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   /** Which keys resolve, and to what; for showing what would resolve without reading anything. */
