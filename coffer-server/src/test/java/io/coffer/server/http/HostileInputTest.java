@@ -153,6 +153,45 @@ class HostileInputTest {
     assertServerServes();
   }
 
+  @Test
+  void slow_clients_do_not_starve_others_and_idle_ones_are_dropped() throws Exception {
+    List<SSLSocket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 200; i++) {
+        SSLSocket socket = socket();
+        // The connector's idle timeout (60 s) plus a margin: the wait below is bounded.
+        socket.setSoTimeout(120_000);
+        socket
+            .getOutputStream()
+            .write(
+                ("PUT /secrets/slow-" + i + "?api-version=7.4 HTTP/1.1\r\nHost: main.vault")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        slow.add(socket);
+      }
+      for (int i = 0; i < 20; i++) {
+        assertServerServes();
+      }
+      int dropped = 0;
+      for (SSLSocket socket : slow) {
+        try {
+          Answer answer = read(socket.getInputStream());
+          assertThat(answer.status() == 0 || answer.status() >= 400).isTrue();
+          dropped++;
+        } catch (javax.net.ssl.SSLException | java.net.SocketException e) {
+          dropped++;
+        }
+      }
+      System.out.printf("hostile-input: slow-clients=%d dropped=%d%n", slow.size(), dropped);
+      assertThat(dropped).isEqualTo(slow.size());
+    } finally {
+      for (SSLSocket socket : slow) {
+        socket.close();
+      }
+    }
+    assertServerServes();
+  }
+
   /** Null when the answer is acceptable, else what is wrong with it. */
   static String problemWith(Answer answer, String method) {
     if (answer.status() >= 500) {
