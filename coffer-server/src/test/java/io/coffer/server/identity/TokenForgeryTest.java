@@ -201,6 +201,34 @@ class TokenForgeryTest {
   }
 
   @Test
+  void a_token_of_a_disabled_principal_is_refused() {
+    PrincipalRecord app =
+        coffer.server().directory().createServicePrincipal(tenantId(), "disabled-" + shortId());
+    ClientCredential credential =
+        coffer.server().directory().addClientSecret(app, Duration.ofHours(1));
+    String token = coffer.token(credential.clientId(), credential.clientSecret());
+    assertThat(listSecrets(token).statusCode()).as("before disabling").isNotEqualTo(401);
+
+    coffer.server().directory().setEnabled(app, false);
+
+    assertRefused(token, "AKV10010");
+  }
+
+  @Test
+  void a_management_api_token_is_no_vault_token() throws IOException {
+    JsonNode admin =
+        JSON.readTree(coffer.server().settings().dataDir().resolve("admin.json").toFile());
+    String token =
+        coffer.token(
+            admin.path("tenantId").asText(),
+            admin.path("clientId").asText(),
+            admin.path("clientSecret").asText(),
+            coffer.server().settings().endpoints().managementResource() + "/.default");
+
+    assertRefused(token, "AKV10022");
+  }
+
+  @Test
   void a_refresh_token_is_no_access_token() {
     JWTClaimsSet refresh =
         new JWTClaimsSet.Builder(genuineClaims())
