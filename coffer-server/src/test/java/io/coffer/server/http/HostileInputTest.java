@@ -80,6 +80,56 @@ class HostileInputTest {
   }
 
   @Test
+  void generated_token_and_sign_in_requests_never_get_a_5xx_or_a_hang() throws Exception {
+    long seed = Long.getLong("coffer.fuzz.seed", System.nanoTime());
+    int cases = Integer.getInteger("coffer.fuzz.cases", 500) / 2;
+    Random random = new Random(seed);
+    TokenFormShapes shapes =
+        new TokenFormShapes(random, "localhost:" + coffer.port(), coffer.credentials().tenantId());
+    List<String> failures = new ArrayList<>();
+    for (int i = 0; i < cases; i++) {
+      RequestShapes.Case request = shapes.next();
+      String problem;
+      try {
+        Answer answer = exchange(request.bytes());
+        problem = oauthProblemWith(answer, request.description().contains("/token"));
+      } catch (SocketTimeoutException e) {
+        problem = "no answer within " + TIMEOUT_MS + " ms";
+      }
+      if (problem != null) {
+        failures.add("case " + i + " (" + request.description() + "): " + problem);
+      }
+    }
+    System.out.printf(
+        "hostile-input: token-endpoint seed=%d cases=%d failures=%d%n",
+        seed, cases, failures.size());
+
+    assertThat(failures).as("seed " + seed).isEmpty();
+    assertServerServes();
+  }
+
+  /** Token endpoint errors are OAuth JSON ({@code error} a string); sign-in errors are pages. */
+  private static String oauthProblemWith(Answer answer, boolean tokenEndpoint) {
+    if (answer.status() >= 500 || answer.status() < 100) {
+      return "HTTP " + answer.status();
+    }
+    if (answer.body().contains("Exception") || answer.body().contains("at io.")) {
+      return "a stack trace in the body";
+    }
+    if (!tokenEndpoint || answer.status() < 400) {
+      return null;
+    }
+    try {
+      JsonNode error = JSON.readTree(answer.body()).path("error");
+      return error.isTextual() || error.path("code").isTextual()
+          ? null
+          : "HTTP " + answer.status() + " without an error: " + abbreviated(answer.body());
+    } catch (IOException e) {
+      return "HTTP " + answer.status() + " body is not JSON: " + abbreviated(answer.body());
+    }
+  }
+
+  @Test
   void a_body_over_the_limit_is_an_azure_shaped_413_not_a_5xx() throws Exception {
     byte[] value = new byte[21 * 1024 * 1024];
     java.util.Arrays.fill(value, (byte) 'a');
