@@ -130,6 +130,68 @@ class HostileInputTest {
   }
 
   @Test
+  void path_tricks_never_reach_a_secret_outside_the_granted_scope() throws Exception {
+    String allowed = "allowed-" + System.nanoTime();
+    String denied = "denied-" + System.nanoTime();
+    for (String name : List.of(allowed, denied)) {
+      Answer set =
+          exchange(
+              request("PUT", "/secrets/" + name, token, "{\"value\":\"value-of-" + name + "\"}"));
+      assertThat(set.status()).isEqualTo(200);
+    }
+    var directory = coffer.server().directory();
+    var app = directory.createServicePrincipal(coffer.credentials().tenantId(), "scoped");
+    var credential = directory.addClientSecret(app, java.time.Duration.ofHours(1));
+    coffer
+        .server()
+        .authorizer()
+        .assign(
+            app.objectId(),
+            io.coffer.server.authz.Role.KEY_VAULT_SECRETS_USER,
+            io.coffer.server.authz.Scope.secret(
+                coffer.server().vaults().named("main").id(), allowed));
+    String scoped = coffer.token(credential.clientId(), credential.clientSecret());
+    assertThat(exchange(request("GET", "/secrets/" + allowed, scoped, "")).status())
+        .as("the granted secret")
+        .isEqualTo(200);
+
+    for (String path :
+        List.of(
+            "/secrets/" + allowed + "/../" + denied,
+            "/secrets/" + allowed + "/%2e%2e/" + denied,
+            "/secrets/" + allowed + "%2F..%2F" + denied,
+            "/secrets/" + allowed + "%252F..%252F" + denied,
+            "/secrets/" + allowed + "/..%2F" + denied,
+            "/secrets/" + allowed + "/%2E%2E%2F" + denied + "/",
+            "/secrets/" + allowed + "/./../" + denied,
+            "/secrets/" + allowed + ";/../" + denied,
+            "/secrets/" + allowed + "%00/../" + denied,
+            "/secrets/" + allowed + "\\..\\" + denied,
+            "//secrets/" + allowed + "/../../secrets/" + denied)) {
+      Answer answer = exchange(request("GET", path, scoped, ""));
+      assertThat(answer.body()).as(path).doesNotContain("value-of-" + denied);
+      assertThat(answer.status()).as(path).isBetween(400, 499);
+      assertThat(problemWith(answer, "GET")).as(path).isNull();
+    }
+  }
+
+  private static byte[] request(String method, String path, String bearer, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return (method
+            + " "
+            + path
+            + "?api-version=7.4 HTTP/1.1\r\nHost: main.vault.localhost:"
+            + coffer.port()
+            + "\r\nAuthorization: Bearer "
+            + bearer
+            + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + bytes.length
+            + "\r\nConnection: close\r\n\r\n"
+            + body)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
   void a_body_over_the_limit_is_an_azure_shaped_413_not_a_5xx() throws Exception {
     byte[] value = new byte[21 * 1024 * 1024];
     java.util.Arrays.fill(value, (byte) 'a');
