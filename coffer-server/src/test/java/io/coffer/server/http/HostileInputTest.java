@@ -304,6 +304,32 @@ class HostileInputTest {
     assertServerServes();
   }
 
+  @Test
+  void a_client_trickling_a_request_head_is_dropped_though_never_idle() throws Exception {
+    try (SSLSocket socket = socket()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /secrets?api-version=7.4 HTTP/1.1\r\nHost: main.vault.localhost:" + coffer.port())
+              .getBytes(StandardCharsets.ISO_8859_1));
+      int linesSent = 0;
+      boolean dropped = false;
+      // One header line every 2 s keeps the connection busy far past the 60 s idle timeout.
+      while (!dropped && linesSent < 60) {
+        Thread.sleep(2_000);
+        try {
+          out.write(("\r\nX-Line-" + linesSent + ": v").getBytes(StandardCharsets.ISO_8859_1));
+          out.flush();
+          linesSent++;
+        } catch (IOException e) {
+          dropped = true;
+        }
+      }
+      System.out.printf("hostile-input: trickled-lines=%d dropped=%s%n", linesSent, dropped);
+      assertThat(dropped).as("dropped before %d lines (120 s)", linesSent).isTrue();
+    }
+    assertServerServes();
+  }
+
   /** Null when the answer is acceptable, else what is wrong with it. */
   static String problemWith(Answer answer, String method) {
     if (answer.status() >= 500) {
