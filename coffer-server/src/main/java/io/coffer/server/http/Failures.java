@@ -35,6 +35,21 @@ final class Failures {
       case WireException wire ->
           write(ctx, 400, KeyVaultError.of(ErrorCode.BAD_PARAMETER, wire.getMessage()));
       case HttpResponseException http -> framework(ctx, http.getStatus(), http.getMessage());
+      // A path escape Jetty lets through (such as %u0041) that the router cannot decode.
+      case IllegalArgumentException bad
+          when bad.getMessage() != null && bad.getMessage().startsWith("URLDecoder") ->
+          write(
+              ctx,
+              400,
+              KeyVaultError.of(
+                  ErrorCode.BAD_PARAMETER, "The request path is not validly encoded."));
+      // The client sent less body than its Content-Length announced, then closed its side.
+      case java.io.EOFException eof ->
+          write(
+              ctx,
+              400,
+              KeyVaultError.of(
+                  ErrorCode.BAD_PARAMETER, "The request body ended before its Content-Length."));
       default -> {
         LOG.error(
             "event=unexpected-failure request_id={} method={} path={}",

@@ -29,6 +29,8 @@ public final class HttpServer implements AutoCloseable {
   private static final long MAX_BODY = 20L * 1024 * 1024;
 
   private static final long STOP_TIMEOUT_MS = 10_000;
+  // Sending bytes this long without completing a request is a slowloris, not a slow network.
+  private static final java.time.Duration SLOW_REQUEST_PERIOD = java.time.Duration.ofSeconds(30);
 
   private final Javalin app;
 
@@ -89,6 +91,7 @@ public final class HttpServer implements AutoCloseable {
             connector.setHost(settings.bindHost());
             connector.setPort(settings.port());
             connector.setIdleTimeout(60_000);
+            connector.addBean(new SlowRequestGuard(connector.getScheduler(), SLOW_REQUEST_PERIOD));
             return connector;
           });
           config.jetty.modifyServer(HttpServer::configureJetty);

@@ -15,6 +15,12 @@ import org.eclipse.jetty.util.Callback;
  */
 final class JettyErrors extends ErrorHandler {
 
+  /** Jetty writes error bodies for GET, POST and HEAD only; SDKs read them on every verb. */
+  @Override
+  public boolean errorPageForMethod(String method) {
+    return true;
+  }
+
   @Override
   protected void generateResponse(
       Request request,
