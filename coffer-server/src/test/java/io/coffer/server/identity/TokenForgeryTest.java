@@ -16,7 +16,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.coffer.server.crypto.Envelope;
-import io.coffer.server.crypto.MasterKey;
+import io.coffer.server.crypto.Keyring;
 import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.Storage;
 import io.coffer.server.storage.TenantRecord;
@@ -60,9 +60,7 @@ class TokenForgeryTest {
     storage = Storage.openSqlite(dataDir.resolve("coffer.db"));
     serverKeys =
         new SigningKeys(
-            storage.directory(),
-            new Envelope(MasterKey.load(dataDir, Map.of())),
-            Clock.systemUTC());
+            storage.directory(), new Envelope(Keyring.load(dataDir, Map.of())), Clock.systemUTC());
   }
 
   @AfterAll
