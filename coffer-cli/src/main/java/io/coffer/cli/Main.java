@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       SecretCommand.class,
       AdminCommand.class,
-      IdentityAgentCommand.class
+      IdentityAgentCommand.class,
+      StorageCommand.class
     })
 public final class Main {
 

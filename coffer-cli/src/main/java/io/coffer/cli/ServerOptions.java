@@ -32,15 +32,22 @@ final class ServerOptions {
   @Option(names = "--tls-key", description = "PEM private key of --tls-cert")
   Path tlsKey;
 
+  @Option(
+      names = "--public-port",
+      description = "port clients use when a load balancer listens elsewhere (default: --port)")
+  Integer publicPort;
+
   Settings settings(Path dataDir) {
-    return new Settings(
-        dataDir,
-        bind,
-        port,
-        domain,
-        authorityHost,
-        Optional.ofNullable(tlsCert),
-        Optional.ofNullable(tlsKey),
-        Duration.ofHours(1));
+    Settings settings =
+        new Settings(
+            dataDir,
+            bind,
+            port,
+            domain,
+            authorityHost,
+            Optional.ofNullable(tlsCert),
+            Optional.ofNullable(tlsKey),
+            Duration.ofHours(1));
+    return publicPort == null ? settings : settings.withPublicPort(publicPort);
   }
 }

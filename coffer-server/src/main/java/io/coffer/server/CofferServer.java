@@ -15,6 +15,7 @@ import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
 import io.coffer.server.secrets.Backups;
 import io.coffer.server.secrets.SecretService;
+import io.coffer.server.storage.PostgresOptions;
 import io.coffer.server.storage.Storage;
 import io.coffer.server.tls.TlsMaterial;
 import io.coffer.server.vault.Vaults;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +72,16 @@ public final class CofferServer implements AutoCloseable {
    * @throws ConfigException with the fix, for an unusable data directory, key or port
    */
   public static CofferServer start(Settings settings, Map<String, String> environment) {
+    return start(settings, Optional.empty(), environment);
+  }
+
+  /**
+   * Opens the data directory (master key, TLS material) and serves from the database: the SQLite
+   * file in the data directory, or a PostgreSQL shared with other nodes when {@code postgresql} is
+   * present.
+   */
+  public static CofferServer start(
+      Settings settings, Optional<PostgresOptions> postgresql, Map<String, String> environment) {
     Path dataDir = prepareDataDir(settings.dataDir());
     Clock clock = Clock.systemUTC();
     MasterKey masterKey = MasterKey.load(dataDir, environment);
@@ -78,12 +90,17 @@ public final class CofferServer implements AutoCloseable {
             ? TlsMaterial.fromFiles(
                 settings.tlsCertificate().get(), settings.tlsKey().orElseThrow())
             : TlsMaterial.loadOrCreate(dataDir.resolve("tls"), settings.domain());
-    Storage storage = Storage.openSqlite(dataDir.resolve("coffer.db"));
+    Storage storage =
+        postgresql.isPresent()
+            ? Storage.openPostgresql(postgresql.get())
+            : Storage.openSqlite(dataDir.resolve("coffer.db"));
+    // Shared storage: other nodes write too, so nothing above storage caches what they may change.
+    boolean cache = !storage.isShared();
     try {
       Envelope envelope = new Envelope(masterKey);
-      Directory directory = new Directory(storage.directory(), clock);
-      Vaults vaults = new Vaults(storage.directory(), clock);
-      Authorizer authorizer = new Authorizer(storage.directory(), clock);
+      Directory directory = new Directory(storage.directory(), clock, cache);
+      Vaults vaults = new Vaults(storage.directory(), clock, cache);
+      Authorizer authorizer = new Authorizer(storage.directory(), clock, cache);
       SigningKeys signingKeys = new SigningKeys(storage.directory(), envelope, clock);
       SecretService secrets =
           new SecretService(
@@ -111,7 +128,7 @@ public final class CofferServer implements AutoCloseable {
       ScheduledExecutorService background =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().name("coffer-retention").daemon().factory());
-      background.scheduleWithFixedDelay(() -> sweep(secrets), 10, 60, TimeUnit.SECONDS);
+      background.scheduleWithFixedDelay(() -> sweep(storage, secrets), 10, 60, TimeUnit.SECONDS);
       return new CofferServer(
           settings, storage, tls, directory, vaults, authorizer, http, background);
     } catch (RuntimeException e) {
@@ -157,12 +174,17 @@ public final class CofferServer implements AutoCloseable {
     LOG.info("event=stopped");
   }
 
-  private static void sweep(SecretService secrets) {
+  /** Purges what is past retention; with shared storage, one node at a time does it. */
+  private static void sweep(Storage storage, SecretService secrets) {
     try {
-      int purged = secrets.purgeExpired(PURGE_BATCH);
-      if (purged > 0) {
-        LOG.info("event=retention-purge purged={}", purged);
-      }
+      storage.exclusively(
+          "retention-purge",
+          () -> {
+            int purged = secrets.purgeExpired(PURGE_BATCH);
+            if (purged > 0) {
+              LOG.info("event=retention-purge purged={}", purged);
+            }
+          });
     } catch (RuntimeException e) {
       LOG.warn("event=retention-purge-failed reason={}", e.getMessage());
     }

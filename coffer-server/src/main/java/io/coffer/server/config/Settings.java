@@ -3,6 +3,7 @@ package io.coffer.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +18,8 @@ import java.util.regex.Pattern;
  * @param tlsCertificate a PEM chain to serve instead of the generated one ({@code tls-cert})
  * @param tlsKey the private key of {@code tlsCertificate} ({@code tls-key})
  * @param tokenLifetime access-token lifetime ({@code token-lifetime}, default 1 h)
+ * @param publicPort the port clients use when it is not {@code port}, as for several nodes behind
+ *     one load balancer ({@code public-port}); URLs, token issuers and audiences carry it
  */
 public record Settings(
     Path dataDir,
@@ -26,7 +29,8 @@ public record Settings(
     String authorityHost,
     Optional<Path> tlsCertificate,
     Optional<Path> tlsKey,
-    Duration tokenLifetime) {
+    Duration tokenLifetime,
+    OptionalInt publicPort) {
 
   public static final String DEFAULT_DOMAIN = "vault.localhost";
   public static final String DEFAULT_AUTHORITY_HOST = "localhost";
@@ -62,8 +66,48 @@ public record Settings(
       throw new ConfigException(
           "token-lifetime", tokenLifetime + " is out of range", "use 5 minutes to 24 hours");
     }
+    if (publicPort.isPresent() && (publicPort.getAsInt() < 1 || publicPort.getAsInt() > 65535)) {
+      throw new ConfigException(
+          "public-port", publicPort.getAsInt() + " is not a TCP port", "use 1-65535, e.g. 443");
+    }
     domain = domain.toLowerCase(java.util.Locale.ROOT);
     authorityHost = authorityHost.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Settings whose public port is the one they listen on. */
+  public Settings(
+      Path dataDir,
+      String bindHost,
+      int port,
+      String domain,
+      String authorityHost,
+      Optional<Path> tlsCertificate,
+      Optional<Path> tlsKey,
+      Duration tokenLifetime) {
+    this(
+        dataDir,
+        bindHost,
+        port,
+        domain,
+        authorityHost,
+        tlsCertificate,
+        tlsKey,
+        tokenLifetime,
+        OptionalInt.empty());
+  }
+
+  /** The same settings with clients reaching this node through {@code publicPort}. */
+  public Settings withPublicPort(int publicPort) {
+    return new Settings(
+        dataDir,
+        bindHost,
+        port,
+        domain,
+        authorityHost,
+        tlsCertificate,
+        tlsKey,
+        tokenLifetime,
+        OptionalInt.of(publicPort));
   }
 
   /** Development defaults for a data directory and port. */
@@ -80,6 +124,6 @@ public record Settings(
   }
 
   public Endpoints endpoints() {
-    return new Endpoints(domain, authorityHost, port);
+    return new Endpoints(domain, authorityHost, publicPort.orElse(port));
   }
 }

@@ -54,9 +54,20 @@ public final class Directory {
   private final Cache<String, AtomicInteger> failedSignIns =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(LOCKOUT).build();
 
+  private final boolean cached;
+
   public Directory(DirectoryStore store, Clock clock) {
+    this(store, clock, true);
+  }
+
+  /**
+   * @param cached false when other nodes share the store: then a principal disabled or removed on
+   *     any node is refused on the next request everywhere
+   */
+  public Directory(DirectoryStore store, Clock clock, boolean cached) {
     this.store = store;
     this.clock = clock;
+    this.cached = cached;
     this.principals = Caffeine.newBuilder().maximumSize(50_000).build(store::principal);
   }
 
@@ -97,7 +108,7 @@ public final class Directory {
 
   /** The live state of a principal, as token verification needs it on every request. */
   public Optional<PrincipalRecord> principal(String objectId) {
-    return principals.get(objectId);
+    return cached ? principals.get(objectId) : store.principal(objectId);
   }
 
   /** A principal by object id, client id or user name. */

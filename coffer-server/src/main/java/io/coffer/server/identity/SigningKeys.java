@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SigningKeys {
   private static final String BOUND_TO = "signing-key";
+  private static final java.util.regex.Pattern KID =
+      java.util.regex.Pattern.compile("[0-9a-f]{32}");
 
   private final DirectoryStore directory;
   private final Envelope envelope;
@@ -85,8 +87,17 @@ public final class SigningKeys {
     return active.signer();
   }
 
+  /**
+   * A key's public half never changes, so verifiers stay cached; a kid not seen yet may have been
+   * created by another node sharing the database, and is looked up once.
+   */
   Optional<RSASSAVerifier> verifier(String kid) {
-    return Optional.ofNullable(verifiers.get(kid));
+    RSASSAVerifier known = verifiers.get(kid);
+    if (known == null && KID.matcher(kid).matches()) {
+      reload();
+      known = verifiers.get(kid);
+    }
+    return Optional.ofNullable(known);
   }
 
   /** The JWKS document: every public key that may verify a live token. */
