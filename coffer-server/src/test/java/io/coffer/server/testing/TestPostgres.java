@@ -83,6 +83,18 @@ public final class TestPostgres {
     return new PostgresOptions(jdbcUrl(name), ROLE, ROLE_PASSWORD);
   }
 
+  /** Ends every session holding an advisory lock, as PostgreSQL does when a client dies. */
+  public void killSessionsHoldingAdvisoryLocks() {
+    try (Connection c = superuser("postgres");
+        Statement statement = c.createStatement()) {
+      statement.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_locks"
+              + " WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot end the sessions holding advisory locks", e);
+    }
+  }
+
   public String jdbcUrl(String database) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
   }
