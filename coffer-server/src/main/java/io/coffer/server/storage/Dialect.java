@@ -8,9 +8,12 @@ import java.util.List;
  * at once, so a write that reads before it changes locks the row it depends on first.
  */
 enum Dialect {
-  SQLITE("", "", List.of("V1__initial.sql", "V2__identity_and_access.sql")),
+  SQLITE(
+      "", "", List.of("V1__initial.sql", "V2__identity_and_access.sql", "V3__used_assertions.sql")),
   POSTGRESQL(
-      " FOR UPDATE", "postgresql/", List.of("V1__initial.sql", "V2__identity_and_access.sql"));
+      " FOR UPDATE",
+      "postgresql/",
+      List.of("V1__initial.sql", "V2__identity_and_access.sql", "V3__used_assertions.sql"));
 
   /** Appended to a SELECT inside a write transaction to hold the rows it read until commit. */
   final String forUpdate;

@@ -93,6 +93,12 @@ public interface DirectoryStore {
   /** Redeems a code: returns it once and deletes it, whether or not it has expired. */
   Optional<AuthorizationCodeRecord> takeAuthorizationCode(String codeHash);
 
+  /**
+   * Records the first use of a client assertion id: false if it was used before (a replay). Ids of
+   * assertions that expired before {@code now} are forgotten.
+   */
+  boolean firstUseOfAssertion(String id, long expires, long now);
+
   void insertSigningKey(SigningKeyRecord key);
 
   List<SigningKeyRecord> signingKeys();

@@ -438,6 +438,19 @@ final class SqlDirectoryStore implements DirectoryStore {
   }
 
   @Override
+  public boolean firstUseOfAssertion(String id, long expires, long now) {
+    return writer.transaction(c -> {
+      Jdbc.update(c, "DELETE FROM used_assertions WHERE expires < ?", now);
+      return Jdbc.update(
+          c,
+          "INSERT INTO used_assertions(id, expires) VALUES (?, ?) ON CONFLICT(id) DO NOTHING",
+          id,
+          expires);
+    })
+        > 0;
+  }
+
+  @Override
   public void insertSigningKey(SigningKeyRecord k) {
     change(
         "INSERT INTO signing_keys(kid, public_jwk, private_sealed, wrapped_key, master_key_id,"

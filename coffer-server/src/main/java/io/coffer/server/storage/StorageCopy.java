@@ -37,6 +37,7 @@ final class StorageCopy {
           "administrators",
           "bootstrap_tokens",
           "authorization_codes",
+          "used_assertions",
           "signing_keys",
           "secrets",
           "secret_versions");
