@@ -37,6 +37,8 @@ public final class SigningKeys {
   private final Clock clock;
   private final Map<String, RSASSAVerifier> verifiers = new ConcurrentHashMap<>();
   private volatile Active active;
+  private static final long LOOKUP_INTERVAL_NANOS = 100_000_000L;
+  private long lastLookup = System.nanoTime() - LOOKUP_INTERVAL_NANOS;
 
   private record Active(String kid, RSASSASigner signer) {}
 
@@ -94,10 +96,25 @@ public final class SigningKeys {
   Optional<RSASSAVerifier> verifier(String kid) {
     RSASSAVerifier known = verifiers.get(kid);
     if (known == null && KID.matcher(kid).matches()) {
+      known = lookUp(kid);
+    }
+    return Optional.ofNullable(known);
+  }
+
+  /**
+   * Reloads keys for an unknown kid, at most every {@link #LOOKUP_INTERVAL_NANOS} so that made-up
+   * kids cannot turn every request into a database read; callers arriving during a reload wait for
+   * it and see its result.
+   */
+  private synchronized RSASSAVerifier lookUp(String kid) {
+    RSASSAVerifier known = verifiers.get(kid);
+    long now = System.nanoTime();
+    if (known == null && now - lastLookup >= LOOKUP_INTERVAL_NANOS) {
+      lastLookup = now;
       reload();
       known = verifiers.get(kid);
     }
-    return Optional.ofNullable(known);
+    return known;
   }
 
   /** The JWKS document: every public key that may verify a live token. */
