@@ -1,6 +1,5 @@
 package io.coffer.server.identity;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.coffer.server.CofferException;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -51,8 +49,6 @@ public final class Directory {
   private final DirectoryStore store;
   private final Clock clock;
   private final LoadingCache<String, Optional<PrincipalRecord>> principals;
-  private final Cache<String, AtomicInteger> failedSignIns =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(LOCKOUT).build();
 
   private final boolean cached;
 
@@ -176,16 +172,18 @@ public final class Directory {
    */
   public Optional<PrincipalRecord> signIn(String tenantId, String userName, String password) {
     String attemptKey = tenantId + "/" + userName.toLowerCase(Locale.ROOT);
-    AtomicInteger failures = failedSignIns.get(attemptKey, k -> new AtomicInteger());
-    if (failures.get() >= LOCKOUT_THRESHOLD) {
+    // Counted in storage, so every node sharing it sees the same count; the lockout runs from the
+    // latest failure.
+    long now = clock.instant().getEpochSecond();
+    long since = now - LOCKOUT.toSeconds();
+    if (store.signInFailures(attemptKey, since) >= LOCKOUT_THRESHOLD) {
       return Optional.empty();
     }
     Optional<PrincipalRecord> proven = check(tenantId, userName, password);
     if (proven.isEmpty()) {
-      failures.incrementAndGet();
-      failedSignIns.put(attemptKey, failures); // the lockout runs from the latest failure
+      store.recordSignInFailure(attemptKey, now, since);
     } else {
-      failedSignIns.invalidate(attemptKey);
+      store.clearSignInFailures(attemptKey);
     }
     return proven;
   }

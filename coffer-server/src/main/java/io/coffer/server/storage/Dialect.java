@@ -9,11 +9,21 @@ import java.util.List;
  */
 enum Dialect {
   SQLITE(
-      "", "", List.of("V1__initial.sql", "V2__identity_and_access.sql", "V3__used_assertions.sql")),
+      "",
+      "",
+      List.of(
+          "V1__initial.sql",
+          "V2__identity_and_access.sql",
+          "V3__used_assertions.sql",
+          "V4__sign_in_failures.sql")),
   POSTGRESQL(
       " FOR UPDATE",
       "postgresql/",
-      List.of("V1__initial.sql", "V2__identity_and_access.sql", "V3__used_assertions.sql"));
+      List.of(
+          "V1__initial.sql",
+          "V2__identity_and_access.sql",
+          "V3__used_assertions.sql",
+          "V4__sign_in_failures.sql"));
 
   /** Appended to a SELECT inside a write transaction to hold the rows it read until commit. */
   final String forUpdate;

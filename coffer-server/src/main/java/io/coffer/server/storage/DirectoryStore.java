@@ -99,6 +99,17 @@ public interface DirectoryStore {
    */
   boolean firstUseOfAssertion(String id, long expires, long now);
 
+  /** Failed sign-ins of an attempt key since {@code since} (Unix seconds). */
+  int signInFailures(String attemptKey, long since);
+
+  /**
+   * Counts one more failure at {@code now}; a count whose latest failure is before {@code since}
+   * starts again from one. Counts older than {@code since} are forgotten.
+   */
+  void recordSignInFailure(String attemptKey, long now, long since);
+
+  void clearSignInFailures(String attemptKey);
+
   void insertSigningKey(SigningKeyRecord key);
 
   List<SigningKeyRecord> signingKeys();

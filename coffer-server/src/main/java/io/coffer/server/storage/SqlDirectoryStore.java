@@ -451,6 +451,41 @@ final class SqlDirectoryStore implements DirectoryStore {
   }
 
   @Override
+  public int signInFailures(String attemptKey, long since) {
+    return jdbc.readOne(
+            "SELECT failures FROM sign_in_failures WHERE attempt_key = ? AND last_failure >= ?",
+            row -> row.getInt(1),
+            attemptKey,
+            since)
+        .orElse(0);
+  }
+
+  @Override
+  public void recordSignInFailure(String attemptKey, long now, long since) {
+    writer.transaction(c -> {
+      Jdbc.update(
+          c,
+          "DELETE FROM sign_in_failures WHERE last_failure < ? AND attempt_key <> ?",
+          since,
+          attemptKey);
+      return Jdbc.update(
+          c,
+          "INSERT INTO sign_in_failures(attempt_key, failures, last_failure) VALUES (?, 1, ?)"
+              + " ON CONFLICT(attempt_key) DO UPDATE SET failures = CASE"
+              + " WHEN sign_in_failures.last_failure < ? THEN 1"
+              + " ELSE sign_in_failures.failures + 1 END, last_failure = excluded.last_failure",
+          attemptKey,
+          now,
+          since);
+    });
+  }
+
+  @Override
+  public void clearSignInFailures(String attemptKey) {
+    change("DELETE FROM sign_in_failures WHERE attempt_key = ?", attemptKey);
+  }
+
+  @Override
   public void insertSigningKey(SigningKeyRecord k) {
     change(
         "INSERT INTO signing_keys(kid, public_jwk, private_sealed, wrapped_key, master_key_id,"

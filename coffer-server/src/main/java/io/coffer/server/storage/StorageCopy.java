@@ -38,6 +38,7 @@ final class StorageCopy {
           "bootstrap_tokens",
           "authorization_codes",
           "used_assertions",
+          "sign_in_failures",
           "signing_keys",
           "secrets",
           "secret_versions");
