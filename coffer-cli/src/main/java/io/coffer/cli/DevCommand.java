@@ -34,6 +34,8 @@ final class DevCommand implements Callable<Integer> {
 
   @Mixin ServerOptions options = new ServerOptions();
 
+  @Mixin StorageOptions storage = new StorageOptions();
+
   @Override
   public Integer call() {
     if (!tenant.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,63}")) {
@@ -42,7 +44,9 @@ final class DevCommand implements Callable<Integer> {
           "'" + tenant + "' is not a tenant name",
           "use letters, digits, dots and dashes");
     }
-    CofferServer server = CofferServer.start(options.settings(dataDir), System.getenv());
+    CofferServer server =
+        CofferServer.start(
+            options.settings(dataDir), storage.postgresql(System.getenv()), System.getenv());
     DevCredentials credentials;
     try {
       credentials = DevMode.bootstrap(server, tenant);

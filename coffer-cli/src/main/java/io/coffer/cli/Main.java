@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       MigrateCommand.class,
       BenchSeedCommand.class,
       BenchClientCommand.class,
-      IdentityAgentCommand.class
+      IdentityAgentCommand.class,
+      StorageCommand.class
     })
 public final class Main {
 

@@ -15,9 +15,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ServerOptions options = new ServerOptions();
 
+  @Mixin StorageOptions storage = new StorageOptions();
+
   @Override
   public Integer call() {
-    CofferServer server = CofferServer.start(options.settings(dataDir), System.getenv());
+    CofferServer server =
+        CofferServer.start(
+            options.settings(dataDir), storage.postgresql(System.getenv()), System.getenv());
     System.out.println(
         "Coffer is serving on https://"
             + options.bind

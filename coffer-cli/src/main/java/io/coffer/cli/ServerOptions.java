@@ -49,19 +49,28 @@ final class ServerOptions {
       description = "request budget per vault, e.g. 4000/10s as Azure (default: none)")
   String throttleVault;
 
+  @Option(
+      names = "--public-port",
+      description = "port clients use when a load balancer listens elsewhere (default: --port)")
+  Integer publicPort;
+
   Settings settings(Path dataDir) {
-    return new Settings(
-        dataDir,
-        bind,
-        port,
-        domain,
-        authorityHost,
-        Optional.ofNullable(tlsCert),
-        Optional.ofNullable(tlsKey),
-        Duration.ofHours(1),
-        new Guardrails(
-            auditFailClosed,
-            Optional.ofNullable(throttlePrincipal).map(r -> Rate.parse("throttle-principal", r)),
-            Optional.ofNullable(throttleVault).map(r -> Rate.parse("throttle-vault", r))));
+    Settings settings =
+        new Settings(
+                dataDir,
+                bind,
+                port,
+                domain,
+                authorityHost,
+                Optional.ofNullable(tlsCert),
+                Optional.ofNullable(tlsKey),
+                Duration.ofHours(1))
+            .withGuardrails(
+                new Guardrails(
+                    auditFailClosed,
+                    Optional.ofNullable(throttlePrincipal)
+                        .map(r -> Rate.parse("throttle-principal", r)),
+                    Optional.ofNullable(throttleVault).map(r -> Rate.parse("throttle-vault", r))));
+    return publicPort == null ? settings : settings.withPublicPort(publicPort);
   }
 }

@@ -16,6 +16,7 @@ import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
 import io.coffer.server.secrets.Backups;
 import io.coffer.server.secrets.SecretService;
+import io.coffer.server.storage.PostgresOptions;
 import io.coffer.server.storage.Storage;
 import io.coffer.server.tls.TlsMaterial;
 import io.coffer.server.vault.Vaults;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +76,16 @@ public final class CofferServer implements AutoCloseable {
    * @throws ConfigException with the fix, for an unusable data directory, key or port
    */
   public static CofferServer start(Settings settings, Map<String, String> environment) {
+    return start(settings, Optional.empty(), environment);
+  }
+
+  /**
+   * Opens the data directory (master key, TLS material) and serves from the database: the SQLite
+   * file in the data directory, or a PostgreSQL shared with other nodes when {@code postgresql} is
+   * present.
+   */
+  public static CofferServer start(
+      Settings settings, Optional<PostgresOptions> postgresql, Map<String, String> environment) {
     Path dataDir = prepareDataDir(settings.dataDir());
     Clock clock = Clock.systemUTC();
     Keyring keyring = Keyring.load(dataDir, environment);
@@ -82,13 +94,18 @@ public final class CofferServer implements AutoCloseable {
             ? TlsMaterial.fromFiles(
                 settings.tlsCertificate().get(), settings.tlsKey().orElseThrow())
             : TlsMaterial.loadOrCreate(dataDir.resolve("tls"), settings.domain());
-    Storage storage = Storage.openSqlite(dataDir.resolve("coffer.db"));
+    Storage storage =
+        postgresql.isPresent()
+            ? Storage.openPostgresql(postgresql.get())
+            : Storage.openSqlite(dataDir.resolve("coffer.db"));
+    // Shared storage: other nodes write too, so nothing above storage caches what they may change.
+    boolean cache = !storage.isShared();
     AuditTrail audit = AuditTrail.open(dataDir.resolve("audit"));
     try {
       Envelope envelope = new Envelope(keyring);
-      Directory directory = new Directory(storage.directory(), clock);
-      Vaults vaults = new Vaults(storage.directory(), clock);
-      Authorizer authorizer = new Authorizer(storage.directory(), clock);
+      Directory directory = new Directory(storage.directory(), clock, cache);
+      Vaults vaults = new Vaults(storage.directory(), clock, cache);
+      Authorizer authorizer = new Authorizer(storage.directory(), clock, cache);
       SigningKeys signingKeys = new SigningKeys(storage.directory(), envelope, clock);
       SecretService secrets =
           new SecretService(
@@ -99,7 +116,8 @@ public final class CofferServer implements AutoCloseable {
       ScheduledExecutorService background =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().name("coffer-background").daemon().factory());
-      KeyRotation rotation = new KeyRotation(keyring, secrets, signingKeys, background);
+      KeyRotation rotation =
+          new KeyRotation(keyring, secrets, signingKeys, background, storage.isShared());
       Services services =
           new Services(
               directory,
@@ -119,7 +137,7 @@ public final class CofferServer implements AutoCloseable {
               audit,
               rotation);
       HttpServer http = HttpServer.start(settings, tls, services);
-      background.scheduleWithFixedDelay(() -> sweep(secrets), 10, 60, TimeUnit.SECONDS);
+      background.scheduleWithFixedDelay(() -> sweep(storage, secrets), 10, 60, TimeUnit.SECONDS);
       rotation.rewrapInBackground();
       return new CofferServer(
           settings, storage, tls, directory, vaults, authorizer, http, background, audit);
@@ -173,12 +191,17 @@ public final class CofferServer implements AutoCloseable {
     LOG.info("event=stopped");
   }
 
-  private static void sweep(SecretService secrets) {
+  /** Purges what is past retention; with shared storage, one node at a time does it. */
+  private static void sweep(Storage storage, SecretService secrets) {
     try {
-      int purged = secrets.purgeExpired(PURGE_BATCH);
-      if (purged > 0) {
-        LOG.info("event=retention-purge purged={}", purged);
-      }
+      storage.exclusively(
+          "retention-purge",
+          () -> {
+            int purged = secrets.purgeExpired(PURGE_BATCH);
+            if (purged > 0) {
+              LOG.info("event=retention-purge purged={}", purged);
+            }
+          });
     } catch (RuntimeException e) {
       LOG.warn("event=retention-purge-failed reason={}", e.getMessage());
     }

@@ -25,9 +25,15 @@ public final class KeyRotation {
   private final SigningKeys signingKeys;
   private final ExecutorService background;
   private final AtomicBoolean running = new AtomicBoolean();
+  private final boolean shared;
 
   KeyRotation(
-      Keyring keyring, SecretService secrets, SigningKeys signingKeys, ExecutorService background) {
+      Keyring keyring,
+      SecretService secrets,
+      SigningKeys signingKeys,
+      ExecutorService background,
+      boolean shared) {
+    this.shared = shared;
     this.keyring = keyring;
     this.secrets = secrets;
     this.signingKeys = signingKeys;
@@ -47,6 +53,14 @@ public final class KeyRotation {
 
   /** Makes a new active master key and starts re-wrapping in the background. */
   public Status rotate() {
+    if (shared) {
+      // Each node holds its own copy of the keys: one node cannot hand a new key to the others.
+      throw new CofferException.Conflict(
+          "Several nodes share this storage: rotate by giving every node the new key first in its"
+              + " keyring (master.key or COFFER_MASTER_KEY) and restarting them; the re-wrap runs"
+              + " after the restarts.",
+          CofferException.Reason.NONE);
+    }
     MasterKey fresh = keyring.rotate();
     LOG.info("event=master-key-rotated active={} keys={}", fresh.id(), keyring.all().size());
     rewrapInBackground();

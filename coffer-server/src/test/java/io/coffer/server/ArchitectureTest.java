@@ -39,7 +39,8 @@ class ArchitectureTest {
         .resideOutsideOfPackage("io.coffer.server.storage..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("java.sql..", "javax.sql..", "org.sqlite..", "com.zaxxer..")
+        .resideInAnyPackage(
+            "java.sql..", "javax.sql..", "org.sqlite..", "org.postgresql..", "com.zaxxer..")
         .check(classes);
   }
 

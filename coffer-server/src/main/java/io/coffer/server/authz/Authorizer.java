@@ -27,9 +27,20 @@ public final class Authorizer {
   private final LoadingCache<String, List<RoleAssignmentRecord>> assignments;
   private final LoadingCache<String, List<AccessPolicyRecord>> policies;
 
+  private final boolean cached;
+
   public Authorizer(DirectoryStore directory, Clock clock) {
+    this(directory, clock, true);
+  }
+
+  /**
+   * @param cached false when other nodes share the store: then every decision reads the current
+   *     assignments and policies, so a change acknowledged by any node applies at once
+   */
+  public Authorizer(DirectoryStore directory, Clock clock, boolean cached) {
     this.directory = directory;
     this.clock = clock;
+    this.cached = cached;
     this.assignments = Caffeine.newBuilder().maximumSize(10_000).build(directory::roleAssignments);
     this.policies = Caffeine.newBuilder().maximumSize(10_000).build(directory::accessPolicies);
   }
@@ -44,7 +55,7 @@ public final class Authorizer {
   private AccessDecision byRole(
       Principal principal, Action action, Vault vault, Optional<String> secretName) {
     String secretKey = secretName.map(n -> n.toLowerCase(Locale.ROOT)).orElse("");
-    for (RoleAssignmentRecord assignment : assignments.get(principal.objectId())) {
+    for (RoleAssignmentRecord assignment : assignmentsOf(principal.objectId())) {
       if (!assignment.vaultId().equals(vault.id())) {
         continue;
       }
@@ -71,7 +82,7 @@ public final class Authorizer {
   }
 
   private AccessDecision byPolicy(Principal principal, Action action, Vault vault) {
-    for (AccessPolicyRecord policy : policies.get(principal.objectId())) {
+    for (AccessPolicyRecord policy : policiesOf(principal.objectId())) {
       if (policy.vaultId().equals(vault.id())
           && Permission.parseList(policy.permissions()).stream().anyMatch(p -> p.covers(action))) {
         return AccessDecision.allow(PermissionModel.ACCESS_POLICIES);
@@ -147,5 +158,13 @@ public final class Authorizer {
   public void forget(String objectId) {
     assignments.invalidate(objectId);
     policies.invalidate(objectId);
+  }
+
+  private List<RoleAssignmentRecord> assignmentsOf(String principalId) {
+    return cached ? assignments.get(principalId) : directory.roleAssignments(principalId);
+  }
+
+  private List<AccessPolicyRecord> policiesOf(String principalId) {
+    return cached ? policies.get(principalId) : directory.accessPolicies(principalId);
   }
 }

@@ -3,6 +3,7 @@ package io.coffer.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +19,8 @@ import java.util.regex.Pattern;
  * @param tlsKey the private key of {@code tlsCertificate} ({@code tls-key})
  * @param tokenLifetime access-token lifetime ({@code token-lifetime}, default 1 h)
  * @param guardrails audit fail-closed mode and throttling
+ * @param publicPort the port clients use when it is not {@code port}, as for several nodes behind
+ *     one load balancer ({@code public-port}); URLs, token issuers and audiences carry it
  */
 public record Settings(
     Path dataDir,
@@ -28,7 +31,8 @@ public record Settings(
     Optional<Path> tlsCertificate,
     Optional<Path> tlsKey,
     Duration tokenLifetime,
-    Guardrails guardrails) {
+    Guardrails guardrails,
+    OptionalInt publicPort) {
 
   public static final String DEFAULT_DOMAIN = "vault.localhost";
   public static final String DEFAULT_AUTHORITY_HOST = "localhost";
@@ -64,8 +68,35 @@ public record Settings(
       throw new ConfigException(
           "token-lifetime", tokenLifetime + " is out of range", "use 5 minutes to 24 hours");
     }
+    if (publicPort.isPresent() && (publicPort.getAsInt() < 1 || publicPort.getAsInt() > 65535)) {
+      throw new ConfigException(
+          "public-port", publicPort.getAsInt() + " is not a TCP port", "use 1-65535, e.g. 443");
+    }
     domain = domain.toLowerCase(java.util.Locale.ROOT);
     authorityHost = authorityHost.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Settings with the default guardrails, whose public port is the one they listen on. */
+  public Settings(
+      Path dataDir,
+      String bindHost,
+      int port,
+      String domain,
+      String authorityHost,
+      Optional<Path> tlsCertificate,
+      Optional<Path> tlsKey,
+      Duration tokenLifetime) {
+    this(
+        dataDir,
+        bindHost,
+        port,
+        domain,
+        authorityHost,
+        tlsCertificate,
+        tlsKey,
+        tokenLifetime,
+        Guardrails.DEFAULT,
+        OptionalInt.empty());
   }
 
   public Settings withGuardrails(Guardrails changed) {
@@ -78,7 +109,23 @@ public record Settings(
         tlsCertificate,
         tlsKey,
         tokenLifetime,
-        changed);
+        changed,
+        publicPort);
+  }
+
+  /** The same settings with clients reaching this node through {@code publicPort}. */
+  public Settings withPublicPort(int publicPort) {
+    return new Settings(
+        dataDir,
+        bindHost,
+        port,
+        domain,
+        authorityHost,
+        tlsCertificate,
+        tlsKey,
+        tokenLifetime,
+        guardrails,
+        OptionalInt.of(publicPort));
   }
 
   /** Development defaults for a data directory and port. */
@@ -92,10 +139,11 @@ public record Settings(
         Optional.empty(),
         Optional.empty(),
         Duration.ofHours(1),
-        Guardrails.DEFAULT);
+        Guardrails.DEFAULT,
+        OptionalInt.empty());
   }
 
   public Endpoints endpoints() {
-    return new Endpoints(domain, authorityHost, port);
+    return new Endpoints(domain, authorityHost, publicPort.orElse(port));
   }
 }

@@ -1,7 +1,5 @@
 package io.coffer.server.identity;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
@@ -30,7 +28,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -58,10 +55,6 @@ final class ClientAssertions {
   private final FederatedKeys federatedKeys;
   private final Endpoints endpoints;
   private final Clock clock;
-
-  /** Assertion ids seen within their lifetime: a captured assertion cannot be replayed. */
-  private final Cache<String, Boolean> seen =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofHours(2)).build();
 
   ClientAssertions(
       DirectoryStore directory, FederatedKeys federatedKeys, Endpoints endpoints, Clock clock) {
@@ -130,8 +123,12 @@ final class ClientAssertions {
       throw refused(700027, "Client assertion failed signature validation.");
     }
     String jti = Optional.ofNullable(claims.getJWTID()).orElse("");
+    // Assertion ids are remembered in storage within their lifetime, so a captured assertion
+    // cannot be replayed on any node sharing it, nor after a restart.
+    long expires =
+        claims.getExpirationTime().toInstant().getEpochSecond() + TokenVerifier.SKEW.toSeconds();
     if (!jti.isEmpty()
-        && seen.asMap().putIfAbsent(principal.objectId() + "/" + jti, true) != null) {
+        && !directory.firstUseOfAssertion(assertionId(principal, jti), expires, now)) {
       throw refused(700027, "Client assertion has already been used.");
     }
   }
@@ -180,6 +177,20 @@ final class ClientAssertions {
     }
     throw refused(
         700027, "Client assertion failed signature validation against the issuer's keys.");
+  }
+
+  /** A fixed-size key for a client-chosen id. */
+  private static String assertionId(PrincipalRecord principal, String jti) {
+    try {
+      byte[] hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  (principal.objectId() + "/" + jti)
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void checkTimes(JWTClaimsSet claims) {

@@ -1,6 +1,5 @@
 package io.coffer.server.identity;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.coffer.server.CofferException;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -51,12 +49,21 @@ public final class Directory {
   private final DirectoryStore store;
   private final Clock clock;
   private final LoadingCache<String, Optional<PrincipalRecord>> principals;
-  private final Cache<String, AtomicInteger> failedSignIns =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(LOCKOUT).build();
+
+  private final boolean cached;
 
   public Directory(DirectoryStore store, Clock clock) {
+    this(store, clock, true);
+  }
+
+  /**
+   * @param cached false when other nodes share the store: then a principal disabled or removed on
+   *     any node is refused on the next request everywhere
+   */
+  public Directory(DirectoryStore store, Clock clock, boolean cached) {
     this.store = store;
     this.clock = clock;
+    this.cached = cached;
     this.principals = Caffeine.newBuilder().maximumSize(50_000).build(store::principal);
   }
 
@@ -97,7 +104,7 @@ public final class Directory {
 
   /** The live state of a principal, as token verification needs it on every request. */
   public Optional<PrincipalRecord> principal(String objectId) {
-    return principals.get(objectId);
+    return cached ? principals.get(objectId) : store.principal(objectId);
   }
 
   /** A principal by object id, client id or user name. */
@@ -165,16 +172,18 @@ public final class Directory {
    */
   public Optional<PrincipalRecord> signIn(String tenantId, String userName, String password) {
     String attemptKey = tenantId + "/" + userName.toLowerCase(Locale.ROOT);
-    AtomicInteger failures = failedSignIns.get(attemptKey, k -> new AtomicInteger());
-    if (failures.get() >= LOCKOUT_THRESHOLD) {
+    // Counted in storage, so every node sharing it sees the same count; the lockout runs from the
+    // latest failure.
+    long now = clock.instant().getEpochSecond();
+    long since = now - LOCKOUT.toSeconds();
+    if (store.signInFailures(attemptKey, since) >= LOCKOUT_THRESHOLD) {
       return Optional.empty();
     }
     Optional<PrincipalRecord> proven = check(tenantId, userName, password);
     if (proven.isEmpty()) {
-      failures.incrementAndGet();
-      failedSignIns.put(attemptKey, failures); // the lockout runs from the latest failure
+      store.recordSignInFailure(attemptKey, now, since);
     } else {
-      failedSignIns.invalidate(attemptKey);
+      store.clearSignInFailures(attemptKey);
     }
     return proven;
   }

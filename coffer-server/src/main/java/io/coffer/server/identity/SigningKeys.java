@@ -29,12 +29,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SigningKeys {
   private static final String BOUND_TO = "signing-key";
+  private static final java.util.regex.Pattern KID =
+      java.util.regex.Pattern.compile("[0-9a-f]{32}");
 
   private final DirectoryStore directory;
   private final Envelope envelope;
   private final Clock clock;
   private final Map<String, RSASSAVerifier> verifiers = new ConcurrentHashMap<>();
   private volatile Active active;
+  private static final long LOOKUP_INTERVAL_NANOS = 100_000_000L;
+  private long lastLookup = System.nanoTime() - LOOKUP_INTERVAL_NANOS;
 
   private record Active(String kid, RSASSASigner signer) {}
 
@@ -85,8 +89,32 @@ public final class SigningKeys {
     return active.signer();
   }
 
+  /**
+   * A key's public half never changes, so verifiers stay cached; a kid not seen yet may have been
+   * created by another node sharing the database, and is looked up once.
+   */
   Optional<RSASSAVerifier> verifier(String kid) {
-    return Optional.ofNullable(verifiers.get(kid));
+    RSASSAVerifier known = verifiers.get(kid);
+    if (known == null && KID.matcher(kid).matches()) {
+      known = lookUp(kid);
+    }
+    return Optional.ofNullable(known);
+  }
+
+  /**
+   * Reloads keys for an unknown kid, at most every {@link #LOOKUP_INTERVAL_NANOS} so that made-up
+   * kids cannot turn every request into a database read; callers arriving during a reload wait for
+   * it and see its result.
+   */
+  private synchronized RSASSAVerifier lookUp(String kid) {
+    RSASSAVerifier known = verifiers.get(kid);
+    long now = System.nanoTime();
+    if (known == null && now - lastLookup >= LOOKUP_INTERVAL_NANOS) {
+      lastLookup = now;
+      reload();
+      known = verifiers.get(kid);
+    }
+    return known;
   }
 
   /** Re-wraps the signing keys' data keys under the active master key; returns how many. */

@@ -93,6 +93,23 @@ public interface DirectoryStore {
   /** Redeems a code: returns it once and deletes it, whether or not it has expired. */
   Optional<AuthorizationCodeRecord> takeAuthorizationCode(String codeHash);
 
+  /**
+   * Records the first use of a client assertion id: false if it was used before (a replay). Ids of
+   * assertions that expired before {@code now} are forgotten.
+   */
+  boolean firstUseOfAssertion(String id, long expires, long now);
+
+  /** Failed sign-ins of an attempt key since {@code since} (Unix seconds). */
+  int signInFailures(String attemptKey, long since);
+
+  /**
+   * Counts one more failure at {@code now}; a count whose latest failure is before {@code since}
+   * starts again from one. Counts older than {@code since} are forgotten.
+   */
+  void recordSignInFailure(String attemptKey, long now, long since);
+
+  void clearSignInFailures(String attemptKey);
+
   void insertSigningKey(SigningKeyRecord key);
 
   List<SigningKeyRecord> signingKeys();

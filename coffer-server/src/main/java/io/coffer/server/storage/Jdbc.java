@@ -8,7 +8,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +19,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
-/** Statement plumbing shared by the SQLite stores: binding, mapping rows, nullable columns. */
+/** Statement plumbing shared by the SQL stores: binding, mapping rows, nullable columns. */
 final class Jdbc {
   private static final ObjectMapper TAGS = new ObjectMapper();
 
@@ -71,9 +74,39 @@ final class Jdbc {
   static RuntimeException failure(SQLException e) {
     String state = e.getMessage() == null ? "" : e.getMessage();
     if (state.contains("SQLITE_BUSY") || state.contains("database is locked")) {
-      return new CofferException.Unavailable("storage is busy", java.time.Duration.ofSeconds(1));
+      return new CofferException.Unavailable("storage is busy", Duration.ofSeconds(1));
+    }
+    if (unreachable(e)) {
+      return new CofferException.Unavailable("storage is unavailable", Duration.ofSeconds(2));
+    }
+    if (contended(e)) {
+      return new CofferException.Unavailable("storage is busy", Duration.ofSeconds(1));
     }
     return new StorageException("query failed: " + state, e);
+  }
+
+  /**
+   * The database cannot be reached or is shutting down (SQLSTATE class 08, 57P01-57P03, 53300): the
+   * request may succeed later, so it is a 503, never a 500.
+   */
+  static boolean unreachable(SQLException e) {
+    if (e instanceof SQLTransientConnectionException
+        || e instanceof SQLNonTransientConnectionException) {
+      return true;
+    }
+    String state = e.getSQLState();
+    return state != null
+        && (state.startsWith("08")
+            || state.equals("57P01")
+            || state.equals("57P02")
+            || state.equals("57P03")
+            || state.equals("53300"));
+  }
+
+  /** A serialisation failure or deadlock: running the transaction again may well succeed. */
+  static boolean contended(SQLException e) {
+    String state = e.getSQLState();
+    return "40001".equals(state) || "40P01".equals(state);
   }
 
   static OptionalLong optionalLong(ResultSet row, String column) throws SQLException {

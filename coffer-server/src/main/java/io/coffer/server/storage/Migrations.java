@@ -15,29 +15,52 @@ import java.util.List;
  * misread.
  */
 final class Migrations {
-  /** In order; append, never edit a released script. */
-  static final List<String> SCRIPTS =
-      List.of("V1__initial.sql", "V2__identity_and_access.sql", "V3__rewrap_index.sql");
+  /** Nodes starting together on one PostgreSQL migrate one after the other under this lock. */
+  private static final long MIGRATION_LOCK = 0x436f666665720001L;
 
   private Migrations() {}
 
   static void apply(Connection connection) throws SQLException {
+    apply(connection, Dialect.SQLITE);
+  }
+
+  static void apply(Connection connection, Dialect dialect) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      advisoryLock(connection, "pg_advisory_lock");
+    }
+    try {
+      migrate(connection, dialect);
+    } finally {
+      if (dialect == Dialect.POSTGRESQL) {
+        advisoryLock(connection, "pg_advisory_unlock");
+      }
+    }
+  }
+
+  private static void migrate(Connection connection, Dialect dialect) throws SQLException {
+    List<String> scripts = dialect.scripts;
     try (Statement statement = connection.createStatement()) {
       statement.execute(
           "CREATE TABLE IF NOT EXISTS schema_version ("
-              + "version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied INTEGER NOT NULL)");
+              + "version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied BIGINT NOT NULL)");
     }
     int current = currentVersion(connection);
-    if (current > SCRIPTS.size()) {
+    if (current > scripts.size()) {
       throw new SQLException(
           "the database has schema version "
               + current
               + " but this Coffer knows only "
-              + SCRIPTS.size()
+              + scripts.size()
               + "; run a newer Coffer");
     }
-    for (int version = current + 1; version <= SCRIPTS.size(); version++) {
-      run(connection, version, SCRIPTS.get(version - 1));
+    for (int version = current + 1; version <= scripts.size(); version++) {
+      run(connection, version, dialect.scriptFolder + scripts.get(version - 1));
+    }
+  }
+
+  private static void advisoryLock(Connection connection, String function) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SELECT " + function + "(" + MIGRATION_LOCK + ")");
     }
   }
 

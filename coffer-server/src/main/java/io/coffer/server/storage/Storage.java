@@ -2,32 +2,47 @@ package io.coffer.server.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.coffer.server.CofferException;
+import io.coffer.server.config.ConfigException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The embedded store: SQLite in WAL mode with {@code synchronous=FULL}, so a commit is on disk when
- * it returns. One connection writes (serialised by {@link Writer}); a small pool reads
- * concurrently.
+ * Where Coffer keeps its state: embedded SQLite (one node) or a shared PostgreSQL (many stateless
+ * nodes). Both hold ciphertext only; encryption happens above this package.
+ *
+ * <p>SQLite runs in WAL mode with {@code synchronous=FULL}, so a commit is on disk when it returns;
+ * one connection writes (serialised by {@link Writer}) and a small pool reads. PostgreSQL runs
+ * every transaction at read committed on a small pool, locking the rows a write depends on (see
+ * {@link SqlSecretStore}); a commit returns once PostgreSQL made it durable.
  */
 public final class Storage implements AutoCloseable {
   private static final int READERS = 4;
 
-  private final Writer writer;
-  private final HikariDataSource readers;
-  private final SqliteSecretStore secrets;
-  private final SqliteDirectoryStore directory;
+  /** Advisory-lock namespace of Coffer's background jobs ("Cof"). */
+  private static final int JOB_LOCKS = 0x436f66;
 
-  private Storage(Writer writer, HikariDataSource readers) {
+  private final Dialect dialect;
+  private final HikariDataSource pool;
+  private final Writer writer;
+  private final SqlSecretStore secrets;
+  private final SqlDirectoryStore directory;
+
+  private Storage(Dialect dialect, HikariDataSource pool, Writer writer) {
+    this.dialect = dialect;
+    this.pool = pool;
     this.writer = writer;
-    this.readers = readers;
-    this.secrets = new SqliteSecretStore(writer, this::reader);
-    this.directory = new SqliteDirectoryStore(writer, this::reader);
+    Transactions transactions = writer != null ? writer : new PooledTransactions(this::connection);
+    this.secrets = new SqlSecretStore(transactions, this::connection, dialect);
+    this.directory = new SqlDirectoryStore(transactions, this::connection, dialect);
   }
 
   /** Opens (creating and migrating if needed) the database file. */
@@ -38,7 +53,7 @@ public final class Storage implements AutoCloseable {
       SQLiteDataSource writeSource = new SQLiteDataSource(writeConfig);
       writeSource.setUrl("jdbc:sqlite:" + file);
       Connection writeConnection = writeSource.getConnection();
-      Migrations.apply(writeConnection);
+      Migrations.apply(writeConnection, Dialect.SQLITE);
 
       // Readers only ever run SELECTs; every write goes through the one Writer connection.
       SQLiteDataSource readSource = new SQLiteDataSource(config());
@@ -49,10 +64,56 @@ public final class Storage implements AutoCloseable {
       pool.setMaximumPoolSize(READERS);
       pool.setMinimumIdle(1);
       pool.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
-      return new Storage(new Writer(writeConnection), new HikariDataSource(pool));
+      return new Storage(Dialect.SQLITE, new HikariDataSource(pool), new Writer(writeConnection));
     } catch (SQLException e) {
       throw new StorageException("cannot open the database " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Connects to a shared PostgreSQL and migrates its schema (nodes starting together take turns).
+   *
+   * @throws ConfigException when PostgreSQL cannot be reached or refuses the credentials
+   */
+  public static Storage openPostgresql(PostgresOptions options) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("coffer-postgresql");
+    config.setJdbcUrl(options.jdbcUrl());
+    config.setUsername(options.user());
+    config.setPassword(options.password());
+    config.setMaximumPoolSize(options.poolSize());
+    config.setMinimumIdle(Math.min(2, options.poolSize()));
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    // A request waits at most this long for a connection before it is answered 503.
+    config.setConnectionTimeout(Duration.ofSeconds(3).toMillis());
+    config.setValidationTimeout(Duration.ofSeconds(2).toMillis());
+    config.setKeepaliveTime(Duration.ofSeconds(30).toMillis());
+    config.addDataSourceProperty("connectTimeout", "3");
+    config.addDataSourceProperty("socketTimeout", "30");
+    config.addDataSourceProperty("tcpKeepAlive", "true");
+    config.addDataSourceProperty("ApplicationName", "coffer");
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (HikariPool.PoolInitializationException e) {
+      throw new ConfigException(
+          "jdbc-url",
+          "cannot connect to "
+              + options.jdbcUrl()
+              + " as "
+              + options.user()
+              + " ("
+              + cause(e)
+              + ")",
+          "start PostgreSQL, or check --jdbc-url, --db-user and the password");
+    }
+    try (Connection connection = pool.getConnection()) {
+      Migrations.apply(connection, Dialect.POSTGRESQL);
+    } catch (SQLException e) {
+      pool.close();
+      throw new StorageException("cannot migrate " + options.jdbcUrl() + ": " + e.getMessage(), e);
+    }
+    return new Storage(Dialect.POSTGRESQL, pool, null);
   }
 
   public SecretStore secrets() {
@@ -63,9 +124,17 @@ public final class Storage implements AutoCloseable {
     return directory;
   }
 
+  /**
+   * Whether other Coffer nodes may write to this database too; then nothing may be cached above
+   * storage that another node's write could make stale.
+   */
+  public boolean isShared() {
+    return dialect == Dialect.POSTGRESQL;
+  }
+
   /** Whether the database answers a trivial query. */
   public boolean isReachable() {
-    try (Connection c = reader();
+    try (Connection c = connection();
         var statement = c.createStatement()) {
       return statement.execute("SELECT 1");
     } catch (SQLException | CofferException e) {
@@ -73,18 +142,78 @@ public final class Storage implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
-    readers.close();
-    writer.close();
+  /**
+   * Runs background {@code work} unless another node is running the same job: on PostgreSQL under a
+   * session advisory lock, which PostgreSQL releases if this node dies, so the next sweep of a
+   * surviving node takes over.
+   *
+   * @return whether this node ran the work
+   */
+  public boolean exclusively(String job, Runnable work) {
+    if (!isShared()) {
+      work.run();
+      return true;
+    }
+    try (Connection c = connection();
+        Statement statement = c.createStatement()) {
+      int key = job.hashCode();
+      if (!lock(statement, "SELECT pg_try_advisory_lock(" + JOB_LOCKS + ", " + key + ")")) {
+        return false;
+      }
+      try {
+        work.run();
+        return true;
+      } finally {
+        lock(statement, "SELECT pg_advisory_unlock(" + JOB_LOCKS + ", " + key + ")");
+      }
+    } catch (SQLException e) {
+      throw Jdbc.failure(e);
+    }
   }
 
-  private Connection reader() {
+  /**
+   * Copies everything this store holds into {@code target}, which must be empty, and verifies the
+   * copy (row counts per table, a checksum per secret version) before committing it.
+   *
+   * @return the rows now in each table of the target
+   */
+  public Map<String, Long> copyTo(Storage target) {
+    try (Connection from = connection();
+        Connection to = target.connection()) {
+      return StorageCopy.copy(from, to);
+    } catch (SQLException e) {
+      throw new StorageException("the copy failed and was rolled back: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    if (writer != null) {
+      writer.close();
+    }
+  }
+
+  private static boolean lock(Statement statement, String sql) throws SQLException {
+    try (ResultSet row = statement.executeQuery(sql)) {
+      return row.next() && row.getBoolean(1);
+    }
+  }
+
+  private Connection connection() {
     try {
-      return readers.getConnection();
+      return pool.getConnection();
     } catch (SQLException e) {
       throw new CofferException.Unavailable("storage is unavailable", Duration.ofSeconds(1));
     }
+  }
+
+  private static String cause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage();
   }
 
   private static SQLiteConfig config() {

@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /** The single writing connection: one transaction at a time, committed durably. */
-final class Writer {
+final class Writer implements Transactions {
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock(true);
 
@@ -13,11 +13,8 @@ final class Writer {
     this.connection = connection;
   }
 
-  interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  <T> T transaction(Work<T> work) {
+  @Override
+  public <T> T transaction(Work<T> work) {
     lock.lock();
     try {
       connection.setAutoCommit(false);

@@ -17,9 +17,20 @@ public final class Vaults {
   private final Clock clock;
   private final Map<String, Vault> byName = new ConcurrentHashMap<>();
 
+  private final boolean cached;
+
   public Vaults(DirectoryStore directory, Clock clock) {
+    this(directory, clock, true);
+  }
+
+  /**
+   * @param cached false when other nodes share the store: a vault's settings (RBAC or access
+   *     policies) then apply on every node as soon as they change
+   */
+  public Vaults(DirectoryStore directory, Clock clock, boolean cached) {
     this.directory = directory;
     this.clock = clock;
+    this.cached = cached;
   }
 
   /**
@@ -35,12 +46,14 @@ public final class Vaults {
 
   public Optional<Vault> find(String name) {
     String key = name.toLowerCase(Locale.ROOT);
-    Vault cached = byName.get(key);
-    if (cached != null) {
-      return Optional.of(cached);
+    Vault known = cached ? byName.get(key) : null;
+    if (known != null) {
+      return Optional.of(known);
     }
     Optional<Vault> loaded = directory.vaultByName(key).map(Vaults::vault);
-    loaded.ifPresent(v -> byName.put(key, v));
+    if (cached) {
+      loaded.ifPresent(v -> byName.put(key, v));
+    }
     return loaded;
   }
 

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,11 +43,8 @@ class PersistenceTest {
     }
 
     byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(dataDir)) {
-      files = walk.filter(Files::isRegularFile).toList();
-    }
-    assertThat(files).anyMatch(f -> f.getFileName().toString().equals("coffer.db"));
+    List<Path> files = RunningCoffer.storedFiles(dataDir);
+    assertThat(files).anyMatch(RunningCoffer::isDatabaseFile);
     for (Path file : files) {
       assertThat(indexOf(Files.readAllBytes(file), needle))
           .as("plaintext marker in %s", file)

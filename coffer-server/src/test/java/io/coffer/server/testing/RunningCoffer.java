@@ -9,6 +9,7 @@ import io.coffer.server.DevCredentials;
 import io.coffer.server.DevMode;
 import io.coffer.server.config.Guardrails;
 import io.coffer.server.config.Settings;
+import io.coffer.server.storage.PostgresOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -22,14 +23,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A real Coffer for tests: dev mode on a temporary data directory and a free port, over TLS. Every
  * server in a test JVM shares one private CA, so the JVM-wide trust store set for the Azure SDK
  * trusts them all.
+ *
+ * <p>With {@code -Dcoffer.test.storage=postgresql} every server stores into a real PostgreSQL
+ * ({@link TestPostgres}), one database per data directory, so the same suites run on both stores.
  */
 public final class RunningCoffer implements AutoCloseable {
+  private static final boolean POSTGRESQL =
+      "postgresql".equals(System.getProperty("coffer.test.storage"));
   private static Path sharedCa;
   private static RunningCoffer shared;
 
@@ -66,23 +76,56 @@ public final class RunningCoffer implements AutoCloseable {
   }
 
   public static synchronized RunningCoffer start(Path dataDir, int port) {
-    return start(dataDir, port, Guardrails.DEFAULT);
+    return start(Settings.defaults(dataDir, port), database(dataDir));
   }
 
   /** A server with its own audit and throttling settings. */
   public static synchronized RunningCoffer start(Path dataDir, Guardrails guardrails) {
-    return start(dataDir, freePort(), guardrails);
+    return start(
+        Settings.defaults(dataDir, freePort()).withGuardrails(guardrails), database(dataDir));
   }
 
-  private static synchronized RunningCoffer start(Path dataDir, int port, Guardrails guardrails) {
+  /**
+   * Starts a server with these settings on this database (SQLite in the data directory if empty).
+   */
+  public static synchronized RunningCoffer start(
+      Settings settings, Optional<PostgresOptions> database) {
+    Path dataDir = settings.dataDir();
     seedCa(dataDir);
-    CofferServer server =
-        CofferServer.start(Settings.defaults(dataDir, port).withGuardrails(guardrails), Map.of());
+    CofferServer server = CofferServer.start(settings, database, Map.of());
     DevCredentials credentials = DevMode.bootstrap(server);
     if (sharedCa == null) {
       trustForJvm(server, credentials);
     }
     return new RunningCoffer(server, credentials);
+  }
+
+  /** The database the tests' storage setting selects for a data directory. */
+  public static Optional<PostgresOptions> database(Path dataDir) {
+    return POSTGRESQL ? Optional.of(TestPostgres.get().databaseFor(dataDir)) : Optional.empty();
+  }
+
+  /** Every file Coffer's state reaches: the data directory and, on PostgreSQL, its cluster. */
+  public static List<Path> storedFiles(Path dataDir) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (Path root :
+        POSTGRESQL ? List.of(dataDir, TestPostgres.get().dataDir()) : List.of(dataDir)) {
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.filter(Files::isRegularFile).forEach(files::add);
+      }
+    }
+    return files;
+  }
+
+  /** Whether a file holds the database's tables. */
+  public static boolean isDatabaseFile(Path file) {
+    return POSTGRESQL
+        ? file.toString().contains("/base/")
+        : file.getFileName().toString().equals("coffer.db");
+  }
+
+  public static boolean onPostgresql() {
+    return POSTGRESQL;
   }
 
   public CofferServer server() {
@@ -218,7 +261,7 @@ public final class RunningCoffer implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

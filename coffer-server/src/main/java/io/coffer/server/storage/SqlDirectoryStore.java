@@ -8,14 +8,20 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** {@link DirectoryStore} on SQLite. */
-final class SqliteDirectoryStore implements DirectoryStore {
-  private final Writer writer;
+/**
+ * {@link DirectoryStore} in SQL that SQLite and PostgreSQL both run. Each method is one
+ * transaction; the ones that read before deleting lock what they read, so a one-time code or
+ * assignment is handed out once even when two nodes redeem it at the same moment.
+ */
+final class SqlDirectoryStore implements DirectoryStore {
+  private final Transactions writer;
   private final Jdbc jdbc;
+  private final Dialect dialect;
 
-  SqliteDirectoryStore(Writer writer, Supplier<Connection> readers) {
+  SqlDirectoryStore(Transactions writer, Supplier<Connection> readers, Dialect dialect) {
     this.writer = writer;
     this.jdbc = new Jdbc(readers);
+    this.dialect = dialect;
   }
 
   @Override
@@ -29,7 +35,7 @@ final class SqliteDirectoryStore implements DirectoryStore {
     String key = idOrName.toLowerCase(Locale.ROOT);
     return jdbc.readOne(
         "SELECT id, name, created FROM tenants WHERE lower(id) = ? OR lower(name) = ?",
-        SqliteDirectoryStore::tenant,
+        SqlDirectoryStore::tenant,
         key,
         key);
   }
@@ -37,7 +43,7 @@ final class SqliteDirectoryStore implements DirectoryStore {
   @Override
   public List<TenantRecord> tenants() {
     return jdbc.read(
-        "SELECT id, name, created FROM tenants ORDER BY name", SqliteDirectoryStore::tenant);
+        "SELECT id, name, created FROM tenants ORDER BY name", SqlDirectoryStore::tenant);
   }
 
   @Override
@@ -59,21 +65,21 @@ final class SqliteDirectoryStore implements DirectoryStore {
   public Optional<PrincipalRecord> principalByClientId(String clientId) {
     return jdbc.readOne(
         "SELECT * FROM principals WHERE lower(client_id) = ?",
-        SqliteDirectoryStore::principal,
+        SqlDirectoryStore::principal,
         clientId.toLowerCase(Locale.ROOT));
   }
 
   @Override
   public Optional<PrincipalRecord> principal(String objectId) {
     return jdbc.readOne(
-        "SELECT * FROM principals WHERE object_id = ?", SqliteDirectoryStore::principal, objectId);
+        "SELECT * FROM principals WHERE object_id = ?", SqlDirectoryStore::principal, objectId);
   }
 
   @Override
   public Optional<PrincipalRecord> principalByUserName(String userName) {
     return jdbc.readOne(
         "SELECT * FROM principals WHERE lower(user_name) = ?",
-        SqliteDirectoryStore::principal,
+        SqlDirectoryStore::principal,
         userName.toLowerCase(Locale.ROOT));
   }
 
@@ -81,7 +87,7 @@ final class SqliteDirectoryStore implements DirectoryStore {
   public List<PrincipalRecord> principals(String tenantId) {
     return jdbc.read(
         "SELECT * FROM principals WHERE tenant_id = ? ORDER BY display_name, created",
-        SqliteDirectoryStore::principal,
+        SqlDirectoryStore::principal,
         tenantId);
   }
 
@@ -254,13 +260,13 @@ final class SqliteDirectoryStore implements DirectoryStore {
   public Optional<VaultRecord> vaultByName(String name) {
     return jdbc.readOne(
         "SELECT * FROM vaults WHERE name = ?",
-        SqliteDirectoryStore::vault,
+        SqlDirectoryStore::vault,
         name.toLowerCase(Locale.ROOT));
   }
 
   @Override
   public List<VaultRecord> vaults() {
-    return jdbc.read("SELECT * FROM vaults ORDER BY name", SqliteDirectoryStore::vault);
+    return jdbc.read("SELECT * FROM vaults ORDER BY name", SqlDirectoryStore::vault);
   }
 
   @Override
@@ -285,7 +291,7 @@ final class SqliteDirectoryStore implements DirectoryStore {
   public List<RoleAssignmentRecord> roleAssignments(String principalId) {
     return jdbc.read(
         "SELECT * FROM role_assignments WHERE principal_id = ?",
-        SqliteDirectoryStore::assignment,
+        SqlDirectoryStore::assignment,
         principalId);
   }
 
@@ -293,7 +299,7 @@ final class SqliteDirectoryStore implements DirectoryStore {
   public List<RoleAssignmentRecord> roleAssignmentsOnVault(String vaultId) {
     return jdbc.read(
         "SELECT * FROM role_assignments WHERE vault_id = ? ORDER BY created",
-        SqliteDirectoryStore::assignment,
+        SqlDirectoryStore::assignment,
         vaultId);
   }
 
@@ -304,8 +310,8 @@ final class SqliteDirectoryStore implements DirectoryStore {
           Jdbc.first(
               Jdbc.query(
                   c,
-                  "SELECT * FROM role_assignments WHERE id = ?",
-                  SqliteDirectoryStore::assignment,
+                  "SELECT * FROM role_assignments WHERE id = ?" + dialect.forUpdate,
+                  SqlDirectoryStore::assignment,
                   id));
       Jdbc.update(c, "DELETE FROM role_assignments WHERE id = ?", id);
       return found;
@@ -327,16 +333,14 @@ final class SqliteDirectoryStore implements DirectoryStore {
   @Override
   public List<AccessPolicyRecord> accessPolicies(String objectId) {
     return jdbc.read(
-        "SELECT * FROM access_policies WHERE object_id = ?",
-        SqliteDirectoryStore::policy,
-        objectId);
+        "SELECT * FROM access_policies WHERE object_id = ?", SqlDirectoryStore::policy, objectId);
   }
 
   @Override
   public List<AccessPolicyRecord> accessPoliciesOnVault(String vaultId) {
     return jdbc.read(
         "SELECT * FROM access_policies WHERE vault_id = ? ORDER BY updated",
-        SqliteDirectoryStore::policy,
+        SqlDirectoryStore::policy,
         vaultId);
   }
 
@@ -354,7 +358,8 @@ final class SqliteDirectoryStore implements DirectoryStore {
   @Override
   public void insertAdministrator(String principalId, long created) {
     change(
-        "INSERT OR IGNORE INTO administrators(principal_id, created) VALUES (?, ?)",
+        "INSERT INTO administrators(principal_id, created) VALUES (?, ?)"
+            + " ON CONFLICT(principal_id) DO NOTHING",
         principalId,
         created);
   }
@@ -415,7 +420,7 @@ final class SqliteDirectoryStore implements DirectoryStore {
           Jdbc.first(
               Jdbc.query(
                   c,
-                  "SELECT * FROM authorization_codes WHERE code_hash = ?",
+                  "SELECT * FROM authorization_codes WHERE code_hash = ?" + dialect.forUpdate,
                   row ->
                       new AuthorizationCodeRecord(
                           row.getString("code_hash"),
@@ -430,6 +435,54 @@ final class SqliteDirectoryStore implements DirectoryStore {
       Jdbc.update(c, "DELETE FROM authorization_codes WHERE code_hash = ?", codeHash);
       return found;
     });
+  }
+
+  @Override
+  public boolean firstUseOfAssertion(String id, long expires, long now) {
+    return writer.transaction(c -> {
+      Jdbc.update(c, "DELETE FROM used_assertions WHERE expires < ?", now);
+      return Jdbc.update(
+          c,
+          "INSERT INTO used_assertions(id, expires) VALUES (?, ?) ON CONFLICT(id) DO NOTHING",
+          id,
+          expires);
+    })
+        > 0;
+  }
+
+  @Override
+  public int signInFailures(String attemptKey, long since) {
+    return jdbc.readOne(
+            "SELECT failures FROM sign_in_failures WHERE attempt_key = ? AND last_failure >= ?",
+            row -> row.getInt(1),
+            attemptKey,
+            since)
+        .orElse(0);
+  }
+
+  @Override
+  public void recordSignInFailure(String attemptKey, long now, long since) {
+    writer.transaction(c -> {
+      Jdbc.update(
+          c,
+          "DELETE FROM sign_in_failures WHERE last_failure < ? AND attempt_key <> ?",
+          since,
+          attemptKey);
+      return Jdbc.update(
+          c,
+          "INSERT INTO sign_in_failures(attempt_key, failures, last_failure) VALUES (?, 1, ?)"
+              + " ON CONFLICT(attempt_key) DO UPDATE SET failures = CASE"
+              + " WHEN sign_in_failures.last_failure < ? THEN 1"
+              + " ELSE sign_in_failures.failures + 1 END, last_failure = excluded.last_failure",
+          attemptKey,
+          now,
+          since);
+    });
+  }
+
+  @Override
+  public void clearSignInFailures(String attemptKey) {
+    change("DELETE FROM sign_in_failures WHERE attempt_key = ?", attemptKey);
   }
 
   @Override

@@ -3,14 +3,22 @@ package io.coffer.server.storage;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** {@link SecretStore} on SQLite. */
-final class SqliteSecretStore implements SecretStore {
+/**
+ * {@link SecretStore} in SQL that SQLite and PostgreSQL both run. On PostgreSQL (read committed) a
+ * write transaction locks the secret's head row before its first read of that secret, so writes to
+ * one name from any node run one after the other and each reads what the previous one committed:
+ * concurrent sets get distinct sequence numbers and an update, delete or recover never loses
+ * another's change.
+ */
+final class SqlSecretStore implements SecretStore {
   private static final String VERSION_COLUMNS =
       "s.name, v.vault_id, v.version, v.seq, v.ciphertext, v.wrapped_key, v.master_key_id,"
           + " v.content_type, v.tags, v.enabled, v.nbf, v.exp, v.created, v.updated";
@@ -22,12 +30,14 @@ final class SqliteSecretStore implements SecretStore {
       " AND v.seq = (SELECT MAX(seq) FROM secret_versions m"
           + " WHERE m.vault_id = s.vault_id AND m.name_key = s.name_key) ";
 
-  private final Writer writer;
+  private final Transactions writer;
   private final Jdbc jdbc;
+  private final Dialect dialect;
 
-  SqliteSecretStore(Writer writer, Supplier<Connection> readers) {
+  SqlSecretStore(Transactions writer, Supplier<Connection> readers, Dialect dialect) {
     this.writer = writer;
     this.jdbc = new Jdbc(readers);
+    this.dialect = dialect;
   }
 
   @Override
@@ -40,7 +50,7 @@ final class SqliteSecretStore implements SecretStore {
     return jdbc.read(
         "SELECT vault_id, name, deleted, purge_after FROM secrets"
             + " WHERE purge_after IS NOT NULL AND purge_after <= ? LIMIT ?",
-        SqliteSecretStore::head,
+        SqlSecretStore::head,
         now,
         limit);
   }
@@ -88,24 +98,24 @@ final class SqliteSecretStore implements SecretStore {
 
   @Override
   public Optional<SecretHead> head(String vaultId, String name) {
-    return jdbc.readOne(Sql.HEAD, SqliteSecretStore::head, vaultId, key(name));
+    return jdbc.readOne(Sql.HEAD, SqlSecretStore::head, vaultId, key(name));
   }
 
   @Override
   public Optional<VersionRecord> version(String vaultId, String name, String version) {
-    return jdbc.readOne(Sql.VERSION, SqliteSecretStore::version, vaultId, key(name), version);
+    return jdbc.readOne(Sql.VERSION, SqlSecretStore::version, vaultId, key(name), version);
   }
 
   @Override
   public Optional<VersionRecord> latest(String vaultId, String name) {
-    return jdbc.readOne(Sql.LATEST, SqliteSecretStore::version, vaultId, key(name));
+    return jdbc.readOne(Sql.LATEST, SqlSecretStore::version, vaultId, key(name));
   }
 
   @Override
   public Optional<VersionRecord> activeVersion(String vaultId, String name, String version) {
     return version.isEmpty()
-        ? jdbc.readOne(Sql.ACTIVE_LATEST, SqliteSecretStore::version, vaultId, key(name))
-        : jdbc.readOne(Sql.ACTIVE_VERSION, SqliteSecretStore::version, vaultId, key(name), version);
+        ? jdbc.readOne(Sql.ACTIVE_LATEST, SqlSecretStore::version, vaultId, key(name))
+        : jdbc.readOne(Sql.ACTIVE_VERSION, SqlSecretStore::version, vaultId, key(name), version);
   }
 
   @Override
@@ -116,17 +126,17 @@ final class SqliteSecretStore implements SecretStore {
   @Override
   public List<VersionRecord> versionsAfter(String vaultId, String name, long afterSeq, int limit) {
     return jdbc.read(
-        Sql.VERSIONS_AFTER, SqliteSecretStore::version, vaultId, key(name), afterSeq, limit);
+        Sql.VERSIONS_AFTER, SqlSecretStore::version, vaultId, key(name), afterSeq, limit);
   }
 
   @Override
   public List<SecretListing> active(String vaultId, String afterKey, int limit) {
-    return jdbc.read(Sql.ACTIVE, SqliteSecretStore::listing, vaultId, afterKey, limit);
+    return jdbc.read(Sql.ACTIVE, SqlSecretStore::listing, vaultId, afterKey, limit);
   }
 
   @Override
   public List<SecretListing> deleted(String vaultId, String afterKey, int limit) {
-    return jdbc.read(Sql.DELETED, SqliteSecretStore::listing, vaultId, afterKey, limit);
+    return jdbc.read(Sql.DELETED, SqlSecretStore::listing, vaultId, afterKey, limit);
   }
 
   /** Statements, in one place so the reads inside and outside transactions agree. */
@@ -177,31 +187,57 @@ final class SqliteSecretStore implements SecretStore {
 
   private final class Transaction implements SecretWrites {
     private final Connection connection;
+    private final Set<String> locked = new HashSet<>();
 
     Transaction(Connection connection) {
       this.connection = connection;
     }
 
+    /**
+     * Holds the secret's head row until commit (PostgreSQL only; SQLite has one writer). Nothing is
+     * held while the head does not exist yet: {@link #createHead} then waits for a concurrent
+     * creator, and {@link #nextSeq} locks the row it finds.
+     */
+    private void lock(String vaultId, String name) {
+      if (!dialect.locksRows() || locked.contains(vaultId + "/" + key(name))) {
+        return;
+      }
+      boolean found =
+          !all(
+                  "SELECT 1 FROM secrets WHERE vault_id = ? AND name_key = ?" + dialect.forUpdate,
+                  row -> true,
+                  vaultId,
+                  key(name))
+              .isEmpty();
+      if (found) {
+        locked.add(vaultId + "/" + key(name));
+      }
+    }
+
     @Override
     public Optional<SecretHead> head(String vaultId, String name) {
-      return one(Sql.HEAD, SqliteSecretStore::head, vaultId, key(name));
+      lock(vaultId, name);
+      return one(Sql.HEAD, SqlSecretStore::head, vaultId, key(name));
     }
 
     @Override
     public Optional<VersionRecord> version(String vaultId, String name, String version) {
-      return one(Sql.VERSION, SqliteSecretStore::version, vaultId, key(name), version);
+      lock(vaultId, name);
+      return one(Sql.VERSION, SqlSecretStore::version, vaultId, key(name), version);
     }
 
     @Override
     public Optional<VersionRecord> latest(String vaultId, String name) {
-      return one(Sql.LATEST, SqliteSecretStore::version, vaultId, key(name));
+      lock(vaultId, name);
+      return one(Sql.LATEST, SqlSecretStore::version, vaultId, key(name));
     }
 
     @Override
     public Optional<VersionRecord> activeVersion(String vaultId, String name, String version) {
+      lock(vaultId, name);
       return version.isEmpty()
-          ? one(Sql.ACTIVE_LATEST, SqliteSecretStore::version, vaultId, key(name))
-          : one(Sql.ACTIVE_VERSION, SqliteSecretStore::version, vaultId, key(name), version);
+          ? one(Sql.ACTIVE_LATEST, SqlSecretStore::version, vaultId, key(name))
+          : one(Sql.ACTIVE_VERSION, SqlSecretStore::version, vaultId, key(name), version);
     }
 
     @Override
@@ -212,18 +248,18 @@ final class SqliteSecretStore implements SecretStore {
     @Override
     public List<VersionRecord> versionsAfter(
         String vaultId, String name, long afterSeq, int limit) {
-      return all(
-          Sql.VERSIONS_AFTER, SqliteSecretStore::version, vaultId, key(name), afterSeq, limit);
+      lock(vaultId, name);
+      return all(Sql.VERSIONS_AFTER, SqlSecretStore::version, vaultId, key(name), afterSeq, limit);
     }
 
     @Override
     public List<SecretListing> active(String vaultId, String afterKey, int limit) {
-      return all(Sql.ACTIVE, SqliteSecretStore::listing, vaultId, afterKey, limit);
+      return all(Sql.ACTIVE, SqlSecretStore::listing, vaultId, afterKey, limit);
     }
 
     @Override
     public List<SecretListing> deleted(String vaultId, String afterKey, int limit) {
-      return all(Sql.DELETED, SqliteSecretStore::listing, vaultId, afterKey, limit);
+      return all(Sql.DELETED, SqlSecretStore::listing, vaultId, afterKey, limit);
     }
 
     @Override
@@ -238,6 +274,7 @@ final class SqliteSecretStore implements SecretStore {
 
     @Override
     public long nextSeq(String vaultId, String name) {
+      lock(vaultId, name);
       return all(
               "SELECT COALESCE(MAX(seq), 0) + 1 FROM secret_versions"
                   + " WHERE vault_id = ? AND name_key = ?",

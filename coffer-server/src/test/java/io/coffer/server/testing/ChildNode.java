@@ -1,0 +1,105 @@
+package io.coffer.server.testing;
+
+import io.coffer.server.CofferServer;
+import io.coffer.server.config.Settings;
+import io.coffer.server.storage.PostgresOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Coffer node in a JVM of its own, so a test can kill it with SIGKILL ({@code kill -9}) instead
+ * of closing it: nothing of it gets to finish, flush or roll back.
+ */
+public final class ChildNode implements AutoCloseable {
+  private static final String READY = "coffer-child-ready";
+  private static final String PASSWORD = "COFFER_DB_PASSWORD";
+
+  private final Process process;
+
+  private ChildNode(Process process) {
+    this.process = process;
+  }
+
+  /** Starts a node on a shared data directory and PostgreSQL and waits until it serves. */
+  public static ChildNode start(
+      Path dataDir, int port, int publicPort, PostgresOptions database, Path log) {
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "-Xshare:auto",
+                  ChildNode.class.getName(),
+                  dataDir.toString(),
+                  Integer.toString(port),
+                  Integer.toString(publicPort),
+                  database.jdbcUrl(),
+                  database.user()));
+      builder.environment().put(PASSWORD, database.password());
+      builder.redirectErrorStream(true);
+      Process process = builder.start();
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      StringBuilder seen = new StringBuilder();
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        if (line.contains(READY)) {
+          Thread.ofPlatform()
+              .daemon()
+              .name("child-node-output")
+              .start(() -> {
+                try (var to = java.nio.file.Files.newBufferedWriter(log)) {
+                  for (String rest = out.readLine(); rest != null; rest = out.readLine()) {
+                    to.write(rest);
+                    to.newLine();
+                  }
+                } catch (IOException e) {
+                  // The node was killed; its output ends here.
+                }
+              });
+          return new ChildNode(process);
+        }
+        seen.append(line).append('\n');
+      }
+      throw new IllegalStateException("the child node exited before serving:\n" + seen);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** SIGKILL, and wait until the process is gone. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    kill();
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    Path dataDir = Path.of(args[0]);
+    Settings settings =
+        Settings.defaults(dataDir, Integer.parseInt(args[1]))
+            .withPublicPort(Integer.parseInt(args[2]));
+    PostgresOptions database = new PostgresOptions(args[3], args[4], System.getenv(PASSWORD));
+    CofferServer.start(settings, Optional.of(database), System.getenv());
+    System.out.println(READY);
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+}
