@@ -153,7 +153,8 @@ public final class TestPostgres {
     }
   }
 
-  private Connection superuser(String database) throws SQLException {
+  /** A superuser connection, for tests that manage roles and databases themselves. */
+  public Connection superuser(String database) throws SQLException {
     return DriverManager.getConnection(jdbcUrl(database), "postgres", SUPERUSER_PASSWORD);
   }
 
