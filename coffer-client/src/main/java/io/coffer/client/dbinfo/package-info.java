@@ -1,0 +1,2 @@
+/** The seed example connector: database facts read with vault-held credentials. */
+package io.coffer.client.dbinfo;

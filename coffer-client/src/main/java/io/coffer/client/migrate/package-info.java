@@ -1,0 +1,2 @@
+/** Moving plaintext credentials from configuration files into a vault, as references. */
+package io.coffer.client.migrate;
