@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       ResolveCommand.class,
       MigrateCommand.class,
+      ConnectorCommand.class,
       BenchSeedCommand.class,
       BenchClientCommand.class,
       IdentityAgentCommand.class,

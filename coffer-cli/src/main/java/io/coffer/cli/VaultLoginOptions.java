@@ -31,6 +31,11 @@ final class VaultLoginOptions {
   String authorityHost;
 
   VaultSettings settings() {
+    return VaultSettings.from(settingsMap(), "");
+  }
+
+  /** The settings as {@link VaultSettings} reads them (also passed to {@code CofferDriver}). */
+  Map<String, String> settingsMap() {
     Map<String, String> settings = new HashMap<>();
     Optional.ofNullable(tenantId).ifPresent(v -> settings.put("tenant.id", v));
     Optional.ofNullable(clientId).ifPresent(v -> settings.put("client.id", v));
@@ -45,6 +50,6 @@ final class VaultLoginOptions {
       throw new UncheckedIOException(e);
     }
     Optional.ofNullable(secret).ifPresent(v -> settings.put("client.secret", v));
-    return VaultSettings.from(settings, "");
+    return settings;
   }
 }
