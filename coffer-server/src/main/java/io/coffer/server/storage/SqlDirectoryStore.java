@@ -151,9 +151,7 @@ final class SqlDirectoryStore implements DirectoryStore {
 
   @Override
   public boolean deleteClientSecret(String principalId, String id) {
-    return writer.transaction(c ->
-        Jdbc.update(
-            c, "DELETE FROM client_secrets WHERE principal_id = ? AND id = ?", principalId, id))
+    return change("DELETE FROM client_secrets WHERE principal_id = ? AND id = ?", principalId, id)
         > 0;
   }
 
@@ -189,12 +187,10 @@ final class SqlDirectoryStore implements DirectoryStore {
 
   @Override
   public boolean deleteCertificate(String principalId, String id) {
-    return writer.transaction(c ->
-        Jdbc.update(
-            c,
+    return change(
             "DELETE FROM certificate_credentials WHERE principal_id = ? AND id = ?",
             principalId,
-            id))
+            id)
         > 0;
   }
 
@@ -232,13 +228,11 @@ final class SqlDirectoryStore implements DirectoryStore {
 
   @Override
   public boolean deleteFederatedCredential(String principalId, String id) {
-    return writer.transaction(c ->
-        Jdbc.update(
-            c,
+    return change(
             "DELETE FROM federated_credentials WHERE principal_id = ? AND (id = ? OR name = ?)",
             principalId,
             id,
-            id))
+            id)
         > 0;
   }
 
@@ -346,12 +340,8 @@ final class SqlDirectoryStore implements DirectoryStore {
 
   @Override
   public boolean deleteAccessPolicy(String vaultId, String objectId) {
-    return writer.transaction(c ->
-        Jdbc.update(
-            c,
-            "DELETE FROM access_policies WHERE vault_id = ? AND object_id = ?",
-            vaultId,
-            objectId))
+    return change(
+            "DELETE FROM access_policies WHERE vault_id = ? AND object_id = ?", vaultId, objectId)
         > 0;
   }
 
@@ -517,15 +507,13 @@ final class SqlDirectoryStore implements DirectoryStore {
   @Override
   public boolean replaceSigningKeyWrap(
       String kid, String oldMasterKeyId, byte[] wrappedKey, String masterKeyId) {
-    return writer.transaction(c ->
-        Jdbc.update(
-            c,
+    return change(
             "UPDATE signing_keys SET wrapped_key = ?, master_key_id = ?"
                 + " WHERE kid = ? AND master_key_id = ?",
             wrappedKey,
             masterKeyId,
             kid,
-            oldMasterKeyId))
+            oldMasterKeyId)
         > 0;
   }
 
@@ -537,8 +525,9 @@ final class SqlDirectoryStore implements DirectoryStore {
     });
   }
 
-  private void change(String sql, Object... args) {
-    writer.transaction(connection -> Jdbc.update(connection, sql, args));
+  /** One statement in its own transaction; returns how many rows it changed. */
+  private int change(String sql, Object... args) {
+    return writer.transaction(connection -> Jdbc.update(connection, sql, args));
   }
 
   private static PrincipalRecord principal(ResultSet row) throws SQLException {
