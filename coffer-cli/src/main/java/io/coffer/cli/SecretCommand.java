@@ -1,12 +1,10 @@
 package io.coffer.cli;
 
-import com.azure.core.credential.TokenCredential;
 import com.azure.core.exception.HttpResponseException;
-import com.azure.identity.ClientSecretCredentialBuilder;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.security.keyvault.secrets.SecretClient;
 import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
+import io.coffer.client.VaultAccess;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -41,34 +39,16 @@ final class SecretCommand {
         description = "vault URL (default: $VAULT_URL)")
     String vaultUrl;
 
+    @Mixin VaultLoginOptions login = new VaultLoginOptions();
+
     SecretClient client() {
       if (vaultUrl == null || vaultUrl.isBlank()) {
         throw new IllegalArgumentException("no vault: pass --vault-url or set VAULT_URL");
       }
-      return new SecretClientBuilder().vaultUrl(vaultUrl).credential(credential()).buildClient();
-    }
-
-    private static TokenCredential credential() {
-      Map<String, String> env = System.getenv();
-      String authority = env.get("AZURE_AUTHORITY_HOST");
-      // A private authority (Coffer) is not a Microsoft login host: no instance discovery there.
-      boolean privateAuthority = authority != null && !authority.contains("login.microsoftonline");
-      if (env.get("AZURE_CLIENT_SECRET") != null) {
-        ClientSecretCredentialBuilder builder =
-            new ClientSecretCredentialBuilder()
-                .tenantId(env.get("AZURE_TENANT_ID"))
-                .clientId(env.get("AZURE_CLIENT_ID"))
-                .clientSecret(env.get("AZURE_CLIENT_SECRET"));
-        if (authority != null) {
-          builder.authorityHost(authority);
-        }
-        return privateAuthority ? builder.disableInstanceDiscovery().build() : builder.build();
-      }
-      DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder();
-      if (authority != null) {
-        builder.authorityHost(authority);
-      }
-      return builder.build();
+      return new SecretClientBuilder()
+          .vaultUrl(vaultUrl)
+          .credential(VaultAccess.credential(login.settings()))
+          .buildClient();
     }
   }
 
