@@ -3,6 +3,7 @@ package io.coffer.server;
 import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
 import io.coffer.server.config.ConfigException;
+import io.coffer.server.config.OwnerOnlyFile;
 import io.coffer.server.identity.ClientCredential;
 import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.TenantRecord;
@@ -11,8 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -146,23 +145,16 @@ public final class DevMode {
   }
 
   private static void writeEnv(Path file, DevCredentials credentials) {
-    StringBuilder text =
-        new StringBuilder("# Coffer dev mode. Load it into a shell with: . ")
-            .append(file)
-            .append('\n');
-    credentials
-        .environment()
-        .forEach((k, v) -> text.append("export ").append(k).append("='").append(v).append("'\n"));
-    writePrivate(file, text.toString());
+    try {
+      OwnerOnlyFile.writeShellEnvironment(file, "Coffer dev mode", credentials.environment());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + file, e);
+    }
   }
 
-  /** Written whole or not at all, readable only by the owner. */
   private static void writePrivate(Path file, String text) {
     try {
-      Path temp = Files.createTempFile(file.getParent(), ".dev", ".tmp");
-      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-      Files.writeString(temp, text);
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      OwnerOnlyFile.write(file, text);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + file, e);
     }

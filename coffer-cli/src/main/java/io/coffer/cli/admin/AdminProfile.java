@@ -3,12 +3,11 @@ package io.coffer.cli.admin;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coffer.cli.CommandFailure;
+import io.coffer.server.config.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
@@ -58,12 +57,7 @@ public record AdminProfile(
 
   void save(Path file) {
     try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path temp = Files.createTempFile(dir, ".admin", ".tmp");
-      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-      JSON.writerWithDefaultPrettyPrinter().writeValue(temp.toFile(), this);
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      OwnerOnlyFile.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this));
     } catch (IOException e) {
       throw new CommandFailure("cannot write " + file + ": " + e.getMessage());
     }

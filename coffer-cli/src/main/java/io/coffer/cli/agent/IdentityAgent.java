@@ -2,14 +2,12 @@ package io.coffer.cli.agent;
 
 import com.sun.net.httpserver.HttpServer;
 import io.coffer.server.config.ConfigException;
+import io.coffer.server.config.OwnerOnlyFile;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -87,17 +85,8 @@ public final class IdentityAgent implements AutoCloseable {
 
   /** Writes {@link #environment()} as a shell file only its owner can read. */
   public void writeEnvironment(Path file) {
-    StringBuilder text =
-        new StringBuilder("# Coffer identity agent. Load it into a shell with: . ")
-            .append(file)
-            .append('\n');
-    environment()
-        .forEach((k, v) -> text.append("export ").append(k).append("='").append(v).append("'\n"));
     try {
-      Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".agent", ".tmp");
-      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-      Files.writeString(temp, text);
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      OwnerOnlyFile.writeShellEnvironment(file, "Coffer identity agent", environment());
     } catch (IOException e) {
       throw new ConfigException("cannot write " + file, e);
     }

@@ -2,10 +2,10 @@ package io.coffer.server.crypto;
 
 import io.coffer.server.CofferException;
 import io.coffer.server.config.ConfigException;
+import io.coffer.server.config.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -127,14 +127,7 @@ public final class Keyring {
       text.append(key.encoded()).append('\n');
     }
     try {
-      Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), ".master", ".tmp");
-      Files.setPosixFilePermissions(temp, OWNER_ONLY);
-      Files.writeString(temp, text);
-      try (var channel =
-          java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      OwnerOnlyFile.write(target, text.toString());
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the master keys to " + target, e);
     }
