@@ -38,19 +38,33 @@ public final class ConfigResolver {
    */
   public Map<String, String> resolve(Map<String, String> config) {
     Map<String, SecretReference> references = references(config);
-    // Each distinct secret once, all at the same time: a cold resolution costs one round trip.
-    Map<SecretReference, String> askedBy = new LinkedHashMap<>();
-    references.forEach((key, reference) -> askedBy.putIfAbsent(reference.secret(), key));
-    Map<SecretReference, CompletableFuture<String>> fetching = new HashMap<>();
-    try (ExecutorService parallel = Executors.newVirtualThreadPerTaskExecutor()) {
-      askedBy.forEach((secret, key) ->
-          fetching.put(secret, CompletableFuture.supplyAsync(() -> read(key, secret), parallel)));
+    // Each distinct secret once. What the cache holds is answered at once; the rest is fetched
+    // all at the same time, so a cold resolution costs one round trip.
+    Map<SecretReference, String> values = new HashMap<>();
+    Map<SecretReference, String> missing = new LinkedHashMap<>();
+    references.forEach((key, reference) -> {
+      SecretReference secret = reference.secret();
+      if (!values.containsKey(secret) && !missing.containsKey(secret)) {
+        cache
+            .fresh(secret)
+            .ifPresentOrElse(value -> values.put(secret, value), () -> missing.put(secret, key));
+      }
+    });
+    if (missing.size() == 1) {
+      missing.forEach((secret, key) -> values.put(secret, read(key, secret)));
+    } else if (!missing.isEmpty()) {
+      Map<SecretReference, CompletableFuture<String>> fetching = new HashMap<>();
+      try (ExecutorService parallel = Executors.newVirtualThreadPerTaskExecutor()) {
+        missing.forEach((secret, key) ->
+            fetching.put(secret, CompletableFuture.supplyAsync(() -> read(key, secret), parallel)));
+      }
+      fetching.forEach((secret, fetch) -> values.put(secret, join(fetch)));
     }
     Map<String, String> resolved = new LinkedHashMap<>(config);
     for (Map.Entry<String, SecretReference> entry : references.entrySet()) {
       String key = entry.getKey();
       SecretReference reference = entry.getValue();
-      String whole = join(fetching.get(reference.secret()));
+      String whole = values.get(reference.secret());
       resolved.put(key, reference.jsonKey().isPresent() ? field(key, reference, whole) : whole);
     }
     return resolved;

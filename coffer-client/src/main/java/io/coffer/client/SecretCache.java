@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -111,7 +112,7 @@ public final class SecretCache {
       return unwrap(() -> entries.get(key)).value();
     }
     long age = ticker.read() - present.fetchedAt();
-    if (age <= ttl) {
+    if (withinTtl(present)) {
       hits.increment();
       return present.value();
     }
@@ -127,6 +128,23 @@ public final class SecretCache {
       }
       throw failure;
     }
+  }
+
+  /**
+   * The value when it is held and within its TTL (a hit); empty otherwise, without calling the
+   * vault — for callers that fetch what is missing themselves.
+   */
+  public Optional<String> fresh(SecretReference reference) {
+    Entry present = entries.getIfPresent(reference.secret());
+    if (present == null || !withinTtl(present)) {
+      return Optional.empty();
+    }
+    hits.increment();
+    return Optional.of(present.value());
+  }
+
+  private boolean withinTtl(Entry entry) {
+    return ticker.read() - entry.fetchedAt() <= ttl;
   }
 
   /** Forgets a secret, e.g. after a login failed with its value (a rotated password). */
