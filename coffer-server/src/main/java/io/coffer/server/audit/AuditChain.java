@@ -1,5 +1,6 @@
 package io.coffer.server.audit;
 
+import io.coffer.server.crypto.Digests;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -67,7 +68,7 @@ public final class AuditChain {
   }
 
   static String hash(String chained) {
-    return AuditTrail.sha256(chained);
+    return Digests.sha256Hex(chained);
   }
 
   /** The hash the next line must name as its prev: the last complete line's, or genesis. */

@@ -1,12 +1,10 @@
 package io.coffer.server.http;
 
 import io.coffer.server.CofferException;
+import io.coffer.server.crypto.Digests;
 import io.coffer.server.identity.AuthorizationResponse;
 import io.coffer.server.identity.AuthorizeRequest;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -167,12 +165,6 @@ final class LoginPage {
   }
 
   private static String sha256(String text) {
-    try {
-      return Base64.getEncoder()
-          .encodeToString(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-    }
+    return Base64.getEncoder().encodeToString(Digests.sha256(text));
   }
 }

@@ -15,6 +15,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.coffer.server.CofferException.Reason;
 import io.coffer.server.CofferException.TokenRefused;
 import io.coffer.server.config.Endpoints;
+import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.CertificateRecord;
 import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.FederatedCredentialRecord;
@@ -181,16 +182,7 @@ final class ClientAssertions {
 
   /** A fixed-size key for a client-chosen id. */
   private static String assertionId(PrincipalRecord principal, String jti) {
-    try {
-      byte[] hash =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(
-                  (principal.objectId() + "/" + jti)
-                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(hash);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256Hex(principal.objectId() + "/" + jti);
   }
 
   private void checkTimes(JWTClaimsSet claims) {

@@ -3,6 +3,7 @@ package io.coffer.server.identity;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.coffer.server.CofferException;
+import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.CertificateRecord;
 import io.coffer.server.storage.ClientSecretRecord;
 import io.coffer.server.storage.DirectoryStore;
@@ -374,7 +375,7 @@ public final class Directory {
     RANDOM.nextBytes(random);
     String token = "cbt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     long now = clock.instant().getEpochSecond();
-    store.insertBootstrapToken(sha256(token), now + Duration.ofDays(1).toSeconds(), now);
+    store.insertBootstrapToken(Digests.sha256Hex(token), now + Duration.ofDays(1).toSeconds(), now);
     return Optional.of(token);
   }
 
@@ -385,7 +386,7 @@ public final class Directory {
    * @throws CofferException.Forbidden for an unknown, used or expired token
    */
   public ClientCredential bootstrap(String token) {
-    if (!store.takeBootstrapToken(sha256(token), clock.instant().getEpochSecond())) {
+    if (!store.takeBootstrapToken(Digests.sha256Hex(token), clock.instant().getEpochSecond())) {
       throw new CofferException.Forbidden(
           "The bootstrap token is unknown, used or expired. Restart Coffer while it has no"
               + " administrator to print a new one.",
@@ -400,17 +401,6 @@ public final class Directory {
     PrincipalRecord admin = createServicePrincipal(tenant.id(), "coffer-administrator");
     makeAdministrator(admin);
     return addClientSecret(admin, Duration.ofDays(365), "administrator");
-  }
-
-  private static String sha256(String value) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256")
-                  .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-    }
   }
 
   static X509Certificate parseCertificate(byte[] pemOrDer) {

@@ -1,13 +1,13 @@
 package io.coffer.server.identity;
 
 import io.coffer.server.CofferException.AuthorizeRefused;
+import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.AuthorizationCodeRecord;
 import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.TenantRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -194,7 +194,9 @@ public final class InteractiveLogin {
       material.append(parameter.getKey()).append('=');
       material.append(parameter.getValue().length()).append(':').append(parameter.getValue());
     }
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(material.toString()));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(Digests.sha256(material.toString()));
   }
 
   /** Whether a posted form token was issued for this request to this browser. */
@@ -227,13 +229,5 @@ public final class InteractiveLogin {
 
   private static Optional<String> present(Map<String, String> parameters, String name) {
     return Optional.ofNullable(parameters.get(name)).filter(v -> !v.isEmpty());
-  }
-
-  static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
-    }
   }
 }

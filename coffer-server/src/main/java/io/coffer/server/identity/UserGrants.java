@@ -9,6 +9,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.coffer.server.CofferException.Reason;
 import io.coffer.server.CofferException.TokenRefused;
 import io.coffer.server.config.Endpoints;
+import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.AuthorizationCodeRecord;
 import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.PrincipalRecord;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,7 +66,7 @@ final class UserGrants {
 
   /** Codes are stored as the hex SHA-256 of the code: a leaked table holds nothing redeemable. */
   static String codeHash(String code) {
-    return HexFormat.of().formatHex(InteractiveLogin.sha256(code));
+    return Digests.sha256Hex(code);
   }
 
   IssuedToken redeemCode(TenantRecord tenant, TokenRequest request) {
@@ -274,7 +274,7 @@ final class UserGrants {
       return false;
     }
     String computed =
-        Base64.getUrlEncoder().withoutPadding().encodeToString(InteractiveLogin.sha256(verifier));
+        Base64.getUrlEncoder().withoutPadding().encodeToString(Digests.sha256(verifier));
     return MessageDigest.isEqual(
         computed.getBytes(StandardCharsets.US_ASCII),
         challenge.getBytes(StandardCharsets.US_ASCII));
