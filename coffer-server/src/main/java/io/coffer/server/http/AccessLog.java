@@ -1,6 +1,7 @@
 package io.coffer.server.http;
 
 import io.javalin.http.Context;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,18 +15,35 @@ final class AccessLog {
   private AccessLog() {}
 
   static void record(Context ctx) {
+    if (LOG.isDebugEnabled()) {
+      record(
+          ctx.attribute(Headers.REQUEST_ID),
+          ctx.method().name(),
+          ctx.path(),
+          ctx.statusCode(),
+          Optional.ofNullable(ctx.<VaultRequest>attribute(VaultRequest.ATTRIBUTE)),
+          ctx.ip());
+    }
+  }
+
+  static void record(
+      String requestId,
+      String method,
+      String path,
+      int status,
+      Optional<VaultRequest> request,
+      String clientAddress) {
     if (!LOG.isDebugEnabled()) {
       return;
     }
-    VaultRequest request = ctx.attribute(VaultRequest.ATTRIBUTE);
     LOG.debug(
         "event=request request_id={} method={} path={} status={} vault={} principal={} client_ip={}",
-        ctx.attribute(Headers.REQUEST_ID),
-        ctx.method(),
-        ctx.path(),
-        ctx.statusCode(),
-        request == null ? "-" : request.vault().name(),
-        request == null ? "-" : request.principal().objectId(),
-        ctx.ip());
+        requestId,
+        method,
+        path,
+        status,
+        request.map(r -> r.vault().name()).orElse("-"),
+        request.map(r -> r.principal().objectId()).orElse("-"),
+        clientAddress);
   }
 }

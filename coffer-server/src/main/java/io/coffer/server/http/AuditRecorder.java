@@ -48,6 +48,13 @@ final class AuditRecorder {
           Map.entry("GET /{tenant}/oauth2/v2.0/authorize", "SignInPage"),
           Map.entry("POST /{tenant}/oauth2/v2.0/authorize", "SignIn"));
 
+  /** The answer that replaces one whose record could not be written, in fail-closed mode. */
+  static final KeyVaultError UNRECORDED =
+      KeyVaultError.of(
+          ErrorCode.SERVICE_UNAVAILABLE,
+          "The audit trail cannot be written; the request's outcome is unknown to the caller and"
+              + " must be checked.");
+
   private record Target(String operation, Map<String, String> parameters) {}
 
   private final AuditTrail trail;
@@ -61,7 +68,7 @@ final class AuditRecorder {
   /** Before anything else: note the start, and refuse at once if fail-closed and unwritable. */
   void start(Context ctx) {
     ctx.attribute(STARTED, System.nanoTime());
-    if (failClosed && !trail.ready() && !ctx.path().equals("/healthz")) {
+    if (refusing() && !ctx.path().equals("/healthz")) {
       throw new CofferException.Unavailable(
           "The audit trail cannot be written; requests are refused until it can.",
           Duration.ofSeconds(5));
@@ -104,30 +111,85 @@ final class AuditRecorder {
                     ? Optional.ofNullable(ctx.formParam("client_id")).orElse("")
                     : "");
     Long started = ctx.attribute(STARTED);
-    AuditEvent event =
-        new AuditEvent(
-            Instant.now().toString(),
-            Optional.<String>ofNullable(ctx.attribute(Headers.REQUEST_ID)).orElse(""),
+    boolean written =
+        append(
             target.operation(),
-            principal.map(Principal::objectId).orElse(""),
+            principal,
             appId,
             tenant,
             vault == null ? "" : vault.vault().name(),
-            target.parameters().getOrDefault("name", ""),
-            target.parameters().getOrDefault("version", ""),
+            target.parameters(),
             ctx.statusCode(),
             Optional.<String>ofNullable(ctx.attribute(ERROR_CODE)).orElse(""),
             ctx.ip(),
-            started == null ? 0 : Duration.ofNanos(System.nanoTime() - started).toMillis());
-    if (!trail.append(event) && failClosed) {
-      Failures.write(
-          ctx,
-          503,
-          KeyVaultError.of(
-              ErrorCode.SERVICE_UNAVAILABLE,
-              "The audit trail cannot be written; the request's outcome is unknown to the"
-                  + " caller and must be checked."));
+            Optional.<String>ofNullable(ctx.attribute(Headers.REQUEST_ID)).orElse(""),
+            started == null ? System.nanoTime() : started);
+    if (!written) {
+      Failures.write(ctx, 503, UNRECORDED);
       ctx.header("Retry-After", "5");
     }
+  }
+
+  /**
+   * Records a vault request answered outside the framework.
+   *
+   * @return false when fail-closed and the record could not be written: the answer must not go out
+   */
+  boolean recordVault(
+      String operation,
+      Optional<VaultRequest> request,
+      Map<String, String> parameters,
+      int status,
+      String errorCode,
+      String clientAddress,
+      String requestId,
+      long startedNanos) {
+    return append(
+        operation,
+        request.map(VaultRequest::principal),
+        request.map(r -> r.principal().clientId()).orElse(""),
+        request.map(r -> r.vault().tenantId()).orElse(""),
+        request.map(r -> r.vault().name()).orElse(""),
+        parameters,
+        status,
+        errorCode,
+        clientAddress,
+        requestId,
+        startedNanos);
+  }
+
+  /** Whether fail-closed mode refuses requests now. */
+  boolean refusing() {
+    return failClosed && !trail.ready();
+  }
+
+  private boolean append(
+      String operation,
+      Optional<Principal> principal,
+      String appId,
+      String tenant,
+      String vault,
+      Map<String, String> parameters,
+      int status,
+      String errorCode,
+      String clientAddress,
+      String requestId,
+      long startedNanos) {
+    AuditEvent event =
+        new AuditEvent(
+            Instant.now().toString(),
+            requestId,
+            operation,
+            principal.map(Principal::objectId).orElse(""),
+            appId,
+            tenant,
+            vault,
+            parameters.getOrDefault("name", ""),
+            parameters.getOrDefault("version", ""),
+            status,
+            errorCode,
+            clientAddress,
+            Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
+    return trail.append(event) || !failClosed;
   }
 }

@@ -10,8 +10,11 @@ import io.coffer.wire.WireException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +94,17 @@ final class Failures {
     };
   }
 
+  /** A Key Vault error before it is written: status, the headers it needs, body. */
+  record ErrorAnswer(int status, Map<String, String> headers, KeyVaultError body) {}
+
   private static void keyVault(Context ctx, CofferException failure) {
+    ErrorAnswer answer = keyVaultAnswer(failure, () -> ctx.attribute(CHALLENGE));
+    answer.headers().forEach(ctx::header);
+    write(ctx, answer.status(), answer.body());
+  }
+
+  /** The answer to a domain failure; the challenge is asked for only when the failure is a 401. */
+  static ErrorAnswer keyVaultAnswer(CofferException failure, Supplier<String> challenge) {
     int status =
         switch (failure) {
           case CofferException.BadRequest e -> 400;
@@ -120,19 +133,21 @@ final class Failures {
           case CofferException.TokenRefused e -> ErrorCode.BAD_PARAMETER;
           case CofferException.AuthorizeRefused e -> ErrorCode.BAD_PARAMETER;
         };
+    Map<String, String> headers = new LinkedHashMap<>();
     if (failure instanceof CofferException.Unauthenticated) {
-      String challenge = ctx.attribute(CHALLENGE);
-      if (challenge != null) {
-        ctx.header("WWW-Authenticate", challenge);
+      String header = challenge.get();
+      if (header != null) {
+        headers.put("WWW-Authenticate", header);
       }
     }
     if (failure instanceof CofferException.Throttled throttled) {
-      ctx.header("Retry-After", Long.toString(throttled.retryAfter().toSeconds()));
+      headers.put("Retry-After", Long.toString(throttled.retryAfter().toSeconds()));
     }
     if (failure instanceof CofferException.Unavailable unavailable) {
-      ctx.header("Retry-After", Long.toString(Math.max(1, unavailable.retryAfter().toSeconds())));
+      headers.put("Retry-After", Long.toString(Math.max(1, unavailable.retryAfter().toSeconds())));
     }
-    write(ctx, status, KeyVaultError.of(code, failure.getMessage(), inner(failure.reason())));
+    return new ErrorAnswer(
+        status, headers, KeyVaultError.of(code, failure.getMessage(), inner(failure.reason())));
   }
 
   private static String inner(Reason reason) {

@@ -16,6 +16,7 @@ import io.coffer.wire.ObjectId;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Runs before every vault route, in the order of the request's life: host → vault, bearer token →
@@ -47,27 +48,45 @@ final class Guard {
     if (requires.isEmpty()) {
       return;
     }
-    String host = ctx.host();
-    Vault vault =
-        endpoints
-            .vaultNameOf(host)
-            .flatMap(vaults::find)
-            .orElseThrow(() ->
-                new CofferException.NotFound("No vault is served at " + hostOnly(host) + "."));
-    Principal principal;
     try {
-      principal =
-          verifier.verify(Optional.ofNullable(ctx.header("Authorization")), vault.tenantId());
+      ctx.attribute(
+          VaultRequest.ATTRIBUTE,
+          admit(
+              ctx.host(),
+              Optional.ofNullable(ctx.header("Authorization")),
+              () -> ctx.queryParam("api-version"),
+              requires.get(),
+              () -> ctx.pathParam("name")));
     } catch (CofferException.Unauthenticated e) {
-      ctx.attribute(Failures.CHALLENGE, challenge(vault));
+      ctx.attribute(Failures.CHALLENGE, challengeAt(ctx.host()));
       throw e;
     }
+  }
+
+  /**
+   * The guard's checks on plain request parts, for routes served outside the framework too. The
+   * api-version and secret name are only read once the caller is known, so a malformed request
+   * never answers before a 401.
+   *
+   * @throws CofferException for the first check that fails; the challenge for a 401 comes from
+   *     {@link #challengeAt}
+   */
+  VaultRequest admit(
+      String host,
+      Optional<String> authorization,
+      Supplier<String> rawApiVersion,
+      Requires requires,
+      Supplier<String> secretName) {
+    Vault vault = vaultAt(host);
+    Principal principal = verifier.verify(authorization, vault.tenantId());
     throttle.admit(principal.objectId(), vault.id());
-    ApiVersion apiVersion = apiVersion(ctx.queryParam("api-version"));
-    Optional<String> secretName =
-        requires.get().secretScoped() ? Optional.of(ctx.pathParam("name")) : Optional.empty();
+    ApiVersion apiVersion = apiVersion(rawApiVersion.get());
     AccessDecision decision =
-        authorizer.decide(principal, requires.get().action(), vault, secretName);
+        authorizer.decide(
+            principal,
+            requires.action(),
+            vault,
+            requires.secretScoped() ? Optional.of(secretName.get()) : Optional.empty());
     if (!decision.allowed()) {
       throw new CofferException.Forbidden(
           decision.reason(),
@@ -75,10 +94,21 @@ final class Guard {
               ? CofferException.Reason.FORBIDDEN_BY_RBAC
               : CofferException.Reason.FORBIDDEN_BY_POLICY);
     }
-    ctx.attribute(
-        VaultRequest.ATTRIBUTE,
-        new VaultRequest(
-            vault, principal, apiVersion, new ObjectId("https://" + hostOnlyLower(host))));
+    return new VaultRequest(
+        vault, principal, apiVersion, new ObjectId("https://" + hostOnlyLower(host)));
+  }
+
+  /** The {@code WWW-Authenticate} challenge a 401 from the vault at this host carries. */
+  String challengeAt(String host) {
+    return challenge(vaultAt(host));
+  }
+
+  private Vault vaultAt(String host) {
+    return endpoints
+        .vaultNameOf(host)
+        .flatMap(vaults::find)
+        .orElseThrow(
+            () -> new CofferException.NotFound("No vault is served at " + hostOnly(host) + "."));
   }
 
   private String challenge(Vault vault) {

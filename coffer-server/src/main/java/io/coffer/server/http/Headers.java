@@ -4,6 +4,8 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /** The response headers the real service sends on every answer. */
 final class Headers {
@@ -19,21 +21,30 @@ final class Headers {
   private Headers() {}
 
   static void stamp(Context ctx) {
+    ctx.attribute(REQUEST_ID, stamp(ctx::header, ctx::header));
+  }
+
+  /**
+   * Sets the common headers through plain accessors, for routes served outside the framework too.
+   *
+   * @return the request id it assigned
+   */
+  static String stamp(Function<String, String> requestHeader, BiConsumer<String, String> header) {
     // Request ids need uniqueness, not secrecy: skip the SecureRandom lock of randomUUID().
     ThreadLocalRandom random = ThreadLocalRandom.current();
     String requestId = new UUID(random.nextLong(), random.nextLong()).toString();
-    ctx.attribute(REQUEST_ID, requestId);
-    ctx.header("x-ms-request-id", requestId);
+    header.accept("x-ms-request-id", requestId);
     for (String echoed : ECHOED) {
-      String value = ctx.header(echoed);
+      String value = requestHeader.apply(echoed);
       if (value != null && value.length() <= 256) {
-        ctx.header(echoed, value);
+        header.accept(echoed, value);
       }
     }
-    ctx.header("Cache-Control", "no-cache");
-    ctx.header("x-ms-keyvault-service-version", "coffer");
-    ctx.header("x-ms-keyvault-region", "local");
-    ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("Strict-Transport-Security", "max-age=31536000;includeSubDomains");
+    header.accept("Cache-Control", "no-cache");
+    header.accept("x-ms-keyvault-service-version", "coffer");
+    header.accept("x-ms-keyvault-region", "local");
+    header.accept("X-Content-Type-Options", "nosniff");
+    header.accept("Strict-Transport-Security", "max-age=31536000;includeSubDomains");
+    return requestId;
   }
 }

@@ -9,6 +9,7 @@ import io.javalin.compression.CompressionStrategy;
 import java.io.IOException;
 import java.net.BindException;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -94,7 +95,10 @@ public final class HttpServer implements AutoCloseable {
             connector.addBean(new SlowRequestGuard(connector.getScheduler(), SLOW_REQUEST_PERIOD));
             return connector;
           });
-          config.jetty.modifyServer(HttpServer::configureJetty);
+          config.jetty.modifyServer(server ->
+              configureJetty(
+                  server,
+                  framework -> new SecretGetHandler(framework, guard, services.secrets(), audit)));
           config.routes.before(Headers::stamp);
           config.routes.before(audit::start);
           config.routes.beforeMatched(audit::target);
@@ -147,15 +151,15 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * Jetty's own answers in the Azure error shape; and on stop, stop accepting and let requests in
-   * flight finish, for up to the stop timeout.
+   * Jetty's own answers in the Azure error shape; the hot read ahead of the framework; and on stop,
+   * stop accepting and let requests in flight finish, for up to the stop timeout.
    */
-  private static void configureJetty(Server server) {
+  private static void configureJetty(Server server, UnaryOperator<Handler> ahead) {
     server.setStopTimeout(STOP_TIMEOUT_MS);
     server.setErrorHandler(new JettyErrors());
     Handler handler = server.getHandler();
     if (handler != null && !(handler instanceof GracefulHandler)) {
-      server.setHandler(new GracefulHandler(handler));
+      server.setHandler(new GracefulHandler(ahead.apply(handler)));
     }
   }
 

@@ -33,7 +33,7 @@ public final class Storage implements AutoCloseable {
   private final Dialect dialect;
   private final HikariDataSource pool;
   private final Writer writer;
-  private final SqlSecretStore secrets;
+  private final SecretStore secrets;
   private final SqlDirectoryStore directory;
 
   private Storage(Dialect dialect, HikariDataSource pool, Writer writer) {
@@ -41,7 +41,9 @@ public final class Storage implements AutoCloseable {
     this.pool = pool;
     this.writer = writer;
     Transactions transactions = writer != null ? writer : new PooledTransactions(this::connection);
-    this.secrets = new SqlSecretStore(transactions, this::connection, dialect);
+    SecretStore sql = new SqlSecretStore(transactions, this::connection, dialect);
+    // Only a database this process alone writes can answer reads from memory.
+    this.secrets = dialect == Dialect.POSTGRESQL ? sql : new CachedSecretStore(sql);
     this.directory = new SqlDirectoryStore(transactions, this::connection, dialect);
   }
 

@@ -1,0 +1,243 @@
+package io.coffer.server.storage;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The GET read ({@link #activeVersion}) served from memory when this process is the only writer of
+ * its database (SQLite). Entries are sealed rows, ciphertext and wrapped key as stored, never
+ * plaintext, bounded by their bytes. Every write drops the entries of each secret it touched once
+ * it committed; a read that raced a write is not kept (see {@link #activeVersion}), so a GET never
+ * answers older data than the last acknowledged write.
+ */
+final class CachedSecretStore implements SecretStore {
+  /** Room for about 100k typical secrets; a 25 KB value weighs its size. */
+  private static final long MAX_BYTES = 64L * 1024 * 1024;
+
+  private static final int ENTRY_OVERHEAD = 256;
+
+  /** A secret, by vault and lower-cased name. */
+  private record Key(String vaultId, String nameKey) {
+    static Key of(String vaultId, String name) {
+      return new Key(vaultId, SqlSecretStore.key(name));
+    }
+  }
+
+  /** The versions of one secret read so far, by requested version ("" for the newest). */
+  private record Versions(Map<String, VersionRecord> byVersion) {
+    Versions plus(Versions other) {
+      Map<String, VersionRecord> all = new HashMap<>(byVersion);
+      all.putAll(other.byVersion);
+      return new Versions(Map.copyOf(all));
+    }
+
+    int weight() {
+      int bytes = 0;
+      for (VersionRecord v : byVersion.values()) {
+        bytes += ENTRY_OVERHEAD + v.ciphertext().length + v.wrappedKey().length;
+      }
+      return bytes;
+    }
+  }
+
+  private final SecretStore store;
+  private final Cache<Key, Versions> active;
+
+  /** Counts committed writes; a read that saw it move may hold what a write just replaced. */
+  private final AtomicLong writes = new AtomicLong();
+
+  CachedSecretStore(SecretStore store) {
+    this.store = store;
+    this.active =
+        Caffeine.newBuilder()
+            .maximumWeight(MAX_BYTES)
+            .<Key, Versions>weigher((key, versions) -> versions.weight())
+            .build();
+  }
+
+  /**
+   * Cached, or read and cached. The entry is put first and checked after: a write that committed
+   * meanwhile either dropped it already or moved the counter, and then the entry is dropped here.
+   */
+  @Override
+  public Optional<VersionRecord> activeVersion(String vaultId, String name, String version) {
+    Key key = Key.of(vaultId, name);
+    Versions cached = active.getIfPresent(key);
+    if (cached != null && cached.byVersion().containsKey(version)) {
+      return Optional.of(cached.byVersion().get(version));
+    }
+    long before = writes.get();
+    Optional<VersionRecord> read = store.activeVersion(vaultId, name, version);
+    read.ifPresent(record -> {
+      active.asMap().merge(key, new Versions(Map.of(version, record)), Versions::plus);
+      if (writes.get() != before) {
+        active.invalidate(key);
+      }
+    });
+    return read;
+  }
+
+  @Override
+  public <T> T write(Function<SecretWrites, T> work) {
+    Set<Key> touched = ConcurrentHashMap.newKeySet();
+    try {
+      return store.write(tx -> work.apply(new Touching(tx, touched)));
+    } finally {
+      writes.incrementAndGet();
+      active.invalidateAll(touched);
+    }
+  }
+
+  @Override
+  public boolean replaceWrappedKey(WrappedKeyRecord old, byte[] wrappedKey, String masterKeyId) {
+    try {
+      return store.replaceWrappedKey(old, wrappedKey, masterKeyId);
+    } finally {
+      writes.incrementAndGet();
+      active.invalidate(new Key(old.vaultId(), old.nameKey()));
+    }
+  }
+
+  /** A transaction that notes every secret it changes. */
+  private record Touching(SecretWrites tx, Set<Key> touched) implements SecretWrites {
+    @Override
+    public void createHead(String vaultId, String name) {
+      touched.add(Key.of(vaultId, name));
+      tx.createHead(vaultId, name);
+    }
+
+    @Override
+    public void insertVersion(VersionRecord version) {
+      touched.add(Key.of(version.vaultId(), version.name()));
+      tx.insertVersion(version);
+    }
+
+    @Override
+    public void updateVersion(VersionRecord version) {
+      touched.add(Key.of(version.vaultId(), version.name()));
+      tx.updateVersion(version);
+    }
+
+    @Override
+    public void markDeleted(String vaultId, String name, long deleted, long purgeAfter) {
+      touched.add(Key.of(vaultId, name));
+      tx.markDeleted(vaultId, name, deleted, purgeAfter);
+    }
+
+    @Override
+    public void markRecovered(String vaultId, String name) {
+      touched.add(Key.of(vaultId, name));
+      tx.markRecovered(vaultId, name);
+    }
+
+    @Override
+    public void purge(String vaultId, String name) {
+      touched.add(Key.of(vaultId, name));
+      tx.purge(vaultId, name);
+    }
+
+    @Override
+    public long nextSeq(String vaultId, String name) {
+      return tx.nextSeq(vaultId, name);
+    }
+
+    @Override
+    public Optional<SecretHead> head(String vaultId, String name) {
+      return tx.head(vaultId, name);
+    }
+
+    @Override
+    public Optional<VersionRecord> version(String vaultId, String name, String version) {
+      return tx.version(vaultId, name, version);
+    }
+
+    @Override
+    public Optional<VersionRecord> latest(String vaultId, String name) {
+      return tx.latest(vaultId, name);
+    }
+
+    @Override
+    public Optional<VersionRecord> activeVersion(String vaultId, String name, String version) {
+      return tx.activeVersion(vaultId, name, version);
+    }
+
+    @Override
+    public List<VersionRecord> versions(String vaultId, String name) {
+      return tx.versions(vaultId, name);
+    }
+
+    @Override
+    public List<VersionRecord> versionsAfter(
+        String vaultId, String name, long afterSeq, int limit) {
+      return tx.versionsAfter(vaultId, name, afterSeq, limit);
+    }
+
+    @Override
+    public List<SecretListing> active(String vaultId, String afterKey, int limit) {
+      return tx.active(vaultId, afterKey, limit);
+    }
+
+    @Override
+    public List<SecretListing> deleted(String vaultId, String afterKey, int limit) {
+      return tx.deleted(vaultId, afterKey, limit);
+    }
+  }
+
+  @Override
+  public List<SecretHead> purgeDue(long now, int limit) {
+    return store.purgeDue(now, limit);
+  }
+
+  @Override
+  public List<WrappedKeyRecord> wrappedNotBy(String masterKeyId, int limit) {
+    return store.wrappedNotBy(masterKeyId, limit);
+  }
+
+  @Override
+  public long countWrappedNotBy(String masterKeyId) {
+    return store.countWrappedNotBy(masterKeyId);
+  }
+
+  @Override
+  public Optional<SecretHead> head(String vaultId, String name) {
+    return store.head(vaultId, name);
+  }
+
+  @Override
+  public Optional<VersionRecord> version(String vaultId, String name, String version) {
+    return store.version(vaultId, name, version);
+  }
+
+  @Override
+  public Optional<VersionRecord> latest(String vaultId, String name) {
+    return store.latest(vaultId, name);
+  }
+
+  @Override
+  public List<VersionRecord> versions(String vaultId, String name) {
+    return store.versions(vaultId, name);
+  }
+
+  @Override
+  public List<VersionRecord> versionsAfter(String vaultId, String name, long afterSeq, int limit) {
+    return store.versionsAfter(vaultId, name, afterSeq, limit);
+  }
+
+  @Override
+  public List<SecretListing> active(String vaultId, String afterKey, int limit) {
+    return store.active(vaultId, afterKey, limit);
+  }
+
+  @Override
+  public List<SecretListing> deleted(String vaultId, String afterKey, int limit) {
+    return store.deleted(vaultId, afterKey, limit);
+  }
+}
