@@ -134,6 +134,7 @@ public final class CofferServer implements AutoCloseable {
               new InteractiveLogin(storage.directory(), directory, clock),
               signingKeys,
               storage::isReachable,
+              !storage.isShared(),
               audit,
               rotation);
       HttpServer http = HttpServer.start(settings, tls, services);

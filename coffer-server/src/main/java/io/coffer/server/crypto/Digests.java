@@ -10,11 +10,26 @@ import java.util.HexFormat;
  * codes, assertion ids, audit-chain links, form tokens.
  */
 public final class Digests {
+  /**
+   * Copied per use: a copy is much cheaper than a provider lookup, and the audit chain hashes every
+   * request.
+   */
+  private static final MessageDigest SHA_256 = sha256Digest();
+
   private Digests() {}
 
   public static byte[] sha256(String text) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      MessageDigest digest = (MessageDigest) SHA_256.clone();
+      return digest.digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("the JDK's SHA-256 cannot be copied", e);
+    }
+  }
+
+  private static MessageDigest sha256Digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from the JDK", e);
     }

@@ -98,7 +98,9 @@ public final class HttpServer implements AutoCloseable {
           config.jetty.modifyServer(server ->
               configureJetty(
                   server,
-                  framework -> new SecretGetHandler(framework, guard, services.secrets(), audit)));
+                  framework ->
+                      new SecretGetHandler(
+                          framework, guard, services.secrets(), audit, services.storageLocal())));
           config.routes.before(Headers::stamp);
           config.routes.before(audit::start);
           config.routes.beforeMatched(audit::target);

@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.VirtualThreads;
 
 /**
  * {@code GET /secrets/{name}[/{version}]?api-version=…}, the request a vault serves most, answered
@@ -31,11 +32,30 @@ final class SecretGetHandler extends Handler.Wrapper {
   private final SecretService secrets;
   private final AuditRecorder audit;
 
-  SecretGetHandler(Handler framework, Guard guard, SecretService secrets, AuditRecorder audit) {
+  private final boolean inline;
+
+  /**
+   * @param inline whether plain GETs may be answered on the I/O thread that read them: only when
+   *     storage is local, so that what the read path may wait for (a cold cache's read of SQLite)
+   *     is short
+   */
+  SecretGetHandler(
+      Handler framework, Guard guard, SecretService secrets, AuditRecorder audit, boolean inline) {
     super(framework);
     this.guard = guard;
     this.secrets = secrets;
     this.audit = audit;
+    this.inline = inline;
+  }
+
+  /**
+   * Non-blocking when plain GETs are answered inline: Jetty then calls {@link #handle} on the I/O
+   * thread, saving a hand-over per request, and this handler hands every other request to a
+   * (virtual) thread of its own, where the framework may block.
+   */
+  @Override
+  public InvocationType getInvocationType() {
+    return inline ? InvocationType.NON_BLOCKING : super.getInvocationType();
   }
 
   /** What the path names; an empty version is the latest. */
@@ -53,7 +73,9 @@ final class SecretGetHandler extends Handler.Wrapper {
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     Target target = target(request);
     if (target == null || audit.refusing()) {
-      return super.handle(request, response, callback);
+      return inline
+          ? handOver(request, response, callback)
+          : super.handle(request, response, callback);
     }
     long started = System.nanoTime();
     HttpFields.Mutable headers = response.getHeaders();
@@ -83,6 +105,21 @@ final class SecretGetHandler extends Handler.Wrapper {
     headers.put(HttpHeader.CONTENT_TYPE, Headers.JSON);
     headers.put(HttpHeader.CONTENT_LENGTH, answer.body().length);
     response.write(true, ByteBuffer.wrap(answer.body()), callback);
+    return true;
+  }
+
+  private boolean handOver(Request request, Response response, Callback callback) {
+    VirtualThreads.execute(
+        getServer().getThreadPool(),
+        () -> {
+          try {
+            if (!super.handle(request, response, callback)) {
+              Response.writeError(request, response, callback, 404);
+            }
+          } catch (Throwable failure) {
+            Response.writeError(request, response, callback, failure);
+          }
+        });
     return true;
   }
 

@@ -12,7 +12,10 @@ import io.coffer.server.secrets.SecretService;
 import io.coffer.server.vault.Vaults;
 import java.util.function.BooleanSupplier;
 
-/** What the web layer calls into, one component per feature. */
+/**
+ * What the web layer calls into, one component per feature. {@code storageLocal}: storage belongs
+ * to this process alone (SQLite), so a read waits on nothing slower than a local file.
+ */
 public record Services(
     Directory directory,
     Vaults vaults,
@@ -23,5 +26,6 @@ public record Services(
     InteractiveLogin login,
     SigningKeys signingKeys,
     BooleanSupplier storageReachable,
+    boolean storageLocal,
     AuditTrail audit,
     KeyRotation rotation) {}

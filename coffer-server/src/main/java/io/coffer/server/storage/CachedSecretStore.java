@@ -18,7 +18,7 @@ import java.util.function.Function;
  * it committed; a read that raced a write is not kept (see {@link #activeVersion}), so a GET never
  * answers older data than the last acknowledged write.
  */
-final class CachedSecretStore implements SecretStore {
+final class CachedSecretStore extends ForwardedReads implements SecretStore {
   /** Room for about 100k typical secrets; a 25 KB value weighs its size. */
   private static final long MAX_BYTES = 64L * 1024 * 1024;
 
@@ -55,6 +55,7 @@ final class CachedSecretStore implements SecretStore {
   private final AtomicLong writes = new AtomicLong();
 
   CachedSecretStore(SecretStore store) {
+    super(store);
     this.store = store;
     this.active =
         Caffeine.newBuilder()
@@ -107,7 +108,16 @@ final class CachedSecretStore implements SecretStore {
   }
 
   /** A transaction that notes every secret it changes. */
-  private record Touching(SecretWrites tx, Set<Key> touched) implements SecretWrites {
+  private static final class Touching extends ForwardedReads implements SecretWrites {
+    private final SecretWrites tx;
+    private final Set<Key> touched;
+
+    Touching(SecretWrites tx, Set<Key> touched) {
+      super(tx);
+      this.tx = tx;
+      this.touched = touched;
+    }
+
     @Override
     public void createHead(String vaultId, String name) {
       touched.add(Key.of(vaultId, name));
@@ -148,47 +158,6 @@ final class CachedSecretStore implements SecretStore {
     public long nextSeq(String vaultId, String name) {
       return tx.nextSeq(vaultId, name);
     }
-
-    @Override
-    public Optional<SecretHead> head(String vaultId, String name) {
-      return tx.head(vaultId, name);
-    }
-
-    @Override
-    public Optional<VersionRecord> version(String vaultId, String name, String version) {
-      return tx.version(vaultId, name, version);
-    }
-
-    @Override
-    public Optional<VersionRecord> latest(String vaultId, String name) {
-      return tx.latest(vaultId, name);
-    }
-
-    @Override
-    public Optional<VersionRecord> activeVersion(String vaultId, String name, String version) {
-      return tx.activeVersion(vaultId, name, version);
-    }
-
-    @Override
-    public List<VersionRecord> versions(String vaultId, String name) {
-      return tx.versions(vaultId, name);
-    }
-
-    @Override
-    public List<VersionRecord> versionsAfter(
-        String vaultId, String name, long afterSeq, int limit) {
-      return tx.versionsAfter(vaultId, name, afterSeq, limit);
-    }
-
-    @Override
-    public List<SecretListing> active(String vaultId, String afterKey, int limit) {
-      return tx.active(vaultId, afterKey, limit);
-    }
-
-    @Override
-    public List<SecretListing> deleted(String vaultId, String afterKey, int limit) {
-      return tx.deleted(vaultId, afterKey, limit);
-    }
   }
 
   @Override
@@ -204,40 +173,5 @@ final class CachedSecretStore implements SecretStore {
   @Override
   public long countWrappedNotBy(String masterKeyId) {
     return store.countWrappedNotBy(masterKeyId);
-  }
-
-  @Override
-  public Optional<SecretHead> head(String vaultId, String name) {
-    return store.head(vaultId, name);
-  }
-
-  @Override
-  public Optional<VersionRecord> version(String vaultId, String name, String version) {
-    return store.version(vaultId, name, version);
-  }
-
-  @Override
-  public Optional<VersionRecord> latest(String vaultId, String name) {
-    return store.latest(vaultId, name);
-  }
-
-  @Override
-  public List<VersionRecord> versions(String vaultId, String name) {
-    return store.versions(vaultId, name);
-  }
-
-  @Override
-  public List<VersionRecord> versionsAfter(String vaultId, String name, long afterSeq, int limit) {
-    return store.versionsAfter(vaultId, name, afterSeq, limit);
-  }
-
-  @Override
-  public List<SecretListing> active(String vaultId, String afterKey, int limit) {
-    return store.active(vaultId, afterKey, limit);
-  }
-
-  @Override
-  public List<SecretListing> deleted(String vaultId, String afterKey, int limit) {
-    return store.deleted(vaultId, afterKey, limit);
   }
 }
