@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -20,10 +21,17 @@ final class RawWire {
   static final ObjectMapper JSON = new ObjectMapper();
   static final int TIMEOUT_MS = 20_000;
 
-  private final RunningCoffer coffer;
+  private final SSLContext tls;
+  private final int port;
 
   RawWire(RunningCoffer coffer) {
-    this.coffer = coffer;
+    this(coffer.server().tls().clientContext(), coffer.port());
+  }
+
+  /** To a server in another process, trusted through its CA. */
+  RawWire(SSLContext tls, int port) {
+    this.tls = tls;
+    this.port = port;
   }
 
   /** One answer on the wire: status, head as sent and de-chunked body. */
@@ -40,13 +48,7 @@ final class RawWire {
 
   SSLSocket socket() throws IOException {
     SSLSocket socket =
-        (SSLSocket)
-            coffer
-                .server()
-                .tls()
-                .clientContext()
-                .getSocketFactory()
-                .createSocket(InetAddress.getLoopbackAddress(), coffer.port());
+        (SSLSocket) tls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
     socket.setSoTimeout(TIMEOUT_MS);
     return socket;
   }
