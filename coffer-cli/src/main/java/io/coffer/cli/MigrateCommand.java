@@ -11,6 +11,7 @@ import io.coffer.client.migrate.LineDiff;
 import io.coffer.client.migrate.Migration;
 import io.coffer.client.migrate.Migration.Move;
 import io.coffer.client.migrate.Migration.Plan;
+import io.coffer.server.config.OwnerOnlyFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code coffer migrate}: moves plaintext credentials from configuration files into a vault and
  * rewrites the files to references. A dry run (the default) shows the secrets it would write and a
- * diff of each file, credentials masked; {@code --apply} writes them — a value already stored is
- * not written again — keeps a backup of each file and rewrites it.
+ * diff of each file's changed lines, credentials masked; {@code --apply} writes them — a value
+ * already stored is not written again — keeps an owner-only backup of each file and rewrites it.
  */
 @Command(
     name = "migrate",
@@ -99,11 +100,13 @@ final class MigrateCommand implements Callable<Integer> {
         }
       }
       Path backup = file.resolveSibling(file.getFileName() + ".bak-" + System.currentTimeMillis());
-      Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES);
-      Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".migrate", ".tmp");
-      Files.writeString(temp, plan.rewritten().render(), StandardCharsets.UTF_8);
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      out.printf("%s: rewritten to references (backup %s)%n", file, backup.getFileName());
+      // the backup is the plaintext the migration removes: only its owner may read it
+      OwnerOnlyFile.write(backup, Files.readString(file, StandardCharsets.UTF_8));
+      rewrite(file, plan.rewritten().render());
+      out.printf(
+          "%s: rewritten to references (backup %s holds the plaintext: delete it once the"
+              + " references work)%n",
+          file, backup.getFileName());
     }
     if (apply) {
       out.printf("%d secret(s) written, %d already up to date%n", written, unchanged);
@@ -127,6 +130,21 @@ final class MigrateCommand implements Callable<Integer> {
         new KeyVaultSecret(move.secretName(), move.value())
             .setProperties(new SecretProperties().setTags(move.tags())));
     return true;
+  }
+
+  /**
+   * Replaces the file whole; it keeps its permissions, since the tool that reads it may run as
+   * another user (a temporary file is created owner-only).
+   */
+  private static void rewrite(Path file, String text) throws IOException {
+    Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".migrate", ".tmp");
+    try {
+      Files.writeString(temp, text, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(file));
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
   }
 
   /** The file as it is, with the values to move masked, for the diff's "before" side. */

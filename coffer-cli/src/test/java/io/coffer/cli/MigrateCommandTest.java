@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -86,6 +87,23 @@ class MigrateCommandTest {
         .isEqualTo("postgres://etl:s3cret@db:5432/dwh");
     assertThat(admin.getSecret("airflow-variables-api-key-" + id).getValue()).isEqualTo("k-123");
     assertThat(Files.readString(env)).isEqualTo("# airflow\nAIRFLOW__CORE__PARALLELISM=8\n");
+  }
+
+  @Test
+  void a_rewritten_file_keeps_its_permissions_for_the_tool_that_reads_it() throws IOException {
+    Path properties =
+        Files.writeString(dir.resolve("reader.properties"), "db.user=etl\ndb.password=pw-perm\n");
+    Files.setPosixFilePermissions(properties, PosixFilePermissions.fromString("rw-r-----"));
+
+    migrate("perm-" + UUID.randomUUID().toString().substring(0, 6), properties, "--apply");
+
+    assertThat(Files.readString(properties)).doesNotContain("pw-perm");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(properties)))
+        .isEqualTo("rw-r-----");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(backups(properties).get(0))))
+        .isEqualTo("rw-------");
   }
 
   private String migrate(String prefix, Path file, String... extra) {

@@ -21,7 +21,7 @@ public final class Migration {
   private static final Pattern CREDENTIAL_KEY =
       Pattern.compile(
           "(?i).*(password|passwd|pwd|secret|token|api[._-]?key|apikey|credential|private[._-]?key"
-              + "|connection[._-]?string|sas[._-]?key|access[._-]?key).*");
+              + "|connection[._-]?string|sas[._-]?key|access[._-]?key|jaas[._-]?config).*");
   private static final Pattern NOT_IN_NAMES = Pattern.compile("[^0-9A-Za-z-]+");
   private static final String AIRFLOW_CONN = "AIRFLOW_CONN_";
   private static final String AIRFLOW_VAR = "AIRFLOW_VAR_";

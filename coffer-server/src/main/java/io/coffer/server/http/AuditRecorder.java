@@ -108,7 +108,7 @@ final class AuditRecorder {
             .map(Principal::clientId)
             .orElseGet(() ->
                 target.operation().equals("TokenIssue")
-                    ? Optional.ofNullable(ctx.formParam("client_id")).orElse("")
+                    ? PostedForm.field(ctx, "client_id").orElse("")
                     : "");
     Long started = ctx.attribute(STARTED);
     boolean written =

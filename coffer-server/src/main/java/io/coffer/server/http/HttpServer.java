@@ -27,7 +27,7 @@ public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
   /** A backup of 500 versions of 25 KB values, base64url, fits; anything larger is refused. */
-  private static final long MAX_BODY = 20L * 1024 * 1024;
+  private static final long MAX_BODY = BodyBudget.MAX_BODY;
 
   private static final long STOP_TIMEOUT_MS = 10_000;
   // Sending bytes this long without completing a request is a slowloris, not a slow network.
@@ -57,6 +57,7 @@ public final class HttpServer implements AutoCloseable {
                 System::nanoTime));
     AuditRecorder audit =
         new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed());
+    BodyBudget bodies = new BodyBudget(Runtime.getRuntime().maxMemory());
     SecretRoutes secretRoutes = new SecretRoutes(services.secrets());
     IdentityRoutes identityRoutes =
         new IdentityRoutes(
@@ -105,6 +106,8 @@ public final class HttpServer implements AutoCloseable {
           config.routes.before(audit::start);
           config.routes.beforeMatched(audit::target);
           config.routes.beforeMatched(guard::check);
+          config.routes.beforeMatched(bodies::reserve);
+          config.routes.after(bodies::release);
           config.routes.after(AccessLog::record);
           config.routes.after(audit::record);
           secretRoutes.register(config.routes);

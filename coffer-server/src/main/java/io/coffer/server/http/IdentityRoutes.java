@@ -1,5 +1,7 @@
 package io.coffer.server.http;
 
+import io.coffer.server.CofferException.Reason;
+import io.coffer.server.CofferException.TokenRefused;
 import io.coffer.server.config.Endpoints;
 import io.coffer.server.identity.IssuedToken;
 import io.coffer.server.identity.SigningKeys;
@@ -14,7 +16,6 @@ import io.javalin.http.Context;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,13 +46,14 @@ final class IdentityRoutes {
   }
 
   private void token(Context ctx) {
-    Map<String, String> parameters = new HashMap<>();
-    ctx.formParamMap()
-        .forEach((name, values) -> {
-          if (!values.isEmpty()) {
-            parameters.put(name, values.get(0));
-          }
-        });
+    Map<String, String> parameters =
+        PostedForm.read(
+            ctx,
+            () ->
+                new TokenRefused(
+                    Reason.INVALID_REQUEST,
+                    900144,
+                    "The request body must be an application/x-www-form-urlencoded form."));
     basicCredentials(ctx.header("Authorization"))
         .ifPresent(basic -> {
           parameters.putIfAbsent("client_id", basic[0]);

@@ -62,7 +62,12 @@ final class LoginRoutes {
 
   private void submit(Context ctx) {
     String tenant = ctx.pathParam("tenant");
-    Map<String, String> form = first(ctx.formParamMap());
+    Map<String, String> form =
+        PostedForm.read(
+            ctx,
+            () ->
+                new AuthorizeRefused(
+                    "invalid_request", 90014, "The sign-in form could not be read."));
     AuthorizeRequest request = login.authorize(tenant, form);
     String binding = Optional.ofNullable(ctx.cookie(BINDING_COOKIE)).orElse("");
     String formToken = form.getOrDefault("flowToken", "");

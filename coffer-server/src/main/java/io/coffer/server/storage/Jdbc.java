@@ -82,6 +82,11 @@ final class Jdbc {
     if (contended(e)) {
       return new CofferException.Unavailable("storage is busy", Duration.ofSeconds(1));
     }
+    if ("22021".equals(e.getSQLState())) {
+      // PostgreSQL text cannot hold NUL, so nothing stored has one: the request brought it.
+      return new CofferException.BadRequest(
+          "The request contains a NUL character, which no name, id or value here may hold.");
+    }
     return new StorageException("query failed: " + state, e);
   }
 

@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coffer.server.http.RawWire.Answer;
 import io.coffer.server.testing.RunningCoffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -30,14 +28,16 @@ import org.junit.jupiter.api.Test;
  * {@code -Dcoffer.fuzz.cases} sets its size.
  */
 class HostileInputTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int TIMEOUT_MS = 20_000;
+  private static final ObjectMapper JSON = RawWire.JSON;
+  private static final int TIMEOUT_MS = RawWire.TIMEOUT_MS;
   private static RunningCoffer coffer;
+  private static RawWire wire;
   private static String token;
 
   @BeforeAll
   static void start() throws IOException {
     coffer = RunningCoffer.start(Files.createTempDirectory("coffer-hostile"));
+    wire = new RawWire(coffer);
     token = coffer.token();
   }
 
@@ -45,9 +45,6 @@ class HostileInputTest {
   static void stop() {
     coffer.close();
   }
-
-  /** One answer on the wire: status, headers (lower-cased) and de-chunked body. */
-  record Answer(int status, String head, String body) {}
 
   @Test
   void generated_requests_never_get_a_5xx_a_hang_or_a_shapeless_error() throws Exception {
@@ -61,9 +58,9 @@ class HostileInputTest {
       RequestShapes.Case request = shapes.next(random.nextInt(10) == 0 ? "junk" : token);
       String problem;
       try {
-        Answer answer = exchange(request.bytes());
+        Answer answer = wire.exchange(request.bytes());
         byClass[answer.status() / 100]++;
-        problem = problemWith(answer, request.method());
+        problem = RawWire.keyVaultProblem(answer, request.method());
       } catch (SocketTimeoutException e) {
         problem = "no answer within " + TIMEOUT_MS + " ms";
       }
@@ -91,7 +88,7 @@ class HostileInputTest {
       RequestShapes.Case request = shapes.next();
       String problem;
       try {
-        Answer answer = exchange(request.bytes());
+        Answer answer = wire.exchange(request.bytes());
         problem = oauthProblemWith(answer, request.description().contains("/token"));
       } catch (SocketTimeoutException e) {
         problem = "no answer within " + TIMEOUT_MS + " ms";
@@ -123,9 +120,9 @@ class HostileInputTest {
       JsonNode error = JSON.readTree(answer.body()).path("error");
       return error.isTextual() || error.path("code").isTextual()
           ? null
-          : "HTTP " + answer.status() + " without an error: " + abbreviated(answer.body());
+          : "HTTP " + answer.status() + " without an error: " + RawWire.abbreviated(answer.body());
     } catch (IOException e) {
-      return "HTTP " + answer.status() + " body is not JSON: " + abbreviated(answer.body());
+      return "HTTP " + answer.status() + " body is not JSON: " + RawWire.abbreviated(answer.body());
     }
   }
 
@@ -135,7 +132,7 @@ class HostileInputTest {
     String denied = "denied-" + System.nanoTime();
     for (String name : List.of(allowed, denied)) {
       Answer set =
-          exchange(
+          wire.exchange(
               request("PUT", "/secrets/" + name, token, "{\"value\":\"value-of-" + name + "\"}"));
       assertThat(set.status()).isEqualTo(200);
     }
@@ -151,7 +148,7 @@ class HostileInputTest {
             io.coffer.server.authz.Scope.secret(
                 coffer.server().vaults().named("main").id(), allowed));
     String scoped = coffer.token(credential.clientId(), credential.clientSecret());
-    assertThat(exchange(request("GET", "/secrets/" + allowed, scoped, "")).status())
+    assertThat(wire.exchange(request("GET", "/secrets/" + allowed, scoped, "")).status())
         .as("the granted secret")
         .isEqualTo(200);
 
@@ -168,10 +165,10 @@ class HostileInputTest {
             "/secrets/" + allowed + "%00/../" + denied,
             "/secrets/" + allowed + "\\..\\" + denied,
             "//secrets/" + allowed + "/../../secrets/" + denied)) {
-      Answer answer = exchange(request("GET", path, scoped, ""));
+      Answer answer = wire.exchange(request("GET", path, scoped, ""));
       assertThat(answer.body()).as(path).doesNotContain("value-of-" + denied);
       assertThat(answer.status()).as(path).isBetween(400, 499);
-      assertThat(problemWith(answer, "GET")).as(path).isNull();
+      assertThat(RawWire.keyVaultProblem(answer, "GET")).as(path).isNull();
     }
   }
 
@@ -208,10 +205,10 @@ class HostileInputTest {
     request.write(value);
     request.write("\"}".getBytes(StandardCharsets.ISO_8859_1));
 
-    Answer answer = exchange(request.toByteArray());
+    Answer answer = wire.exchange(request.toByteArray());
 
     assertThat(answer.status()).isEqualTo(413);
-    assertThat(problemWith(answer, "PUT")).isNull();
+    assertThat(RawWire.keyVaultProblem(answer, "PUT")).isNull();
     assertServerServes();
   }
 
@@ -225,12 +222,12 @@ class HostileInputTest {
             + token
             + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"value\":";
 
-    try (SSLSocket socket = socket()) {
+    try (SSLSocket socket = wire.socket()) {
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.shutdownOutput();
-      Answer answer = read(socket.getInputStream());
+      Answer answer = RawWire.read(socket.getInputStream());
       assertThat(answer.status()).isBetween(400, 499);
-      assertThat(problemWith(answer, "PUT")).isNull();
+      assertThat(RawWire.keyVaultProblem(answer, "PUT")).isNull();
     }
     assertServerServes();
   }
@@ -242,7 +239,7 @@ class HostileInputTest {
       headers.append("X-H").append(i).append(": v\r\n");
     }
     Answer manyHeaders =
-        exchange(
+        wire.exchange(
             ("GET /secrets?api-version=7.4 HTTP/1.1\r\nHost: main.vault.localhost:"
                     + coffer.port()
                     + "\r\n"
@@ -250,7 +247,7 @@ class HostileInputTest {
                     + "Connection: close\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
     Answer longLine =
-        exchange(
+        wire.exchange(
             ("GET /secrets/"
                     + "a".repeat(100_000)
                     + "?api-version=7.4 HTTP/1.1\r\nHost: main.vault.localhost:"
@@ -260,7 +257,7 @@ class HostileInputTest {
 
     for (Answer answer : List.of(manyHeaders, longLine)) {
       assertThat(answer.status()).isBetween(400, 499);
-      assertThat(problemWith(answer, "GET")).isNull();
+      assertThat(RawWire.keyVaultProblem(answer, "GET")).isNull();
     }
     assertServerServes();
   }
@@ -270,7 +267,7 @@ class HostileInputTest {
     List<SSLSocket> slow = new ArrayList<>();
     try {
       for (int i = 0; i < 200; i++) {
-        SSLSocket socket = socket();
+        SSLSocket socket = wire.socket();
         // The connector's idle timeout (60 s) plus a margin: the wait below is bounded.
         socket.setSoTimeout(120_000);
         socket
@@ -287,7 +284,7 @@ class HostileInputTest {
       int dropped = 0;
       for (SSLSocket socket : slow) {
         try {
-          Answer answer = read(socket.getInputStream());
+          Answer answer = RawWire.read(socket.getInputStream());
           assertThat(answer.status() == 0 || answer.status() >= 400).isTrue();
           dropped++;
         } catch (javax.net.ssl.SSLException | java.net.SocketException e) {
@@ -306,7 +303,7 @@ class HostileInputTest {
 
   @Test
   void a_client_trickling_a_request_head_is_dropped_though_never_idle() throws Exception {
-    try (SSLSocket socket = socket()) {
+    try (SSLSocket socket = wire.socket()) {
       OutputStream out = socket.getOutputStream();
       out.write(
           ("GET /secrets?api-version=7.4 HTTP/1.1\r\nHost: main.vault.localhost:" + coffer.port())
@@ -330,44 +327,9 @@ class HostileInputTest {
     assertServerServes();
   }
 
-  /** Null when the answer is acceptable, else what is wrong with it. */
-  static String problemWith(Answer answer, String method) {
-    if (answer.status() >= 500) {
-      return "HTTP " + answer.status();
-    }
-    if (answer.status() < 100) {
-      return "no status line";
-    }
-    if (answer.body().contains("Exception") || answer.body().contains("at io.")) {
-      return "a stack trace in the body";
-    }
-    if (answer.status() < 400 || method.equals("HEAD")) {
-      return null;
-    }
-    try {
-      JsonNode error = JSON.readTree(answer.body()).path("error");
-      if (!error.path("code").isTextual() || error.path("code").asText().isEmpty()) {
-        return "HTTP " + answer.status() + " without error.code: " + abbreviated(answer.body());
-      }
-      if (!error.path("message").isTextual()) {
-        return "HTTP " + answer.status() + " without error.message";
-      }
-      if (!answer.head().contains("content-type: application/json")) {
-        return "HTTP " + answer.status() + " error not typed application/json";
-      }
-      return null;
-    } catch (IOException e) {
-      return "HTTP " + answer.status() + " body is not JSON: " + abbreviated(answer.body());
-    }
-  }
-
-  private static String abbreviated(String text) {
-    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
-  }
-
   static void assertServerServes() throws Exception {
     Answer health =
-        exchange(
+        wire.exchange(
             ("GET /secrets?api-version=7.4 HTTP/1.1\r\nHost: main.vault.localhost:"
                     + coffer.port()
                     + "\r\nAuthorization: Bearer "
@@ -375,79 +337,5 @@ class HostileInputTest {
                     + "\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
     assertThat(health.status()).as("an ordinary request after the hostile ones").isEqualTo(200);
-  }
-
-  static SSLSocket socket() throws IOException {
-    SSLSocket socket =
-        (SSLSocket)
-            coffer
-                .server()
-                .tls()
-                .clientContext()
-                .getSocketFactory()
-                .createSocket(InetAddress.getLoopbackAddress(), coffer.port());
-    socket.setSoTimeout(TIMEOUT_MS);
-    return socket;
-  }
-
-  static Answer exchange(byte[] request) throws IOException {
-    try (SSLSocket socket = socket()) {
-      OutputStream out = socket.getOutputStream();
-      try {
-        out.write(request);
-        out.flush();
-      } catch (IOException e) {
-        // The server may answer and close before reading all of a huge request.
-      }
-      return read(socket.getInputStream());
-    }
-  }
-
-  static Answer read(InputStream in) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    try {
-      for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-        bytes.write(buffer, 0, n);
-      }
-    } catch (javax.net.ssl.SSLException e) {
-      // A reset after a complete answer (the server closed without reading the rest).
-      if (bytes.size() == 0) {
-        throw e;
-      }
-    }
-    // Latin-1 keeps one character per byte, so chunk sizes can be counted on the text.
-    String text = bytes.toString(StandardCharsets.ISO_8859_1);
-    int end = text.indexOf("\r\n\r\n");
-    if (!text.startsWith("HTTP/1.1 ") || end < 0) {
-      return new Answer(0, text, "");
-    }
-    String head = text.substring(0, end).toLowerCase(Locale.ROOT);
-    String body = text.substring(end + 4);
-    if (head.contains("transfer-encoding: chunked")) {
-      body = dechunked(body);
-    }
-    return new Answer(
-        Integer.parseInt(text.substring(9, 12)),
-        head,
-        new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
-  }
-
-  private static String dechunked(String body) {
-    StringBuilder out = new StringBuilder();
-    int at = 0;
-    while (at < body.length()) {
-      int lineEnd = body.indexOf("\r\n", at);
-      if (lineEnd < 0) {
-        break;
-      }
-      int size = Integer.parseInt(body.substring(at, lineEnd).trim().split(";")[0], 16);
-      if (size == 0) {
-        break;
-      }
-      out.append(body, lineEnd + 2, Math.min(body.length(), lineEnd + 2 + size));
-      at = lineEnd + 2 + size + 2;
-    }
-    return out.toString();
   }
 }

@@ -28,7 +28,7 @@ final class RequestShapes {
           "9".repeat(300),
           "7.4%00",
           "-1");
-  private static final List<String> ODD_NAMES =
+  static final List<String> ODD_NAMES =
       List.of(
           "..",
           ".",
@@ -65,7 +65,7 @@ final class RequestShapes {
           "application/x-www-form-urlencoded",
           "multipart/form-data; boundary=x",
           "");
-  private static final List<String> STRINGS =
+  static final List<String> STRINGS =
       List.of(
           "v",
           "",
@@ -263,7 +263,7 @@ final class RequestShapes {
     return attributes.append('}').toString();
   }
 
-  private String jsonValue(int depth) {
+  String jsonValue(int depth) {
     return switch (random.nextInt(depth > 3 ? 8 : 10)) {
       case 0 -> "null";
       case 1 -> Boolean.toString(random.nextBoolean());

@@ -67,6 +67,7 @@ final class TokenFormShapes {
                     "application/x-www-form-urlencoded",
                     "application/x-www-form-urlencoded; charset=utf-8",
                     "application/json",
+                    "multipart/form-data; boundary=x",
                     "text/plain")))
         .append("\r\n");
     if (random.nextInt(6) == 0) {
@@ -119,7 +120,16 @@ final class TokenFormShapes {
                   ".default", "openid+profile+offline_access", "%2F%2F%2F", "s".repeat(5000)));
       case "claims" -> pick(List.of("%7B%7D", "%7B", "%5B%5D", "null"));
       default ->
-          pick(List.of("", "x", "%00", "%zz", "caf%C3%A9", "y".repeat(3000), "00000000-0000"));
+          pick(
+              List.of(
+                  "",
+                  "x",
+                  "%00",
+                  "%zz",
+                  "caf%C3%A9",
+                  "y".repeat(3000),
+                  "00000000-0000",
+                  random.nextInt(4) == 0 ? "z".repeat(300_000) : "z"));
     };
   }
 

@@ -1,6 +1,7 @@
 package io.coffer.server.testing;
 
 import io.coffer.server.CofferServer;
+import io.coffer.server.DevMode;
 import io.coffer.server.config.Settings;
 import io.coffer.server.storage.PostgresOptions;
 import java.io.BufferedReader;
@@ -9,7 +10,9 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -30,21 +33,38 @@ public final class ChildNode implements AutoCloseable {
   /** Starts a node on a shared data directory and PostgreSQL and waits until it serves. */
   public static ChildNode start(
       Path dataDir, int port, int publicPort, PostgresOptions database, Path log) {
+    return start(
+        List.of(),
+        List.of(
+            dataDir.toString(),
+            Integer.toString(port),
+            Integer.toString(publicPort),
+            database.jdbcUrl(),
+            database.user()),
+        Map.of(PASSWORD, database.password()),
+        log);
+  }
+
+  /**
+   * Starts a dev-mode node on SQLite (credentials in the data directory's {@code dev.env} and
+   * {@code admin.json}) in a JVM with these options, such as {@code -Xmx256m}, and waits until it
+   * serves.
+   */
+  public static ChildNode startDev(Path dataDir, int port, List<String> jvmOptions, Path log) {
+    return start(jvmOptions, List.of(dataDir.toString(), Integer.toString(port)), Map.of(), log);
+  }
+
+  private static ChildNode start(
+      List<String> jvmOptions, List<String> args, Map<String, String> env, Path log) {
     try {
-      ProcessBuilder builder =
-          new ProcessBuilder(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  "-Xshare:auto",
-                  ChildNode.class.getName(),
-                  dataDir.toString(),
-                  Integer.toString(port),
-                  Integer.toString(publicPort),
-                  database.jdbcUrl(),
-                  database.user()));
-      builder.environment().put(PASSWORD, database.password());
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Xshare:auto"));
+      command.addAll(jvmOptions);
+      command.add(ChildNode.class.getName());
+      command.addAll(args);
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(env);
       builder.redirectErrorStream(true);
       Process process = builder.start();
       BufferedReader out =
@@ -61,6 +81,7 @@ public final class ChildNode implements AutoCloseable {
                   for (String rest = out.readLine(); rest != null; rest = out.readLine()) {
                     to.write(rest);
                     to.newLine();
+                    to.flush();
                   }
                 } catch (IOException e) {
                   // The node was killed; its output ends here.
@@ -74,6 +95,14 @@ public final class ChildNode implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** SIGKILL, and wait until the process is gone. */
@@ -93,6 +122,14 @@ public final class ChildNode implements AutoCloseable {
 
   public static void main(String[] args) throws InterruptedException {
     Path dataDir = Path.of(args[0]);
+    if (args.length == 2) {
+      DevMode.bootstrap(
+          CofferServer.start(
+              Settings.defaults(dataDir, Integer.parseInt(args[1])), Optional.empty(), Map.of()));
+      System.out.println(READY);
+      System.out.flush();
+      Thread.currentThread().join();
+    }
     Settings settings =
         Settings.defaults(dataDir, Integer.parseInt(args[1]))
             .withPublicPort(Integer.parseInt(args[2]));
