@@ -50,6 +50,13 @@ final class ServerOptions {
   String throttleVault;
 
   @Option(
+      names = "--read-cache-mib",
+      description =
+          "memory for sealed secret rows that GETs read on a single node; 0 turns it off"
+              + " (default ${DEFAULT-VALUE})")
+  long readCacheMib = Guardrails.DEFAULT_READ_CACHE_MIB;
+
+  @Option(
       names = "--public-port",
       description = "port clients use when a load balancer listens elsewhere (default: --port)")
   Integer publicPort;
@@ -70,7 +77,8 @@ final class ServerOptions {
                     auditFailClosed,
                     Optional.ofNullable(throttlePrincipal)
                         .map(r -> Rate.parse("throttle-principal", r)),
-                    Optional.ofNullable(throttleVault).map(r -> Rate.parse("throttle-vault", r))));
+                    Optional.ofNullable(throttleVault).map(r -> Rate.parse("throttle-vault", r)),
+                    Guardrails.mib(readCacheMib)));
     return publicPort == null ? settings : settings.withPublicPort(publicPort);
   }
 }

@@ -97,7 +97,8 @@ public final class CofferServer implements AutoCloseable {
     Storage storage =
         postgresql.isPresent()
             ? Storage.openPostgresql(postgresql.get())
-            : Storage.openSqlite(dataDir.resolve("coffer.db"));
+            : Storage.openSqlite(
+                dataDir.resolve("coffer.db"), settings.guardrails().readCacheBytes());
     // Shared storage: other nodes write too, so nothing above storage caches what they may change.
     boolean cache = !storage.isShared();
     AuditTrail audit = AuditTrail.open(dataDir.resolve("audit"));

@@ -19,9 +19,6 @@ import java.util.function.Function;
  * answers older data than the last acknowledged write.
  */
 final class CachedSecretStore extends ForwardedReads implements SecretStore {
-  /** Room for about 100k typical secrets; a 25 KB value weighs its size. */
-  private static final long MAX_BYTES = 64L * 1024 * 1024;
-
   private static final int ENTRY_OVERHEAD = 256;
 
   /** A secret, by vault and lower-cased name. */
@@ -54,12 +51,13 @@ final class CachedSecretStore extends ForwardedReads implements SecretStore {
   /** Counts committed writes; a read that saw it move may hold what a write just replaced. */
   private final AtomicLong writes = new AtomicLong();
 
-  CachedSecretStore(SecretStore store) {
+  /** {@code maxBytes}: 64 MiB hold about 150k small secrets; a 25 KB value weighs its size. */
+  CachedSecretStore(SecretStore store, long maxBytes) {
     super(store);
     this.store = store;
     this.active =
         Caffeine.newBuilder()
-            .maximumWeight(MAX_BYTES)
+            .maximumWeight(maxBytes)
             .<Key, Versions>weigher((key, versions) -> versions.weight())
             .build();
   }

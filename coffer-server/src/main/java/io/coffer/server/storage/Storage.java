@@ -36,19 +36,30 @@ public final class Storage implements AutoCloseable {
   private final SecretStore secrets;
   private final SqlDirectoryStore directory;
 
-  private Storage(Dialect dialect, HikariDataSource pool, Writer writer) {
+  private Storage(Dialect dialect, HikariDataSource pool, Writer writer, long readCacheBytes) {
     this.dialect = dialect;
     this.pool = pool;
     this.writer = writer;
     Transactions transactions = writer != null ? writer : new PooledTransactions(this::connection);
     SecretStore sql = new SqlSecretStore(transactions, this::connection, dialect);
     // Only a database this process alone writes can answer reads from memory.
-    this.secrets = dialect == Dialect.POSTGRESQL ? sql : new CachedSecretStore(sql);
+    this.secrets =
+        dialect == Dialect.POSTGRESQL || readCacheBytes == 0
+            ? sql
+            : new CachedSecretStore(sql, readCacheBytes);
     this.directory = new SqlDirectoryStore(transactions, this::connection, dialect);
   }
 
-  /** Opens (creating and migrating if needed) the database file. */
+  /** Opens (creating and migrating if needed) the database file, for tools: no read cache. */
   public static Storage openSqlite(Path file) {
+    return openSqlite(file, 0);
+  }
+
+  /**
+   * Opens the database file for a server, which alone writes it: GETs are answered from up to
+   * {@code readCacheBytes} of sealed rows in memory.
+   */
+  public static Storage openSqlite(Path file, long readCacheBytes) {
     try {
       SQLiteConfig writeConfig = config();
       writeConfig.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
@@ -66,7 +77,8 @@ public final class Storage implements AutoCloseable {
       pool.setMaximumPoolSize(READERS);
       pool.setMinimumIdle(1);
       pool.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
-      return new Storage(Dialect.SQLITE, new HikariDataSource(pool), new Writer(writeConnection));
+      return new Storage(
+          Dialect.SQLITE, new HikariDataSource(pool), new Writer(writeConnection), readCacheBytes);
     } catch (SQLException e) {
       throw new StorageException("cannot open the database " + file + ": " + e.getMessage(), e);
     }
@@ -115,7 +127,7 @@ public final class Storage implements AutoCloseable {
       pool.close();
       throw new StorageException("cannot migrate " + options.jdbcUrl() + ": " + e.getMessage(), e);
     }
-    return new Storage(Dialect.POSTGRESQL, pool, null);
+    return new Storage(Dialect.POSTGRESQL, pool, null, 0);
   }
 
   public SecretStore secrets() {
