@@ -56,14 +56,26 @@ final class RawWire {
   /** Sends the bytes on a new connection and reads the answer until the server closes it. */
   Answer exchange(byte[] request) throws IOException {
     try (SSLSocket socket = socket()) {
+      socket.startHandshake();
+      InputStream in = socket.getInputStream();
       OutputStream out = socket.getOutputStream();
+      // Written beside the read, as a real client does: the server may answer and close before it
+      // has read all of a large request, and the answer must still be seen.
+      Thread writer =
+          Thread.ofVirtual()
+              .start(() -> {
+                try {
+                  out.write(request);
+                  out.flush();
+                } catch (IOException e) {
+                  // The server stopped reading; its answer is what counts.
+                }
+              });
       try {
-        out.write(request);
-        out.flush();
-      } catch (IOException e) {
-        // The server may answer and close before reading all of a huge request.
+        return read(in);
+      } finally {
+        writer.interrupt();
       }
-      return read(socket.getInputStream());
     }
   }
 
@@ -74,7 +86,7 @@ final class RawWire {
       for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
         bytes.write(buffer, 0, n);
       }
-    } catch (javax.net.ssl.SSLException e) {
+    } catch (javax.net.ssl.SSLException | java.net.SocketException e) {
       // A reset after a complete answer (the server closed without reading the rest).
       if (bytes.size() == 0) {
         throw e;
