@@ -10,9 +10,11 @@ import java.util.Map;
 /**
  * A configuration file as data tools keep them — {@code .properties}, {@code .env}, JSON, YAML —
  * seen as flat keys ({@code a.b.c} for nested ones) with text values, and written back in its own
- * format with some values replaced; comments and layout of line-based files are kept.
+ * format with some values replaced: comments and layout are kept (JSON is pretty-printed anew). A
+ * file that cannot be read whole and exactly is refused with an {@link IllegalArgumentException}
+ * that says where, never what: rewriting it would lose or change content.
  */
-public sealed interface ConfigDocument permits LineDocument, TreeDocument {
+public sealed interface ConfigDocument permits LineDocument, TreeDocument, YamlDocument {
 
   /** Every key with a text (or number, or boolean) value, in document order. */
   Map<String, String> values();
@@ -55,7 +57,8 @@ public sealed interface ConfigDocument permits LineDocument, TreeDocument {
   static ConfigDocument parse(Format format, String text) {
     return switch (format) {
       case PROPERTIES, ENV -> LineDocument.parse(format, text);
-      case JSON, YAML -> TreeDocument.parse(format, text);
+      case JSON -> TreeDocument.parse(text);
+      case YAML -> YamlDocument.parse(text);
     };
   }
 }

@@ -1,56 +1,42 @@
 package io.coffer.client.files;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code .properties} ({@code key=value} or {@code key: value}) and {@code .env} ({@code [export
- * ]KEY=value}, optionally quoted) files, line by line, so comments and order survive a rewrite.
+ * {@code .properties} and {@code .env} files, entry by entry, so that comments, order and line ends
+ * survive a rewrite byte for byte; an entry is all the physical lines one key's value spans.
  */
 final class LineDocument implements ConfigDocument {
-  private record Line(String text, String key, String prefix) {}
+  private final LineSyntax syntax;
+  private final List<LineEntry> entries;
 
-  private final Format format;
-  private final List<Line> lines;
-
-  private LineDocument(Format format, List<Line> lines) {
-    this.format = format;
-    this.lines = List.copyOf(lines);
+  private LineDocument(LineSyntax syntax, List<LineEntry> entries) {
+    this.syntax = syntax;
+    this.entries = List.copyOf(entries);
   }
 
   static LineDocument parse(Format format, String text) {
-    List<Line> lines = new ArrayList<>();
-    for (String raw : text.split("\n", -1)) {
-      String trimmed = raw.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("!")) {
-        lines.add(new Line(raw, null, null));
-        continue;
-      }
-      String body = raw.stripLeading();
-      String indent = raw.substring(0, raw.length() - body.length());
-      if (format == Format.ENV && body.startsWith("export ")) {
-        indent += "export ";
-        body = body.substring(7).stripLeading();
-      }
-      int at = separator(body, format);
-      if (at <= 0) {
-        lines.add(new Line(raw, null, null));
-        continue;
-      }
-      String key = body.substring(0, at).strip();
-      lines.add(new Line(raw, key, indent + key + "="));
+    LineSyntax syntax = format == Format.ENV ? new DotenvSyntax() : new PropertiesSyntax();
+    List<String> lines = LineEntry.physicalLines(text);
+    List<LineEntry> entries = new ArrayList<>();
+    for (int at = 0; at < lines.size(); ) {
+      int span = syntax.span(lines, at);
+      entries.add(syntax.entry(lines.subList(at, at + span), at + 1));
+      at += span;
     }
-    return new LineDocument(format, lines);
+    return new LineDocument(syntax, entries);
   }
 
   @Override
   public Map<String, String> values() {
     Map<String, String> values = new LinkedHashMap<>();
-    for (Line line : lines) {
-      if (line.key() != null) {
-        values.put(line.key(), value(line));
+    for (LineEntry entry : entries) {
+      if (entry.hasKey()) {
+        values.put(entry.key(), entry.value());
       }
     }
     return values;
@@ -58,67 +44,28 @@ final class LineDocument implements ConfigDocument {
 
   @Override
   public ConfigDocument with(Map<String, String> replacements) {
-    List<Line> changed = new ArrayList<>();
-    for (Line line : lines) {
-      if (line.key() != null && replacements.containsKey(line.key())) {
-        changed.add(
-            new Line(
-                line.prefix() + quote(replacements.get(line.key())), line.key(), line.prefix()));
-      } else {
-        changed.add(line);
+    List<LineEntry> changed = new ArrayList<>();
+    for (LineEntry entry : entries) {
+      String value = entry.hasKey() ? replacements.get(entry.key()) : null;
+      try {
+        changed.add(value == null ? entry : entry.withValue(value, syntax.quote(value)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(entry.key() + ": " + e.getMessage(), e);
       }
     }
-    return new LineDocument(format, changed);
+    return new LineDocument(syntax, changed);
   }
 
   @Override
-  public ConfigDocument without(java.util.Collection<String> keys) {
+  public ConfigDocument without(Collection<String> keys) {
     return new LineDocument(
-        format, lines.stream().filter(l -> l.key() == null || !keys.contains(l.key())).toList());
+        syntax, entries.stream().filter(e -> !e.hasKey() || !keys.contains(e.key())).toList());
   }
 
   @Override
   public String render() {
-    return String.join("\n", lines.stream().map(Line::text).toList());
-  }
-
-  private String value(Line line) {
-    String body = line.text().stripLeading();
-    if (format == Format.ENV && body.startsWith("export ")) {
-      body = body.substring(7).stripLeading();
-    }
-    String value = body.substring(separator(body, format) + 1).strip();
-    if (format == Format.ENV) {
-      if (value.length() >= 2
-          && ((value.startsWith("'") && value.endsWith("'"))
-              || (value.startsWith("\"") && value.endsWith("\"")))) {
-        return value.substring(1, value.length() - 1);
-      }
-      return value;
-    }
-    return value.replace("\\:", ":").replace("\\=", "=").replace("\\\\", "\\");
-  }
-
-  private String quote(String value) {
-    if (format == Format.ENV) {
-      return value.matches("[A-Za-z0-9_./:@%+,=-]*")
-          ? value
-          : "'" + value.replace("'", "'\\''") + "'";
-    }
-    return value.replace("\\", "\\\\").replace("\n", "\\n");
-  }
-
-  private static int separator(String body, Format format) {
-    for (int i = 0; i < body.length(); i++) {
-      char c = body.charAt(i);
-      if (c == '\\' && format == Format.PROPERTIES) {
-        i++;
-        continue;
-      }
-      if (c == '=' || (format == Format.PROPERTIES && c == ':')) {
-        return i;
-      }
-    }
-    return -1;
+    StringBuilder text = new StringBuilder();
+    entries.forEach(entry -> text.append(entry.text()));
+    return text.toString();
   }
 }

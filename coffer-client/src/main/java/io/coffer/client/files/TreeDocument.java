@@ -1,43 +1,59 @@
 package io.coffer.client.files;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * JSON and YAML documents: nested keys are addressed as {@code a.b.c}, array items as {@code a.0}.
+ * JSON documents: nested keys are addressed as {@code a.b.c}, array items as {@code a.0}. A file is
+ * refused rather than partly read: one with content after its value, or with a key twice in an
+ * object, would lose that content when written back.
  */
 final class TreeDocument implements ConfigDocument {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectMapper YAML =
+  private static final ObjectMapper JSON =
       new ObjectMapper(
-          YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).build());
+          JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
-  private final Format format;
   private final JsonNode root;
 
-  private TreeDocument(Format format, JsonNode root) {
-    this.format = format;
+  private TreeDocument(JsonNode root) {
     this.root = root;
   }
 
-  static TreeDocument parse(Format format, String text) {
-    try {
-      JsonNode root = mapper(format).readTree(text);
-      return new TreeDocument(format, root == null ? JSON.createObjectNode() : root);
+  static TreeDocument parse(String text) {
+    // Jackson's messages quote the text they stop at, which may be a secret: say where, not what
+    try (JsonParser parser = JSON.createParser(text)) {
+      JsonNode root = JSON.readTree(parser);
+      if (parser.nextToken() != null) {
+        throw notJson("more follows its value; keep one value per file", parser.currentLocation());
+      }
+      return new TreeDocument(root == null ? JSON.createObjectNode() : root);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "the file is not valid " + format.name().toLowerCase(java.util.Locale.ROOT));
+      boolean duplicate = e.getOriginalMessage().startsWith("Duplicate field");
+      throw notJson(duplicate ? "a key appears twice in one object" : "", e.getLocation());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
+
+  private static IllegalArgumentException notJson(String problem, JsonLocation where) {
+    return new IllegalArgumentException(
+        "the file is not valid json"
+            + (problem.isEmpty() ? "" : ": " + problem)
+            + (where == null ? "" : " (line " + where.getLineNr() + ")"));
   }
 
   @Override
@@ -64,7 +80,7 @@ final class TreeDocument implements ConfigDocument {
         set(copy, path.toArray(String[]::new), 0, value);
       }
     });
-    return new TreeDocument(format, copy);
+    return new TreeDocument(copy);
   }
 
   @Override
@@ -84,13 +100,13 @@ final class TreeDocument implements ConfigDocument {
         object.remove(path[path.length - 1]);
       }
     }
-    return new TreeDocument(format, copy);
+    return new TreeDocument(copy);
   }
 
   @Override
   public String render() {
     try {
-      return mapper(format).writerWithDefaultPrettyPrinter().writeValueAsString(root);
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a parsed document could not be written", e);
     }
@@ -146,9 +162,5 @@ final class TreeDocument implements ConfigDocument {
 
   private static String join(String path, String key) {
     return path.isEmpty() ? key : path + "." + key;
-  }
-
-  private static ObjectMapper mapper(Format format) {
-    return format == Format.YAML ? YAML : JSON;
   }
 }

@@ -1,6 +1,7 @@
 package io.coffer.client.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coffer.client.files.ConfigDocument.Format;
 import java.util.Map;
@@ -19,7 +20,7 @@ class ConfigDocumentTest {
             Map.entry("db.password", "https://v.vault.azure.net::db"),
             Map.entry("x", "1"));
     assertThat(doc.with(Map.of("db.password", "p\\w")).render())
-        .isEqualTo("# warehouse\ndb.user=etl\ndb.password=p\\\\w\n\nx=1");
+        .isEqualTo("# warehouse\ndb.user=etl\ndb.password : p\\\\w\n\nx=1");
   }
 
   @Test
@@ -31,7 +32,7 @@ class ConfigDocumentTest {
         .containsEntry("DB_USER", "etl")
         .containsEntry("DB_PASSWORD", "https://v.vault.azure.net::db");
     assertThat(doc.with(Map.of("DB_PASSWORD", "it's secret")).render())
-        .isEqualTo("export DB_USER='etl'\n# comment\nDB_PASSWORD='it'\\''s secret'\n");
+        .isEqualTo("export DB_USER='etl'\n# comment\nDB_PASSWORD=\"it's secret\"\n");
   }
 
   @Test
@@ -53,5 +54,32 @@ class ConfigDocumentTest {
     assertThat(yaml.values()).containsEntry("db.password", "secret-ref");
     assertThat(yaml.with(Map.of("db.password", "resolved")).render())
         .contains("password: \"resolved\"");
+  }
+
+  @Test
+  void json_with_content_after_its_value_or_a_key_twice_is_refused() {
+    assertThatThrownBy(() ->
+            ConfigDocument.parse(
+                Format.JSON, "{\"password\":\"s3cret-1\"}\n{\"password\":\"s3cret-2\"}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not valid json: more follows its value")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() ->
+            ConfigDocument.parse(
+                Format.JSON, "{\"password\":\"s3cret-1\",\"password\":\"s3cret-2\"}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a key appears twice")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> ConfigDocument.parse(Format.JSON, "{\"password\": hunter2}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the file is not valid json (line 1)");
+  }
+
+  @Test
+  void invalid_yaml_is_refused_with_where_but_not_what() {
+    assertThatThrownBy(() -> ConfigDocument.parse(Format.YAML, "a: 1\npassword: [hunter2\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the file is not valid yaml (line")
+        .hasMessageNotContaining("hunter2");
   }
 }
