@@ -28,15 +28,17 @@ final class Jdbc {
   }
 
   private final Supplier<Connection> readers;
+  private final ReadStatements statements;
 
-  Jdbc(Supplier<Connection> readers) {
+  Jdbc(Supplier<Connection> readers, ReadStatements statements) {
     this.readers = readers;
+    this.statements = statements;
   }
 
   /** Runs a query on a pooled read connection. */
   <T> List<T> read(String sql, RowMapper<T> mapper, Object... parameters) {
     try (Connection connection = readers.get()) {
-      return query(connection, sql, mapper, parameters);
+      return statements.query(connection, sql, mapper, parameters);
     } catch (SQLException e) {
       throw failure(e);
     }
@@ -49,14 +51,20 @@ final class Jdbc {
   static <T> List<T> query(Connection connection, String sql, RowMapper<T> mapper, Object... args)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      bind(statement, args);
-      try (ResultSet rows = statement.executeQuery()) {
-        List<T> result = new ArrayList<>();
-        while (rows.next()) {
-          result.add(mapper.map(rows));
-        }
-        return result;
+      return run(statement, mapper, args);
+    }
+  }
+
+  /** Binds and runs a compiled query, reading every row (which also ends SQLite's read). */
+  static <T> List<T> run(PreparedStatement statement, RowMapper<T> mapper, Object... args)
+      throws SQLException {
+    bind(statement, args);
+    try (ResultSet rows = statement.executeQuery()) {
+      List<T> result = new ArrayList<>();
+      while (rows.next()) {
+        result.add(mapper.map(rows));
       }
+      return result;
     }
   }
 

@@ -18,9 +18,13 @@ final class SqlDirectoryStore implements DirectoryStore {
   private final Jdbc jdbc;
   private final Dialect dialect;
 
-  SqlDirectoryStore(Transactions writer, Supplier<Connection> readers, Dialect dialect) {
+  SqlDirectoryStore(
+      Transactions writer,
+      Supplier<Connection> readers,
+      ReadStatements statements,
+      Dialect dialect) {
     this.writer = writer;
-    this.jdbc = new Jdbc(readers);
+    this.jdbc = new Jdbc(readers, statements);
     this.dialect = dialect;
   }
 

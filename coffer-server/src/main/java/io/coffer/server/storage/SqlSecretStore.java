@@ -34,9 +34,13 @@ final class SqlSecretStore implements SecretStore {
   private final Jdbc jdbc;
   private final Dialect dialect;
 
-  SqlSecretStore(Transactions writer, Supplier<Connection> readers, Dialect dialect) {
+  SqlSecretStore(
+      Transactions writer,
+      Supplier<Connection> readers,
+      ReadStatements statements,
+      Dialect dialect) {
     this.writer = writer;
-    this.jdbc = new Jdbc(readers);
+    this.jdbc = new Jdbc(readers, statements);
     this.dialect = dialect;
   }
 

@@ -41,13 +41,15 @@ public final class Storage implements AutoCloseable {
     this.pool = pool;
     this.writer = writer;
     Transactions transactions = writer != null ? writer : new PooledTransactions(this::connection);
-    SecretStore sql = new SqlSecretStore(transactions, this::connection, dialect);
+    ReadStatements statements =
+        dialect == Dialect.SQLITE ? new KeptStatements() : ReadStatements.COMPILED_EACH_TIME;
+    SecretStore sql = new SqlSecretStore(transactions, this::connection, statements, dialect);
     // Only a database this process alone writes can answer reads from memory.
     this.secrets =
         dialect == Dialect.POSTGRESQL || readCacheBytes == 0
             ? sql
             : new CachedSecretStore(sql, readCacheBytes);
-    this.directory = new SqlDirectoryStore(transactions, this::connection, dialect);
+    this.directory = new SqlDirectoryStore(transactions, this::connection, statements, dialect);
   }
 
   /** Opens (creating and migrating if needed) the database file, for tools: no read cache. */

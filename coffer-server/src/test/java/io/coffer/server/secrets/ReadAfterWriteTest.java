@@ -33,12 +33,17 @@ class ReadAfterWriteTest {
   private static final int READERS = 4;
   private static final int WRITES = 300;
 
-  private final RunningCoffer coffer = RunningCoffer.shared();
+  private final RunningCoffer coffer = server();
   private final String token = coffer.token();
   private final String name = "raw-" + UUID.randomUUID().toString().substring(0, 8);
 
   /** The op number each version showed last when acknowledged; "" is the newest version. */
   private final Map<String, Integer> acknowledged = new ConcurrentHashMap<>();
+
+  /** The server under test: the shared one, which keeps its read cache on. */
+  RunningCoffer server() {
+    return RunningCoffer.shared();
+  }
 
   @Test
   void no_read_answers_older_than_an_acknowledged_write() throws Exception {
