@@ -4,6 +4,7 @@ import io.coffer.server.audit.AuditChain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +22,8 @@ final class AuditCommand {
   @Command(
       name = "verify",
       description =
-          "Check that no audit record was edited, removed or reordered; exit 1 if one was.")
+          "Check that no audit record was edited, removed or reordered, across the live file and"
+              + " the files rotated out of it; exit 1 if one was.")
   static final class Verify implements Callable<Integer> {
     @Option(
         names = "--data-dir",
@@ -29,29 +31,50 @@ final class AuditCommand {
         description = "the server's data directory (default ${DEFAULT-VALUE})")
     Path dataDir;
 
-    @Option(names = "--file", description = "an audit file to check instead (e.g. a shipped copy)")
-    Path file;
+    @Option(
+        names = "--file",
+        description = "audit files to check instead, oldest first (e.g. shipped copies)")
+    List<Path> files = List.of();
+
+    @Option(
+        names = "--after",
+        defaultValue = AuditChain.GENESIS,
+        description =
+            "the last hash of the records before the first file, when those are kept elsewhere"
+                + " (default: the first file starts the chain)")
+    String after;
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-      Path trail = file != null ? file : dataDir.resolve("audit").resolve("audit.jsonl");
-      if (!Files.isReadable(trail)) {
-        throw new CommandFailure("no audit trail at " + trail);
+      List<Path> trail = files;
+      if (trail.isEmpty()) {
+        Path directory = dataDir.resolve("audit");
+        if (!Files.isDirectory(directory)) {
+          throw new CommandFailure("no audit trail in " + directory);
+        }
+        trail = AuditChain.files(directory);
       }
-      AuditChain.Verification result = AuditChain.verify(trail);
+      for (Path file : trail) {
+        if (!Files.isReadable(file)) {
+          throw new CommandFailure("cannot read the audit file " + file);
+        }
+      }
+      AuditChain.Verification result = AuditChain.verify(trail, after);
       var out = spec.commandLine().getOut();
       if (result.intact()) {
         out.printf(
-            "%s: %d records, chain intact%s%n",
-            trail,
+            "%d records in %d file(s), chain intact%s; last hash %s%n",
             result.lines() - result.torn(),
-            result.torn() > 0 ? " (" + result.torn() + " incomplete line(s) from a crash)" : "");
+            trail.size(),
+            result.torn() > 0 ? " (" + result.torn() + " incomplete line(s) from a crash)" : "",
+            result.last());
         out.flush();
         return 0;
       }
-      out.printf("%s: BROKEN at line %d: %s%n", trail, result.brokenAt(), result.problem());
+      out.printf(
+          "%s: BROKEN at line %d: %s%n", result.brokenFile(), result.brokenAt(), result.problem());
       out.flush();
       return 1;
     }

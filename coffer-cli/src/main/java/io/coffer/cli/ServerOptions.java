@@ -57,6 +57,13 @@ final class ServerOptions {
   long readCacheMib = Guardrails.DEFAULT_READ_CACHE_MIB;
 
   @Option(
+      names = "--audit-rotate-mib",
+      description =
+          "move the audit file aside as audit-<time>.jsonl once it holds this much; 0 never"
+              + " (default ${DEFAULT-VALUE})")
+  long auditRotateMib = Guardrails.DEFAULT_AUDIT_ROTATE_MIB;
+
+  @Option(
       names = "--public-port",
       description = "port clients use when a load balancer listens elsewhere (default: --port)")
   Integer publicPort;
@@ -78,7 +85,8 @@ final class ServerOptions {
                     Optional.ofNullable(throttlePrincipal)
                         .map(r -> Rate.parse("throttle-principal", r)),
                     Optional.ofNullable(throttleVault).map(r -> Rate.parse("throttle-vault", r)),
-                    Guardrails.mib(readCacheMib)));
+                    Guardrails.mib(readCacheMib),
+                    Guardrails.mib(auditRotateMib)));
     return publicPort == null ? settings : settings.withPublicPort(publicPort);
   }
 }

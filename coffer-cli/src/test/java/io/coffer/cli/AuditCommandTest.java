@@ -2,6 +2,7 @@ package io.coffer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coffer.server.audit.AuditChain;
 import io.coffer.server.audit.AuditEvent;
 import io.coffer.server.audit.AuditTrail;
 import java.io.IOException;
@@ -9,6 +10,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -21,26 +24,12 @@ class AuditCommandTest {
   void verify_reports_an_intact_chain_and_then_the_tampered_line() throws IOException {
     try (AuditTrail trail = AuditTrail.open(dataDir.resolve("audit"))) {
       for (int i = 0; i < 4; i++) {
-        trail.append(
-            new AuditEvent(
-                "2026-11-23T10:00:00Z",
-                "r" + i,
-                "SecretGet",
-                "oid",
-                "app",
-                "t",
-                "main",
-                "s",
-                "",
-                200,
-                "",
-                "127.0.0.1",
-                1));
+        trail.append(event(i));
       }
     }
     StringWriter out = new StringWriter();
     assertThat(verify(out)).isZero();
-    assertThat(out.toString()).contains("4 records, chain intact");
+    assertThat(out.toString()).contains("4 records in 1 file(s), chain intact");
 
     Path file = dataDir.resolve("audit").resolve("audit.jsonl");
     Files.writeString(file, Files.readString(file).replaceFirst("\"r2\"", "\"rX\""));
@@ -49,9 +38,52 @@ class AuditCommandTest {
     assertThat(broken.toString()).contains("BROKEN at line 3");
   }
 
+  @Test
+  void verify_follows_the_chain_through_rotated_files_and_from_a_named_hash() throws IOException {
+    try (AuditTrail trail = AuditTrail.open(dataDir.resolve("audit"), 1500)) {
+      for (int i = 0; i < 20; i++) {
+        trail.append(event(i));
+      }
+    }
+    List<Path> files = AuditChain.files(dataDir.resolve("audit"));
+    assertThat(files).hasSizeGreaterThan(2);
+    StringWriter out = new StringWriter();
+    assertThat(verify(out)).isZero();
+    assertThat(out.toString()).contains("20 records in " + files.size() + " file(s), chain intact");
+
+    // The oldest file was shipped elsewhere: the rest verify from its last hash, not without it.
+    String shippedLast = AuditChain.verify(files.get(0)).last();
+    List<String> rest = new ArrayList<>(List.of("verify"));
+    files.subList(1, files.size()).forEach(f -> rest.addAll(List.of("--file", f.toString())));
+    assertThat(run(new StringWriter(), rest)).isEqualTo(1);
+    rest.addAll(List.of("--after", shippedLast));
+    assertThat(run(new StringWriter(), rest)).isZero();
+  }
+
+  private static AuditEvent event(int i) {
+    return new AuditEvent(
+        "2026-11-23T10:00:00Z",
+        "r" + i,
+        "SecretGet",
+        "oid",
+        "app",
+        "t",
+        "main",
+        "s",
+        "",
+        200,
+        "",
+        "127.0.0.1",
+        1);
+  }
+
   private int verify(StringWriter out) {
+    return run(out, List.of("verify", "--data-dir", dataDir.toString()));
+  }
+
+  private int run(StringWriter out, List<String> args) {
     CommandLine command = new CommandLine(new AuditCommand());
     command.setOut(new PrintWriter(out));
-    return command.execute("verify", "--data-dir", dataDir.toString());
+    return command.execute(args.toArray(String[]::new));
   }
 }

@@ -101,7 +101,8 @@ public final class CofferServer implements AutoCloseable {
                 dataDir.resolve("coffer.db"), settings.guardrails().readCacheBytes());
     // Shared storage: other nodes write too, so nothing above storage caches what they may change.
     boolean cache = !storage.isShared();
-    AuditTrail audit = AuditTrail.open(dataDir.resolve("audit"));
+    AuditTrail audit =
+        AuditTrail.open(dataDir.resolve("audit"), settings.guardrails().auditRotateBytes());
     try {
       Envelope envelope = new Envelope(keyring);
       Directory directory = new Directory(storage.directory(), clock, cache);

@@ -7,14 +7,25 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The hash chain over audit lines. A line is {@code {…,"prev":"<hash of the line before>",
  * "hash":"<SHA-256 of everything before ,"hash">"}}; the first line's {@code prev} is {@link
- * #GENESIS}.
+ * #GENESIS}. A trail is the live {@code audit.jsonl} and the files rotated out of it ({@code
+ * audit-<number>-<UTC time>.jsonl}, numbered so that a clock set back cannot reorder them); the
+ * chain runs through them in that order.
  */
 public final class AuditChain {
-  public static final String GENESIS = "0".repeat(64);
+  public static final String GENESIS =
+      "0000000000000000000000000000000000000000000000000000000000000000";
+  static final String LIVE = "audit.jsonl";
+  private static final Pattern ROTATED = Pattern.compile("audit-(\\d{1,18})-[0-9TZ]+\\.jsonl");
   private static final String HASH_FIELD = ",\"hash\":\"";
   private static final String PREV_FIELD = ",\"prev\":\"";
 
@@ -22,67 +33,123 @@ public final class AuditChain {
 
   /**
    * The outcome of a verification: lines checked, lines torn by a crash (incomplete, skipped: the
-   * next line still links to the last complete one), and the first broken line if any.
+   * next line still links to the last complete one), the first broken line if any (its file and
+   * line number), and the hash of the last good line, which the next file must start from.
    */
-  public record Verification(long lines, long torn, long brokenAt, String problem) {
+  public record Verification(
+      long lines, long torn, String brokenFile, long brokenAt, String problem, String last) {
     public boolean intact() {
       return brokenAt == 0;
     }
   }
 
-  /** Walks the whole file and checks every link. */
+  /**
+   * The files of the trail in a directory, oldest first: rotated files by their time, then live.
+   */
+  public static List<Path> files(Path directory) throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> listing = Files.list(directory)) {
+      listing
+          .filter(f -> rotation(f) > 0)
+          .sorted(Comparator.comparingLong(AuditChain::rotation))
+          .forEach(files::add);
+    }
+    Path live = directory.resolve(LIVE);
+    if (Files.exists(live)) {
+      files.add(live);
+    }
+    return files;
+  }
+
+  /** Walks one file from genesis and checks every link. */
   public static Verification verify(Path file) throws IOException {
-    String previous = GENESIS;
-    long number = 0;
+    return verify(List.of(file), GENESIS);
+  }
+
+  /**
+   * Walks the files in order and checks every link; the first line must follow {@code start}:
+   * genesis, or the last hash of earlier files that are kept elsewhere.
+   */
+  public static Verification verify(List<Path> files, String start) throws IOException {
+    String previous = start;
+    long lines = 0;
     long torn = 0;
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        number++;
-        int hashAt = line.lastIndexOf(HASH_FIELD);
-        int prevAt = line.lastIndexOf(PREV_FIELD);
-        if (!line.endsWith("\"}")) {
-          torn++;
-          continue;
+    for (Path file : files) {
+      long number = 0;
+      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          number++;
+          lines++;
+          if (!line.endsWith("\"}")) {
+            torn++;
+            continue;
+          }
+          String problem = problem(line, previous, lines - torn == 1);
+          if (!problem.isEmpty()) {
+            return new Verification(lines, torn, file.toString(), number, problem, previous);
+          }
+          previous =
+              line.substring(line.lastIndexOf(HASH_FIELD) + HASH_FIELD.length(), line.length() - 2);
         }
-        if (hashAt < 0 || prevAt < 0 || prevAt > hashAt) {
-          return new Verification(number, torn, number, "not a chained audit line (edited)");
-        }
-        String chained = line.substring(0, hashAt);
-        String claimedPrev = line.substring(prevAt + PREV_FIELD.length(), hashAt - 1);
-        String claimedHash = line.substring(hashAt + HASH_FIELD.length(), line.length() - 2);
-        if (!claimedPrev.equals(previous)) {
-          return new Verification(
-              number,
-              torn,
-              number,
-              "its prev does not match the line before (removed or reordered)");
-        }
-        if (!hash(chained).equals(claimedHash)) {
-          return new Verification(
-              number, torn, number, "its content does not match its hash (edited)");
-        }
-        previous = claimedHash;
       }
     }
-    return new Verification(number, torn, 0, "");
+    return new Verification(lines, torn, "", 0, "", previous);
+  }
+
+  /** What is wrong with a complete line that should follow {@code previous}; empty if nothing. */
+  private static String problem(String line, String previous, boolean first) {
+    int hashAt = line.lastIndexOf(HASH_FIELD);
+    int prevAt = line.lastIndexOf(PREV_FIELD);
+    if (hashAt < 0 || prevAt < 0 || prevAt > hashAt) {
+      return "not a chained audit line (edited)";
+    }
+    String claimedPrev = line.substring(prevAt + PREV_FIELD.length(), hashAt - 1);
+    if (!claimedPrev.equals(previous)) {
+      return first
+          ? "the chain does not start here: records before it were removed, or the files before it"
+              + " are kept elsewhere (name the last hash of those with --after)"
+          : "its prev does not match the line before (removed or reordered)";
+    }
+    String claimedHash = line.substring(hashAt + HASH_FIELD.length(), line.length() - 2);
+    return hash(line.substring(0, hashAt)).equals(claimedHash)
+        ? ""
+        : "its content does not match its hash (edited)";
   }
 
   static String hash(String chained) {
     return Digests.sha256Hex(chained);
   }
 
-  /** The hash the next line must name as its prev: the last complete line's, or genesis. */
-  static String lastHash(Path file) throws IOException {
+  /** The number of a rotated file; 0 for any other file. */
+  static long rotation(Path file) {
+    Matcher name = ROTATED.matcher(file.getFileName().toString());
+    return name.matches() ? Long.parseLong(name.group(1)) : 0;
+  }
+
+  /**
+   * The hash the next line must name as its prev: that of the trail's last complete line, which is
+   * in the newest rotated file when the live one is new; genesis for a new trail.
+   */
+  static String lastHash(Path directory) throws IOException {
+    List<Path> files = files(directory);
+    for (int i = files.size() - 1; i >= 0; i--) {
+      String last = lastHashOf(files.get(i));
+      if (!last.isEmpty()) {
+        return last;
+      }
+    }
+    return GENESIS;
+  }
+
+  /** The last complete line's hash in a file; empty if it has none. */
+  private static String lastHashOf(Path file) throws IOException {
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
       long end = raf.length();
-      if (end == 0) {
-        return GENESIS;
-      }
       long start = Math.max(0, end - 64 * 1024);
       byte[] tail = new byte[(int) (end - start)];
       raf.seek(start);
       raf.readFully(tail);
-      String last = GENESIS;
+      String last = "";
       for (String line : new String(tail, StandardCharsets.UTF_8).split("\n")) {
         // The last complete line counts; a line torn by a crash is skipped.
         int at = line.lastIndexOf(HASH_FIELD);

@@ -12,8 +12,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit trail: one JSON line per request, appended to {@code audit.jsonl}, each line chained to
  * the one before by a SHA-256 hash, so an edited, removed or reordered line breaks the chain that
- * {@link AuditChain#verify} checks. The chain continues across restarts.
+ * {@link AuditChain#verify} checks. The chain continues across restarts and across rotation: a full
+ * file is moved aside as {@code audit-<number>-<UTC time>.jsonl} for shipping, and the new one goes
+ * on from its last hash.
  */
 public final class AuditTrail implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
@@ -33,40 +39,65 @@ public final class AuditTrail implements AutoCloseable {
                   .build())
           .build();
 
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final Path directory;
   private final Path file;
-  private final FileChannel channel;
+  private final long rotateBytes;
   private final ReentrantLock lock = new ReentrantLock();
+  private FileChannel channel;
+  private long size; // of the live file, kept here rather than asked of the file per line
+  private long rotateAt;
+  private long rotations; // the number of the newest rotated file
   private String previous;
+  private boolean closed;
   private volatile boolean healthy = true;
   private volatile long lastProbe;
 
-  private AuditTrail(Path file, FileChannel channel, String previous) {
-    this.file = file;
+  private AuditTrail(Path directory, long rotateBytes, FileChannel channel, String previous)
+      throws IOException {
+    this.directory = directory;
+    this.file = directory.resolve(AuditChain.LIVE);
+    this.rotateBytes = rotateBytes;
     this.channel = channel;
+    this.size = channel.size();
+    this.rotateAt = rotateBytes;
     this.previous = previous;
+    this.rotations =
+        AuditChain.files(directory).stream().mapToLong(AuditChain::rotation).max().orElse(0);
   }
 
-  /** Opens (creating, 0600) the trail in a directory and continues its chain. */
+  /** Opens (creating, 0600) the trail in a directory and continues its chain; never rotates. */
   public static AuditTrail open(Path directory) {
+    return open(directory, 0);
+  }
+
+  /** Opens the trail and rotates the live file once it holds {@code rotateBytes} (0: never). */
+  public static AuditTrail open(Path directory, long rotateBytes) {
     try {
       Files.createDirectories(directory);
-      Path file = directory.resolve("audit.jsonl");
-      if (!Files.exists(file)) {
-        Files.createFile(
-            file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      }
-      String previous = AuditChain.lastHash(file);
-      FileChannel channel =
-          FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      if (channel.size() > 0 && !endsWithNewline(file)) {
-        // A line torn by a crash stays visible to verify; new lines start cleanly after it.
-        channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
-      }
-      return new AuditTrail(file, channel, previous);
+      String previous = AuditChain.lastHash(directory);
+      FileChannel channel = live(directory.resolve(AuditChain.LIVE));
+      return new AuditTrail(directory, rotateBytes, channel, previous);
     } catch (IOException e) {
       throw new IllegalStateException("cannot open the audit trail in " + directory, e);
     }
+  }
+
+  /** Opens the live file for appending, creating it readable by its owner only. */
+  private static FileChannel live(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    if (channel.size() > 0 && !endsWithNewline(file)) {
+      // A line torn by a crash stays visible to verify; new lines start cleanly after it.
+      channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+    }
+    return channel;
   }
 
   public Path file() {
@@ -91,11 +122,17 @@ public final class AuditTrail implements AutoCloseable {
       return false;
     }
     lastProbe = now;
+    lock.lock();
     try {
+      if (!channel.isOpen() && !closed) {
+        reopen();
+      }
       channel.force(false);
-      healthy = channel.isOpen() && Files.isWritable(file);
+      healthy = Files.isWritable(file);
     } catch (IOException e) {
       healthy = false;
+    } finally {
+      lock.unlock();
     }
     return healthy;
   }
@@ -117,12 +154,19 @@ public final class AuditTrail implements AutoCloseable {
       String chained = body.substring(0, body.length() - 1) + ",\"prev\":\"" + previous + "\"";
       String hash = AuditChain.hash(chained);
       byte[] line = (chained + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
+      if (!channel.isOpen() && !closed) {
+        reopen(); // a rotation could not open the new file: try again
+      }
       ByteBuffer buffer = ByteBuffer.wrap(line);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
+      size += line.length;
       previous = hash;
       healthy = true;
+      if (rotateBytes > 0 && size >= rotateAt) {
+        rotate();
+      }
       return true;
     } catch (IOException e) {
       if (healthy) {
@@ -135,10 +179,39 @@ public final class AuditTrail implements AutoCloseable {
     }
   }
 
+  /**
+   * Moves the full live file aside and starts a new one, which continues the chain. If the move
+   * fails the live file goes on growing, and the next try waits for another {@code rotateBytes}.
+   */
+  private void rotate() throws IOException {
+    channel.force(true);
+    Path aside =
+        directory.resolve(
+            String.format("audit-%06d-%s.jsonl", rotations + 1, STAMP.format(Instant.now())));
+    try {
+      Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      rotateAt = size + rotateBytes;
+      LOG.error("event=audit-rotate-failed file={} reason={}", file, e.getMessage());
+      return;
+    }
+    rotations++;
+    LOG.info("event=audit-rotated file={}", aside);
+    channel.close();
+    reopen();
+  }
+
+  private void reopen() throws IOException {
+    channel = live(file);
+    size = channel.size();
+    rotateAt = rotateBytes;
+  }
+
   @Override
   public void close() {
     lock.lock();
     try {
+      closed = true;
       channel.force(true);
       channel.close();
     } catch (IOException e) {

@@ -79,7 +79,8 @@ class AuditRecordingTest {
   void a_fail_closed_server_refuses_requests_while_its_trail_cannot_be_written() {
     try (RunningCoffer coffer =
         RunningCoffer.start(
-            dir.resolve("closed"), new Guardrails(true, Optional.empty(), Optional.empty(), 0))) {
+            dir.resolve("closed"),
+            new Guardrails(true, Optional.empty(), Optional.empty(), 0, 0))) {
       coffer.secretClient().setSecret("closed", "value");
       String token = coffer.token();
       coffer.server().audit().close(); // the trail's file can no longer be written

@@ -69,13 +69,67 @@ class AuditTrailTest {
     assertThat(result.lines()).isEqualTo(6);
   }
 
+  @Test
+  void rotated_files_are_kept_aside_and_the_chain_runs_through_them_across_restarts()
+      throws IOException {
+    append(12, 2000); // about 330 bytes a line: a new file every 7 lines
+    append(5, 2000);
+    List<Path> files = AuditChain.files(dir);
+    assertThat(files).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(files.getLast()).isEqualTo(file());
+    for (Path f : files) {
+      assertThat(Files.getPosixFilePermissions(f).toString())
+          .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+      assertThat(Files.size(f)).isLessThan(2000 + 400);
+    }
+    AuditChain.Verification result = AuditChain.verify(files, AuditChain.GENESIS);
+    assertThat(result.intact()).as(result.problem()).isTrue();
+    assertThat(result.lines()).isEqualTo(17);
+  }
+
+  @Test
+  void a_restart_just_after_a_rotation_continues_from_the_newest_rotated_file() throws IOException {
+    append(3, 1); // every line fills a file: the live one is always empty after it
+    append(2, 1);
+    List<Path> files = AuditChain.files(dir);
+    assertThat(files).hasSize(6);
+    assertThat(Files.size(file())).isZero();
+    assertThat(AuditChain.verify(files, AuditChain.GENESIS).intact()).isTrue();
+  }
+
+  @Test
+  void a_missing_rotated_file_breaks_the_chain_unless_it_is_named_as_shipped() throws IOException {
+    append(30, 2000);
+    List<Path> files = AuditChain.files(dir);
+    assertThat(files).hasSizeGreaterThanOrEqualTo(4);
+
+    List<Path> gap = new ArrayList<>(files);
+    gap.remove(1);
+    AuditChain.Verification middle = AuditChain.verify(gap, AuditChain.GENESIS);
+    assertThat(middle.intact()).isFalse();
+    assertThat(middle.brokenFile()).isEqualTo(files.get(2).toString());
+    assertThat(middle.brokenAt()).isEqualTo(1);
+    assertThat(middle.problem()).contains("removed or reordered");
+
+    List<Path> shipped = files.subList(1, files.size());
+    AuditChain.Verification unnamed = AuditChain.verify(shipped, AuditChain.GENESIS);
+    assertThat(unnamed.intact()).isFalse();
+    assertThat(unnamed.problem()).contains("does not start here");
+    String lastShipped = AuditChain.verify(files.get(0)).last();
+    assertThat(AuditChain.verify(shipped, lastShipped).intact()).isTrue();
+  }
+
   private void append(int count) {
-    try (AuditTrail trail = AuditTrail.open(dir)) {
+    append(count, 0);
+  }
+
+  private void append(int count, long rotateBytes) {
+    try (AuditTrail trail = AuditTrail.open(dir, rotateBytes)) {
       for (int i = 0; i < count; i++) {
         assertThat(
                 trail.append(
                     new AuditEvent(
-                        "2026-11-23T10:00:0" + i + "Z",
+                        "2026-11-23T10:00:" + (10 + i) + "Z",
                         "req-" + i,
                         "SecretGet",
                         "oid",

@@ -23,7 +23,7 @@ class ReadAfterWriteUncachedTest extends ReadAfterWriteTest {
           uncached =
               RunningCoffer.start(
                   Files.createTempDirectory("coffer-uncached"),
-                  new Guardrails(false, Optional.empty(), Optional.empty(), 0));
+                  new Guardrails(false, Optional.empty(), Optional.empty(), 0, 0));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

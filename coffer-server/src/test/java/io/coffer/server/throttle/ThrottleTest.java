@@ -59,7 +59,8 @@ class ThrottleTest {
   @Test
   void the_server_answers_429_with_retry_after_and_the_sdk_retries_through_it() {
     Guardrails budget =
-        new Guardrails(false, Optional.of(new Rate(4, Duration.ofSeconds(1))), Optional.empty(), 0);
+        new Guardrails(
+            false, Optional.of(new Rate(4, Duration.ofSeconds(1))), Optional.empty(), 0, 0);
     try (RunningCoffer coffer = RunningCoffer.start(dir.resolve("data"), budget)) {
       SecretClient client = coffer.secretClient();
       client.setSecret("budgeted", "value");
