@@ -184,7 +184,6 @@ public final class AuditTrail implements AutoCloseable {
    * fails the live file goes on growing, and the next try waits for another {@code rotateBytes}.
    */
   private void rotate() throws IOException {
-    channel.force(true);
     Path aside =
         directory.resolve(
             String.format("audit-%06d-%s.jsonl", rotations + 1, STAMP.format(Instant.now())));
@@ -197,8 +196,24 @@ public final class AuditTrail implements AutoCloseable {
     }
     rotations++;
     LOG.info("event=audit-rotated file={}", aside);
-    channel.close();
-    reopen();
+    FileChannel full = channel;
+    try {
+      reopen();
+    } catch (IOException e) {
+      full.close(); // appends now fail and try to open the live file again, until it can be
+      throw e;
+    }
+    // Up to rotateBytes may still be unwritten to disk: syncing them under the lock would hold
+    // every request for as long.
+    Thread.ofVirtual().name("audit-rotated-sync").start(() -> syncAndClose(full, aside));
+  }
+
+  private static void syncAndClose(FileChannel full, Path aside) {
+    try (full) {
+      full.force(true);
+    } catch (IOException e) {
+      LOG.warn("event=audit-rotated-sync-failed file={} reason={}", aside, e.getMessage());
+    }
   }
 
   private void reopen() throws IOException {
