@@ -59,7 +59,8 @@ final class ServerOptions {
   @Option(
       names = "--audit-rotate-mib",
       description =
-          "move the audit file aside as audit-<time>.jsonl once it holds this much; 0 never"
+          "move the audit file aside as audit-<number>-<time>.jsonl once it holds this much;"
+              + " 0 never"
               + " (default ${DEFAULT-VALUE})")
   long auditRotateMib = Guardrails.DEFAULT_AUDIT_ROTATE_MIB;
 

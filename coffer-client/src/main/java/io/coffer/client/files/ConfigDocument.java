@@ -14,7 +14,7 @@ import java.util.Map;
  * file that cannot be read whole and exactly is refused with an {@link IllegalArgumentException}
  * that says where, never what: rewriting it would lose or change content.
  */
-public sealed interface ConfigDocument permits LineDocument, TreeDocument, YamlDocument {
+public sealed interface ConfigDocument permits LineDocument, JsonDocument, YamlDocument {
 
   /** Every key with a text (or number, or boolean) value, in document order. */
   Map<String, String> values();
@@ -57,7 +57,7 @@ public sealed interface ConfigDocument permits LineDocument, TreeDocument, YamlD
   static ConfigDocument parse(Format format, String text) {
     return switch (format) {
       case PROPERTIES, ENV -> LineDocument.parse(format, text);
-      case JSON -> TreeDocument.parse(text);
+      case JSON -> JsonDocument.parse(text);
       case YAML -> YamlDocument.parse(text);
     };
   }

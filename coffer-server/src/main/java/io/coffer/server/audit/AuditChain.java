@@ -130,8 +130,7 @@ public final class AuditChain {
    * The hash the next line must name as its prev: that of the trail's last complete line, which is
    * in the newest rotated file when the live one is new; genesis for a new trail.
    */
-  static String lastHash(Path directory) throws IOException {
-    List<Path> files = files(directory);
+  static String lastHash(List<Path> files) throws IOException {
     for (int i = files.size() - 1; i >= 0; i--) {
       String last = lastHashOf(files.get(i));
       if (!last.isEmpty()) {

@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,8 @@ public final class AuditTrail implements AutoCloseable {
   private volatile boolean healthy = true;
   private volatile long lastProbe;
 
-  private AuditTrail(Path directory, long rotateBytes, FileChannel channel, String previous)
+  private AuditTrail(
+      Path directory, long rotateBytes, FileChannel channel, String previous, long rotations)
       throws IOException {
     this.directory = directory;
     this.file = directory.resolve(AuditChain.LIVE);
@@ -64,8 +66,7 @@ public final class AuditTrail implements AutoCloseable {
     this.size = channel.size();
     this.rotateAt = rotateBytes;
     this.previous = previous;
-    this.rotations =
-        AuditChain.files(directory).stream().mapToLong(AuditChain::rotation).max().orElse(0);
+    this.rotations = rotations;
   }
 
   /** Opens (creating, 0600) the trail in a directory and continues its chain; never rotates. */
@@ -77,9 +78,11 @@ public final class AuditTrail implements AutoCloseable {
   public static AuditTrail open(Path directory, long rotateBytes) {
     try {
       Files.createDirectories(directory);
-      String previous = AuditChain.lastHash(directory);
+      List<Path> files = AuditChain.files(directory);
+      String previous = AuditChain.lastHash(files);
+      long rotations = files.stream().mapToLong(AuditChain::rotation).max().orElse(0);
       FileChannel channel = live(directory.resolve(AuditChain.LIVE));
-      return new AuditTrail(directory, rotateBytes, channel, previous);
+      return new AuditTrail(directory, rotateBytes, channel, previous, rotations);
     } catch (IOException e) {
       throw new IllegalStateException("cannot open the audit trail in " + directory, e);
     }

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * rest wait for their turn and, after {@link #WAIT}, are told to retry (429).
  */
 final class BodyBudget {
+  /** A backup of 500 versions of 25 KB values, base64url, fits; anything larger is refused. */
   static final long MAX_BODY = 20L * 1024 * 1024;
+
   private static final long SMALL_ROUTE_LIMIT = 1024 * 1024;
   private static final long UNCOUNTED = 64 * 1024;
   private static final Duration WAIT = Duration.ofSeconds(30);

@@ -26,9 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
-  /** A backup of 500 versions of 25 KB values, base64url, fits; anything larger is refused. */
-  private static final long MAX_BODY = BodyBudget.MAX_BODY;
-
   private static final long STOP_TIMEOUT_MS = 10_000;
   // Sending bytes this long without completing a request is a slowloris, not a slow network.
   private static final java.time.Duration SLOW_REQUEST_PERIOD = java.time.Duration.ofSeconds(30);
@@ -66,7 +63,7 @@ public final class HttpServer implements AutoCloseable {
         Javalin.create(config -> {
           config.concurrency.useVirtualThreads = true;
           config.startup.showJavalinBanner = false;
-          config.http.maxRequestSize = MAX_BODY;
+          config.http.maxRequestSize = BodyBudget.MAX_BODY;
           config.http.prefer405over404 = true;
           // Secret bodies are small, and compressing secrets beside attacker-chosen text over TLS
           // is how BREACH-style attacks read them: never compress; no ETags either.

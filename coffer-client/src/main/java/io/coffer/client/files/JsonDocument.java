@@ -22,25 +22,25 @@ import java.util.Map;
  * refused rather than partly read: one with content after its value, or with a key twice in an
  * object, would lose that content when written back.
  */
-final class TreeDocument implements ConfigDocument {
+final class JsonDocument implements ConfigDocument {
   private static final ObjectMapper JSON =
       new ObjectMapper(
           JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
   private final JsonNode root;
 
-  private TreeDocument(JsonNode root) {
+  private JsonDocument(JsonNode root) {
     this.root = root;
   }
 
-  static TreeDocument parse(String text) {
+  static JsonDocument parse(String text) {
     // Jackson's messages quote the text they stop at, which may be a secret: say where, not what
     try (JsonParser parser = JSON.createParser(text)) {
       JsonNode root = JSON.readTree(parser);
       if (parser.nextToken() != null) {
         throw notJson("more follows its value; keep one value per file", parser.currentLocation());
       }
-      return new TreeDocument(root == null ? JSON.createObjectNode() : root);
+      return new JsonDocument(root == null ? JSON.createObjectNode() : root);
     } catch (JsonProcessingException e) {
       boolean duplicate = e.getOriginalMessage().startsWith("Duplicate field");
       throw notJson(duplicate ? "a key appears twice in one object" : "", e.getLocation());
@@ -80,7 +80,7 @@ final class TreeDocument implements ConfigDocument {
         set(copy, path.toArray(String[]::new), 0, value);
       }
     });
-    return new TreeDocument(copy);
+    return new JsonDocument(copy);
   }
 
   @Override
@@ -100,7 +100,7 @@ final class TreeDocument implements ConfigDocument {
         object.remove(path[path.length - 1]);
       }
     }
-    return new TreeDocument(copy);
+    return new JsonDocument(copy);
   }
 
   @Override
