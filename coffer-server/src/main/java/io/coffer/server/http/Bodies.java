@@ -9,6 +9,7 @@ import io.coffer.wire.DeletedSecretBundle;
 import io.coffer.wire.SecretAttributes;
 import io.coffer.wire.SecretBundle;
 import io.coffer.wire.SecretItem;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /** Domain results in the Key Vault JSON shapes, with ids built from the request's vault URL. */
@@ -21,7 +22,7 @@ final class Bodies {
         request.ids().secretVersion(v.name(), v.version()),
         v.contentType().orElse(null),
         attributes(request.vault(), request.apiVersion(), v),
-        v.tags(),
+        tags(v),
         null,
         null,
         null);
@@ -34,7 +35,7 @@ final class Bodies {
         request.ids().secretVersion(v.name(), v.version()),
         v.contentType().orElse(null),
         attributes(request.vault(), request.apiVersion(), v),
-        v.tags(),
+        tags(v),
         null,
         null,
         request.ids().deletedSecret(v.name()),
@@ -51,7 +52,7 @@ final class Bodies {
     return new SecretItem(
         id,
         attributes(request.vault(), request.apiVersion(), v),
-        v.tags(),
+        tags(v),
         v.contentType().orElse(null),
         null,
         null,
@@ -64,7 +65,7 @@ final class Bodies {
     return new SecretItem(
         request.ids().secret(v.name()),
         attributes(request.vault(), request.apiVersion(), v),
-        v.tags(),
+        tags(v),
         v.contentType().orElse(null),
         null,
         request.ids().deletedSecret(v.name()),
@@ -81,6 +82,11 @@ final class Bodies {
         v.updated(),
         api.hasRecoverableDays() ? vault.retentionDays() : null,
         vault.recoveryLevel());
+  }
+
+  /** Key Vault leaves {@code tags} out of a body when an object has none, rather than {@code {}}. */
+  private static Map<String, String> tags(SecretVersion v) {
+    return v.tags().isEmpty() ? null : v.tags();
   }
 
   private static Long boxed(OptionalLong value) {

@@ -226,7 +226,10 @@ public final class SecretService {
   public Page<SecretVersion> listVersions(
       Vault vault, String rawName, int maxResults, Optional<String> token) {
     String name = Limits.name(rawName);
-    activeHead(store, vault, name);
+    // Key Vault lists the versions of a secret it does not hold as an empty page, not a 404.
+    if (store.head(vault.id(), name).filter(h -> !h.isDeleted()).isEmpty()) {
+      return new Page<>(List.of(), Optional.empty());
+    }
     long after = PageToken.decodeSequence(token);
     List<VersionRecord> rows = store.versionsAfter(vault.id(), name, after, maxResults + 1);
     return page(rows, maxResults, r -> toVersion(r, Optional.empty()), r -> Long.toString(r.seq()));
