@@ -68,7 +68,8 @@ final class DevCommand implements Callable<Integer> {
     out.append("Administer it (profile ")
         .append(dataDir.resolve("admin.json"))
         .append("):  ./coffer admin vault list\n");
-    out.append(hostCheck(credentials.vaultUrl()));
+    out.append(hostCheck(credentials.vaultUrl(), server.settings().cloud().isPresent()));
+    server.settings().cloud().ifPresent(cloud -> out.append(ServerOptions.cloudNotice(server)));
     out.append("Ctrl-C stops the server; data stays in ")
         .append(dataDir.toAbsolutePath())
         .append('\n');
@@ -77,8 +78,11 @@ final class DevCommand implements Callable<Integer> {
     return Foreground.runUntilStopped(server);
   }
 
-  /** Names under localhost do not resolve everywhere; say exactly how to fix it if not. */
-  private static String hostCheck(String vaultUrl) {
+  /**
+   * Names under localhost do not resolve everywhere, and a cloud's resolve to Azure until the
+   * operator maps them; say exactly how to fix it if not.
+   */
+  private static String hostCheck(String vaultUrl, boolean cloud) {
     String host = URI.create(vaultUrl).getHost();
     try {
       InetAddress address = InetAddress.getByName(host);
@@ -91,6 +95,12 @@ final class DevCommand implements Callable<Integer> {
           + address.getHostAddress()
           + ", not this machine.\n";
     } catch (UnknownHostException e) {
+      if (cloud) {
+        return "\nWARNING: "
+            + host
+            + " does not resolve on this machine. Map every name Coffer answers for with:\n"
+            + "  ./coffer hosts | sudo tee -a /etc/hosts\n";
+      }
       return "\nWARNING: "
           + host
           + " does not resolve on this machine. Fix it with:\n"

@@ -31,7 +31,11 @@ final class IdentityAgentCommand implements Callable<Integer> {
   @Option(names = "--port", description = "default ${DEFAULT-VALUE}: a free port")
   int port = 0;
 
-  @Option(names = "--bind", description = "loopback address, default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--bind",
+      description =
+          "loopback address, or 169.254.169.254 to be the IMDS that SDKs find unconfigured"
+              + " (default ${DEFAULT-VALUE})")
   String bind = "127.0.0.1";
 
   @Override

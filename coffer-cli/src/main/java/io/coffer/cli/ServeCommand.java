@@ -26,10 +26,14 @@ final class ServeCommand implements Callable<Integer> {
         "Coffer is serving on https://"
             + options.bind
             + ":"
-            + options.port
+            + options.port()
             + " (ready in "
             + Foreground.uptimeMillis()
             + " ms)");
+    server
+        .settings()
+        .cloud()
+        .ifPresent(cloud -> System.out.print(ServerOptions.cloudNotice(server)));
     server
         .bootstrapToken()
         .ifPresent(token ->

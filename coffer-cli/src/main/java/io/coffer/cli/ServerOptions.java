@@ -1,5 +1,7 @@
 package io.coffer.cli;
 
+import io.coffer.server.config.Cloud;
+import io.coffer.server.config.ConfigException;
 import io.coffer.server.config.Guardrails;
 import io.coffer.server.config.Rate;
 import io.coffer.server.config.Settings;
@@ -10,8 +12,17 @@ import picocli.CommandLine.Option;
 
 /** The options shared by {@code dev} and {@code serve}; each maps to one {@link Settings} key. */
 final class ServerOptions {
-  @Option(names = "--port", description = "HTTPS port (default ${DEFAULT-VALUE})")
-  int port = Settings.DEFAULT_PORT;
+  @Option(
+      names = "--port",
+      description = "HTTPS port (default " + Settings.DEFAULT_PORT + "; 443 with --cloud)")
+  Integer port;
+
+  @Option(
+      names = "--cloud",
+      description =
+          "answer under an Azure cloud's own names (AzureCloud, AzureUSGovernment,"
+              + " AzureChinaCloud) for clients whose DNS and CA trust point here; off by default")
+  String cloud;
 
   @Option(names = "--bind", description = "address to listen on (default ${DEFAULT-VALUE})")
   String bind = "127.0.0.1";
@@ -69,12 +80,17 @@ final class ServerOptions {
       description = "port clients use when a load balancer listens elsewhere (default: --port)")
   Integer publicPort;
 
+  /** The port this node listens on. */
+  int port() {
+    return port != null ? port : cloud != null ? 443 : Settings.DEFAULT_PORT;
+  }
+
   Settings settings(Path dataDir) {
     Settings settings =
         new Settings(
                 dataDir,
                 bind,
-                port,
+                port(),
                 domain,
                 authorityHost,
                 Optional.ofNullable(tlsCert),
@@ -88,6 +104,44 @@ final class ServerOptions {
                     Optional.ofNullable(throttleVault).map(r -> Rate.parse("throttle-vault", r)),
                     Guardrails.mib(readCacheMib),
                     Guardrails.mib(auditRotateMib)));
-    return publicPort == null ? settings : settings.withPublicPort(publicPort);
+    if (publicPort != null) {
+      settings = settings.withPublicPort(publicPort);
+    }
+    if (cloud == null) {
+      return settings;
+    }
+    if (!domain.equals(Settings.DEFAULT_DOMAIN)
+        || !authorityHost.equals(Settings.DEFAULT_AUTHORITY_HOST)) {
+      throw new ConfigException(
+          "cloud",
+          "sets the vault domain and token service names itself",
+          "drop --domain and --authority-host, or drop --cloud");
+    }
+    if (publicPort != null && publicPort != 443) {
+      throw new ConfigException(
+          "public-port",
+          publicPort + " cannot carry " + cloud + "'s names, which clients reach on 443",
+          "drop --public-port; with --port other than 443, redirect 443 to it");
+    }
+    return settings.withCloud(Cloud.named(cloud));
+  }
+
+  /**
+   * What a server under a cloud's names says at start: which names it claims, and that only clients
+   * that resolve them here and trust its CA will talk to it.
+   */
+  static String cloudNotice(io.coffer.server.CofferServer server) {
+    var settings = server.settings();
+    var endpoints = settings.endpoints();
+    return "\nDrop-in mode: answering as "
+        + settings.cloud().orElseThrow()
+        + " for "
+        + String.join(", ", endpoints.serviceHosts())
+        + " and *."
+        + endpoints.domain()
+        + ".\nOnly clients that resolve these names to this server (./coffer hosts prints the"
+        + " lines) and trust its CA\n("
+        + server.tls().caFile().toAbsolutePath()
+        + ") reach it; everyone else still reaches Azure.\n";
   }
 }

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -89,11 +90,7 @@ public final class CofferServer implements AutoCloseable {
     Path dataDir = prepareDataDir(settings.dataDir());
     Clock clock = Clock.systemUTC();
     Keyring keyring = Keyring.load(dataDir, environment);
-    TlsMaterial tls =
-        settings.tlsCertificate().isPresent()
-            ? TlsMaterial.fromFiles(
-                settings.tlsCertificate().get(), settings.tlsKey().orElseThrow())
-            : TlsMaterial.loadOrCreate(dataDir.resolve("tls"), settings.domain());
+    TlsMaterial tls = tlsMaterial(settings, dataDir);
     Storage storage =
         postgresql.isPresent()
             ? Storage.openPostgresql(postgresql.get())
@@ -140,6 +137,15 @@ public final class CofferServer implements AutoCloseable {
               audit,
               rotation);
       HttpServer http = HttpServer.start(settings, tls, services);
+      settings
+          .cloud()
+          .ifPresent(cloud ->
+              LOG.warn(
+                  "event=cloud-names cloud={} names=\"{} *.{}\" note=\"only clients that resolve"
+                      + " these names here and trust this server's CA reach it\"",
+                  cloud,
+                  String.join(" ", settings.endpoints().serviceHosts()),
+                  settings.domain()));
       background.scheduleWithFixedDelay(() -> sweep(storage, secrets), 10, 60, TimeUnit.SECONDS);
       rotation.rewrapInBackground();
       return new CofferServer(
@@ -208,6 +214,37 @@ public final class CofferServer implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("event=retention-purge-failed reason={}", e.getMessage());
     }
+  }
+
+  /**
+   * The generated CA's certificate for every name served, or the operator's; under a cloud's names
+   * an operator's certificate must cover them, or clients would fail on names Coffer claims.
+   */
+  private static TlsMaterial tlsMaterial(Settings settings, Path dataDir) {
+    List<String> names = settings.endpoints().serverNames();
+    if (settings.tlsCertificate().isEmpty()) {
+      return TlsMaterial.loadOrCreate(dataDir.resolve("tls"), names);
+    }
+    TlsMaterial tls =
+        TlsMaterial.fromFiles(settings.tlsCertificate().get(), settings.tlsKey().orElseThrow());
+    settings
+        .cloud()
+        .ifPresent(cloud -> {
+          List<String> missing =
+              tls.uncovered(
+                  List.of("*." + cloud.vaultDomain(), cloud.loginHost(), cloud.managementHost()));
+          if (!missing.isEmpty()) {
+            throw new ConfigException(
+                "tls-cert",
+                "does not cover "
+                    + String.join(", ", missing)
+                    + ", which --cloud "
+                    + cloud
+                    + " answers for",
+                "issue it for those names, or leave --tls-cert out to use Coffer's own CA");
+          }
+        });
+    return tls;
   }
 
   private static Path prepareDataDir(Path dataDir) {

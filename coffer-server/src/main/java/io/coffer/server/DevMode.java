@@ -1,5 +1,7 @@
 package io.coffer.server;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
 import io.coffer.server.config.ConfigException;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,6 +30,8 @@ public final class DevMode {
   private static final String APP = "coffer-dev-app";
   private static final String ENV_FILE = "dev.env";
   private static final String ADMIN_PROFILE = "admin.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> PROFILE = new TypeReference<>() {};
 
   private DevMode() {}
 
@@ -97,28 +102,48 @@ public final class DevMode {
   /**
    * In dev mode whoever holds the data directory is the administrator: the first start creates an
    * administrator application and writes its credential where {@code coffer admin} looks for it.
+   * Later starts keep the credential and bring the address and scope up to date, which change when
+   * the server moves to or from a cloud's names.
    */
   private static void writeAdminProfile(CofferServer server, Path file) {
+    Map<String, Object> profile = new LinkedHashMap<>();
     if (Files.exists(file)) {
-      return;
+      try {
+        profile.putAll(JSON.readValue(file.toFile(), PROFILE));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+      }
+    } else {
+      ClientCredential admin = server.directory().createAdministrator();
+      profile.put("authority", "");
+      profile.put("tenantId", admin.tenantId());
+      profile.put("clientId", admin.clientId());
+      profile.put("clientSecret", admin.clientSecret());
     }
-    ClientCredential admin = server.directory().createAdministrator();
-    Map<String, String> profile = new java.util.LinkedHashMap<>();
-    profile.put("authority", server.settings().endpoints().authority());
-    profile.put("tenantId", admin.tenantId());
-    profile.put("clientId", admin.clientId());
-    profile.put("clientSecret", admin.clientSecret());
+    Map<String, Object> before = new LinkedHashMap<>(profile);
+    profile.put("authority", adminAddress(server));
     profile.put("scope", server.settings().endpoints().managementResource() + "/.default");
     profile.put("caFile", server.tls().caFile().toAbsolutePath().toString());
+    if (profile.equals(before)) {
+      return;
+    }
     try {
-      writePrivate(
-          file,
-          new com.fasterxml.jackson.databind.ObjectMapper()
-              .writerWithDefaultPrettyPrinter()
-              .writeValueAsString(profile));
+      writePrivate(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(profile));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot write " + file, e);
     }
+  }
+
+  /**
+   * Where {@code coffer admin} reaches this server: the public authority, except under a cloud's
+   * names, which resolve to Coffer only where the operator has mapped them; localhost always does.
+   */
+  private static String adminAddress(CofferServer server) {
+    if (server.settings().cloud().isEmpty()) {
+      return server.settings().endpoints().authority();
+    }
+    int port = server.settings().port();
+    return "https://localhost" + (port == 443 ? "" : ":" + port);
   }
 
   private static Map<String, String> readEnv(Path file) {

@@ -22,8 +22,13 @@ public record OpenIdConfiguration(
     @JsonProperty("tenant_region_scope") String tenantRegionScope,
     @JsonProperty("cloud_instance_name") String cloudInstanceName) {
 
-  /** The document for a tenant under an authority such as {@code https://localhost:8443}. */
-  public static OpenIdConfiguration of(String authority, String tenantId, String issuer) {
+  /**
+   * The document for a tenant under an authority such as {@code https://localhost:8443}.
+   *
+   * @param cloudInstanceName Entra's name for the cloud, e.g. {@code microsoftonline.com}
+   */
+  public static OpenIdConfiguration of(
+      String authority, String tenantId, String issuer, String cloudInstanceName) {
     String base = authority + "/" + tenantId;
     return new OpenIdConfiguration(
         issuer,
@@ -36,8 +41,8 @@ public record OpenIdConfiguration(
         List.of("pairwise"),
         List.of("RS256"),
         List.of("openid", "profile", "email", "offline_access"),
-        List.of("authorization_code", "refresh_token", "client_credentials"),
+        List.of("authorization_code", "refresh_token", "client_credentials", "password"),
         "coffer",
-        "coffer");
+        cloudInstanceName);
   }
 }

@@ -99,7 +99,9 @@ public final class AdminCommand {
               .post("/bootstrap", Map.of("token", token));
       AdminProfile profile =
           new AdminProfile(
-              answer.path("authority").asText(authority),
+              // The address that just worked: under a cloud's names the server's own authority
+              // resolves to it only where the operator has mapped those names.
+              authority,
               answer.path("tenantId").asText(),
               answer.path("clientId").asText(),
               answer.path("clientSecret").asText(),

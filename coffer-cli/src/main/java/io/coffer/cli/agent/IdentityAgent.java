@@ -35,16 +35,20 @@ public final class IdentityAgent implements AutoCloseable {
     this.identityHeader = identityHeader;
   }
 
+  /** Azure's instance metadata address, link-local: where SDKs look for IMDS when told nothing. */
+  public static final String IMDS_ADDRESS = "169.254.169.254";
+
   /**
    * Starts on {@code bind:port} (0 = a free port). Plain HTTP, as on Azure hosts, so only a
-   * loopback address is accepted: the tokens must not leave the machine.
+   * loopback address or Azure's link-local IMDS address is accepted: the tokens must not leave the
+   * machine.
    */
   public static IdentityAgent start(AgentConfig config, InetAddress bind, int port, Clock clock) {
-    if (!bind.isLoopbackAddress()) {
+    if (!bind.isLoopbackAddress() && !bind.getHostAddress().equals(IMDS_ADDRESS)) {
       throw new ConfigException(
           "--bind",
           bind.getHostAddress() + " is not a loopback address; tokens would cross the network",
-          "use 127.0.0.1");
+          "use 127.0.0.1, or " + IMDS_ADDRESS + " on a host that routes it locally");
     }
     String identityHeader = randomHeader();
     CofferTokens tokens = new CofferTokens(config, clock);
@@ -55,7 +59,13 @@ public final class IdentityAgent implements AutoCloseable {
     } catch (BindException e) {
       throw new ConfigException("--port", "port " + port + " is already in use", "pick another");
     } catch (IOException e) {
-      throw new ConfigException("cannot listen on " + bind.getHostAddress() + ":" + port, e);
+      // Most often 169.254.169.254 is not on any interface yet.
+      throw new ConfigException(
+          "--bind",
+          "cannot listen on " + bind.getHostAddress() + ":" + port + " (" + e.getMessage() + ")",
+          bind.getHostAddress().equals(IMDS_ADDRESS)
+              ? "add the address first: ip addr add " + IMDS_ADDRESS + "/32 dev lo"
+              : "pick another address or port");
     }
     for (EndpointStyle style : EndpointStyle.values()) {
       server.createContext(

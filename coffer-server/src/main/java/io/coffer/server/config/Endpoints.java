@@ -1,5 +1,7 @@
 package io.coffer.server.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -8,10 +10,27 @@ import java.util.Optional;
  * its subdomains, which is what every SDK's challenge-resource check requires; the port is kept in
  * the resource because Python compares host and port.
  */
-public record Endpoints(String domain, String authorityHost, int port) {
+public record Endpoints(String domain, String authorityHost, int port, Optional<Cloud> cloud) {
+
+  /** Private names: no cloud's. */
+  public Endpoints(String domain, String authorityHost, int port) {
+    this(domain, authorityHost, port, Optional.empty());
+  }
 
   public String vaultUrl(String vaultName) {
-    return "https://" + vaultName + "." + domain + portSuffix();
+    return "https://" + vaultHost(vaultName) + portSuffix();
+  }
+
+  public String vaultHost(String vaultName) {
+    return vaultName + "." + domain;
+  }
+
+  /**
+   * The host names of everything but the vaults: the token service and, for a cloud, its aliases
+   * and Resource Manager.
+   */
+  public List<String> serviceHosts() {
+    return cloud.map(Cloud::serviceHosts).orElse(List.of(authorityHost));
   }
 
   /** The audience of vault tokens. */
@@ -25,6 +44,37 @@ public record Endpoints(String domain, String authorityHost, int port) {
    */
   public String managementResource() {
     return authority() + "/admin";
+  }
+
+  /**
+   * The audiences of Azure Resource Manager tokens, which {@code az login} asks for before it talks
+   * to a vault; only a cloud mode serves Resource Manager under its own name.
+   */
+  public List<String> resourceManagerAudiences() {
+    return cloud.map(Cloud::managementAudiences).orElse(List.of());
+  }
+
+  /**
+   * The DNS names the server certificate must cover: vaults (a wildcard), the token service with
+   * its cloud aliases, Resource Manager, and localhost for local tools.
+   */
+  public List<String> serverNames() {
+    List<String> names = new ArrayList<>(List.of(domain, "*." + domain));
+    serviceHosts().stream().filter(h -> !names.contains(h)).forEach(names::add);
+    if (!names.contains("localhost")) {
+      names.add("localhost");
+    }
+    return List.copyOf(names);
+  }
+
+  /** The {@code cloud_instance_name} of the token service's documents. */
+  public String cloudInstanceName() {
+    return cloud.map(Cloud::instanceName).orElse(authorityHost);
+  }
+
+  /** The host names clients know the token service by, the one to call first. */
+  public List<String> loginHosts() {
+    return cloud.map(Cloud::loginHosts).orElse(List.of(authorityHost + portSuffix()));
   }
 
   /** The token service, as clients put it in {@code AZURE_AUTHORITY_HOST}. */

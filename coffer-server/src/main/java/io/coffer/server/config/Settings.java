@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * @param guardrails audit fail-closed mode and throttling
  * @param publicPort the port clients use when it is not {@code port}, as for several nodes behind
  *     one load balancer ({@code public-port}); URLs, token issuers and audiences carry it
+ * @param cloud the Azure cloud whose own names Coffer answers under ({@code cloud}); its vault
+ *     domain and login host replace {@code domain} and {@code authority-host}, and clients reach it
+ *     on 443, since those names carry no port
  */
 public record Settings(
     Path dataDir,
@@ -32,7 +35,8 @@ public record Settings(
     Optional<Path> tlsKey,
     Duration tokenLifetime,
     Guardrails guardrails,
-    OptionalInt publicPort) {
+    OptionalInt publicPort,
+    Optional<Cloud> cloud) {
 
   public static final String DEFAULT_DOMAIN = "vault.localhost";
   public static final String DEFAULT_AUTHORITY_HOST = "localhost";
@@ -72,6 +76,21 @@ public record Settings(
       throw new ConfigException(
           "public-port", publicPort.getAsInt() + " is not a TCP port", "use 1-65535, e.g. 443");
     }
+    if (cloud.isPresent()) {
+      if (!domain.equalsIgnoreCase(cloud.get().vaultDomain())
+          || !authorityHost.equalsIgnoreCase(cloud.get().loginHost())) {
+        throw new ConfigException(
+            "cloud",
+            "answers under " + cloud.get() + "'s own names, which --domain/--authority-host change",
+            "drop --domain and --authority-host, or drop --cloud");
+      }
+      if (publicPort.orElse(port) != 443) {
+        throw new ConfigException(
+            "public-port",
+            "is " + publicPort.orElse(port) + ", but " + cloud.get() + "'s names carry no port",
+            "listen on 443, or redirect 443 to --port and pass --public-port 443");
+      }
+    }
     domain = domain.toLowerCase(java.util.Locale.ROOT);
     authorityHost = authorityHost.toLowerCase(java.util.Locale.ROOT);
   }
@@ -96,7 +115,8 @@ public record Settings(
         tlsKey,
         tokenLifetime,
         Guardrails.DEFAULT,
-        OptionalInt.empty());
+        OptionalInt.empty(),
+        Optional.empty());
   }
 
   public Settings withGuardrails(Guardrails changed) {
@@ -110,7 +130,8 @@ public record Settings(
         tlsKey,
         tokenLifetime,
         changed,
-        publicPort);
+        publicPort,
+        cloud);
   }
 
   /** The same settings with clients reaching this node through {@code publicPort}. */
@@ -125,7 +146,27 @@ public record Settings(
         tlsKey,
         tokenLifetime,
         guardrails,
-        OptionalInt.of(publicPort));
+        OptionalInt.of(publicPort),
+        cloud);
+  }
+
+  /**
+   * The same settings answering under {@code answered}'s own names: its vault domain and login
+   * host, reached by clients on 443 (the port this node listens on may differ, behind a redirect).
+   */
+  public Settings withCloud(Cloud answered) {
+    return new Settings(
+        dataDir,
+        bindHost,
+        port,
+        answered.vaultDomain(),
+        answered.loginHost(),
+        tlsCertificate,
+        tlsKey,
+        tokenLifetime,
+        guardrails,
+        OptionalInt.of(443),
+        Optional.of(answered));
   }
 
   /** Development defaults for a data directory and port. */
@@ -140,10 +181,11 @@ public record Settings(
         Optional.empty(),
         Duration.ofHours(1),
         Guardrails.DEFAULT,
-        OptionalInt.empty());
+        OptionalInt.empty(),
+        Optional.empty());
   }
 
   public Endpoints endpoints() {
-    return new Endpoints(domain, authorityHost, publicPort.orElse(port));
+    return new Endpoints(domain, authorityHost, publicPort.orElse(port), cloud);
   }
 }

@@ -80,6 +80,7 @@ final class AdminRoutes {
     routes.post(BASE + "/tenants", admin(this::createTenant));
     routes.get(BASE + "/tenants/{tenant}/principals", admin(this::listPrincipals));
     routes.post(BASE + "/tenants/{tenant}/principals", admin(this::createPrincipal));
+    routes.get(BASE + "/hosts", admin(ctx -> hosts()));
     routes.get(BASE + "/vaults", admin(ctx -> list(vaults.all(), this::vaultView)));
     routes.post(BASE + "/vaults", admin(this::createVault));
     routes.get(BASE + "/vaults/{vault}", admin(ctx -> vaultView(vault(ctx))));
@@ -147,6 +148,16 @@ final class AdminRoutes {
         Failures.write(ctx, 200, body);
       }
     };
+  }
+
+  /**
+   * Every host name clients reach this server by: the token service (with its cloud's aliases and
+   * Resource Manager under a cloud's names) and each vault, for hosts files and DNS.
+   */
+  private Object hosts() {
+    List<String> names = new ArrayList<>(endpoints.serviceHosts());
+    vaults.all().forEach(v -> names.add(endpoints.vaultHost(v.name())));
+    return java.util.Map.of("hosts", names);
   }
 
   private void bootstrap(Context ctx) {

@@ -84,7 +84,9 @@ final class Bodies {
         vault.recoveryLevel());
   }
 
-  /** Key Vault leaves {@code tags} out of a body when an object has none, rather than {@code {}}. */
+  /**
+   * Key Vault leaves {@code tags} out of a body when an object has none, rather than {@code {}}.
+   */
   private static Map<String, String> tags(SecretVersion v) {
     return v.tags().isEmpty() ? null : v.tags();
   }

@@ -9,8 +9,10 @@ import io.coffer.server.identity.TokenRequest;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
 import io.coffer.server.storage.TenantRecord;
+import io.coffer.wire.InstanceDiscovery;
 import io.coffer.wire.OpenIdConfiguration;
 import io.coffer.wire.TokenResponse;
+import io.coffer.wire.UserRealm;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URLDecoder;
@@ -42,6 +44,8 @@ final class IdentityRoutes {
     routes.get("/{tenant}/discovery/v2.0/keys", this::keys);
     routes.get("/{tenant}/discovery/keys", this::keys);
     routes.get("/common/discovery/keys", this::keys);
+    routes.get("/common/discovery/instance", this::instanceDiscovery);
+    routes.get("/common/userrealm/{user}", this::userRealm);
     routes.get("/subscriptions", this::subscriptions);
   }
 
@@ -79,11 +83,73 @@ final class IdentityRoutes {
   }
 
   private void openIdConfiguration(Context ctx) {
-    TenantRecord tenant = tokens.tenant(ctx.pathParam("tenant"));
+    String named = ctx.pathParam("tenant");
+    // For /common and /organizations Entra's issuer holds a placeholder the validator fills in
+    // with the token's own tid.
+    OpenIdConfiguration document =
+        TokenService.isAccountAlias(named)
+            ? OpenIdConfiguration.of(
+                endpoints.authority(),
+                named.toLowerCase(java.util.Locale.ROOT),
+                endpoints.issuer("{tenantid}"),
+                endpoints.cloudInstanceName())
+            : tenantDocument(tokens.tenant(named));
+    Failures.write(ctx, 200, document);
+  }
+
+  private OpenIdConfiguration tenantDocument(TenantRecord tenant) {
+    return OpenIdConfiguration.of(
+        endpoints.authority(),
+        tenant.id(),
+        endpoints.issuer(tenant.id()),
+        endpoints.cloudInstanceName());
+  }
+
+  /**
+   * What MSAL asks before it trusts an authority: where the tenant's OpenID document is, and which
+   * hosts are aliases of one cloud. The tenant is the one the authorize endpoint it names carries.
+   */
+  private void instanceDiscovery(Context ctx) {
+    String tenant = tenantOfAuthorizeEndpoint(ctx.queryParam("authorization_endpoint"));
+    List<String> hosts = endpoints.loginHosts();
     Failures.write(
         ctx,
         200,
-        OpenIdConfiguration.of(endpoints.authority(), tenant.id(), endpoints.issuer(tenant.id())));
+        new InstanceDiscovery(
+            endpoints.authority() + "/" + tenant + "/v2.0/.well-known/openid-configuration",
+            "1.1",
+            List.of(new InstanceDiscovery.Metadata(hosts.get(0), hosts.get(0), hosts))));
+  }
+
+  /**
+   * The tenant segment of {@code https://<host>/<tenant>/oauth2/v2.0/authorize}; {@code common}
+   * when it names none that is well-formed.
+   */
+  private static String tenantOfAuthorizeEndpoint(String endpoint) {
+    if (endpoint != null) {
+      String[] parts = endpoint.split("/");
+      // https: "" host tenant ...
+      if (parts.length > 3 && parts[3].matches("[A-Za-z0-9][A-Za-z0-9.-]{0,127}")) {
+        return parts[3];
+      }
+    }
+    return "common";
+  }
+
+  /**
+   * Every account here is a cloud ("managed") account that signs in with its password at the token
+   * endpoint; the answer is the same whether or not the name exists.
+   */
+  private void userRealm(Context ctx) {
+    String user = ctx.pathParam("user");
+    int at = user.lastIndexOf('@');
+    String domain = at >= 0 ? user.substring(at + 1) : "";
+    Failures.write(
+        ctx,
+        200,
+        UserRealm.managed(
+            domain.length() > 253 ? domain.substring(0, 253) : domain,
+            endpoints.cloudInstanceName()));
   }
 
   private void keys(Context ctx) {
@@ -96,7 +162,7 @@ final class IdentityRoutes {
    * login.
    */
   private void subscriptions(Context ctx) {
-    verifier.authenticate(Optional.ofNullable(ctx.header("Authorization")));
+    verifier.resourceManager(Optional.ofNullable(ctx.header("Authorization")));
     Failures.write(ctx, 200, Map.of("value", List.of()));
   }
 

@@ -85,7 +85,9 @@ final class SecretGetHandler extends Handler.Wrapper {
     AccessLog.record(
         requestId,
         "GET",
+        request.getHttpURI().getAuthority(),
         request.getHttpURI().getPath(),
+        request.getHttpURI().getQuery(),
         answer.status(),
         answer.admitted(),
         clientAddress);

@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -28,9 +27,6 @@ public final class InteractiveLogin {
    * Public clients the SDKs use when none is configured: {@code InteractiveBrowserCredential} of
    * azure-identity (Java, Python, JS) defaults to the Azure CLI's client id.
    */
-  static final Set<String> WELL_KNOWN_PUBLIC_CLIENTS =
-      Set.of("04b07795-8ddb-461a-bbee-02f9e1bf7b46");
-
   static final Duration CODE_LIFETIME = Duration.ofMinutes(5);
 
   /** RFC 7636: 43 to 128 characters of base64url; S256 challenges are exactly 43. */
@@ -75,7 +71,7 @@ public final class InteractiveLogin {
       throw new AuthorizeRefused(
           "invalid_request", 900144, "The request must contain the parameter 'client_id'.");
     }
-    if (!knownClient(tenant, clientId)) {
+    if (!PublicClients.known(store, tenant, clientId)) {
       throw new AuthorizeRefused(
           "unauthorized_client",
           700016,
@@ -208,17 +204,6 @@ public final class InteractiveLogin {
     return MessageDigest.isEqual(
         formToken(request, browserBinding).getBytes(StandardCharsets.US_ASCII),
         presented.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private boolean knownClient(TenantRecord tenant, String clientId) {
-    if (WELL_KNOWN_PUBLIC_CLIENTS.contains(clientId)) {
-      return true;
-    }
-    return store
-        .principalByClientId(clientId)
-        .filter(p -> p.tenantId().equals(tenant.id()) && p.enabled())
-        .filter(p -> PrincipalKind.SERVICE_PRINCIPAL.stored().equals(p.kind()))
-        .isPresent();
   }
 
   private static AuthorizeRefused refusal(

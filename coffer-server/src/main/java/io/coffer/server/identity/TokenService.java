@@ -28,6 +28,9 @@ import java.util.UUID;
  * code with PKCE, refresh token) of interactive sign-in.
  */
 public final class TokenService {
+  private static final java.util.Set<String> ACCOUNT_ALIASES =
+      java.util.Set.of("common", "organizations");
+
   private final DirectoryStore directory;
   private final SigningKeys keys;
   private final Endpoints endpoints;
@@ -65,22 +68,57 @@ public final class TokenService {
                     + " tenant ID and are signing into the correct cloud."));
   }
 
+  /**
+   * Whether a path's tenant is one of Entra's account-chosen aliases ({@code common}, {@code
+   * organizations}), which name no tenant: the account that signs in does.
+   */
+  public static boolean isAccountAlias(String tenant) {
+    return ACCOUNT_ALIASES.contains(tenant.toLowerCase(java.util.Locale.ROOT));
+  }
+
   public IssuedToken issue(TokenRequest request) {
-    TenantRecord tenant = tenant(request.tenant());
     String grant =
         request
             .grantType()
             .orElseThrow(() ->
                 new TokenRefused(
                     Reason.INVALID_REQUEST, 900144, "The request body must contain 'grant_type'."));
+    TenantRecord tenant =
+        isAccountAlias(request.tenant()) ? accountTenant(grant, request) : tenant(request.tenant());
     return switch (grant) {
       case "client_credentials" -> clientCredentials(tenant, request);
       case "authorization_code" -> users.redeemCode(tenant, request);
       case "refresh_token" -> users.refresh(tenant, request);
+      case "password" -> users.password(tenant, request);
       default ->
           throw new TokenRefused(
               Reason.UNSUPPORTED_GRANT_TYPE, 70003, "The app requested an unsupported grant type.");
     };
+  }
+
+  /**
+   * The tenant of the account a request on {@code /common} or {@code /organizations} signs in: the
+   * user's for a password, the token's for a refresh; an application must name its tenant.
+   */
+  private TenantRecord accountTenant(String grant, TokenRequest request) {
+    Optional<String> tenantId =
+        switch (grant) {
+          case "password" ->
+              request
+                  .parameter("username")
+                  .flatMap(name -> directory.principalByUserName(name.trim()))
+                  .map(PrincipalRecord::tenantId);
+          case "refresh_token" ->
+              request.parameter("refresh_token").flatMap(UserGrants::claimedTenant);
+          default ->
+              throw new TokenRefused(
+                  Reason.INVALID_REQUEST,
+                  50059,
+                  "No tenant-identifying information found in either the request or implied by any"
+                      + " provided credentials; use the tenant's id or name in the path.");
+        };
+    // An unknown user still gets the answer of a wrong password, after the same work.
+    return tenantId.flatMap(directory::tenant).orElseGet(UserGrants::noTenant);
   }
 
   private IssuedToken clientCredentials(TenantRecord tenant, TokenRequest request) {
@@ -186,7 +224,11 @@ public final class TokenService {
         String resource = item.substring(0, item.length() - "/.default".length());
         String normalised =
             resource.endsWith("/") ? resource.substring(0, resource.length() - 1) : resource;
-        for (String known : List.of(endpoints.resource(), endpoints.managementResource())) {
+        List<String> served =
+            new java.util.ArrayList<>(
+                List.of(endpoints.resource(), endpoints.managementResource()));
+        served.addAll(endpoints.resourceManagerAudiences());
+        for (String known : served) {
           if (normalised.equalsIgnoreCase(known)) {
             return known;
           }

@@ -96,7 +96,24 @@ public final class TokenVerifier {
     return principal;
   }
 
+  /**
+   * The principal of a Resource Manager call ({@code az login} lists subscriptions): a token for
+   * the cloud's Resource Manager. Under private names the CLI's registered cloud names the vault
+   * resource for it.
+   *
+   * @throws Unauthenticated for any header that does not prove one
+   */
+  public Principal resourceManager(Optional<String> authorization) {
+    List<String> audiences = endpoints.resourceManagerAudiences();
+    return authenticate(
+        authorization, audiences.isEmpty() ? List.of(endpoints.resource()) : audiences);
+  }
+
   private Principal authenticate(Optional<String> authorization, String resource) {
+    return authenticate(authorization, List.of(resource));
+  }
+
+  private Principal authenticate(Optional<String> authorization, List<String> resources) {
     String header = authorization.orElse("").trim();
     if (header.isEmpty()) {
       throw new Unauthenticated("AKV10000: Request is missing a Bearer or PoP token.");
@@ -125,10 +142,11 @@ public final class TokenVerifier {
         .orElse(false)) {
       throw new Unauthenticated("AKV10010: The token's principal is disabled or deleted.");
     }
-    if (entry.audience().stream().noneMatch(a -> a.equals(resource) || a.equals(resource + "/"))) {
+    if (entry.audience().stream()
+        .noneMatch(a -> resources.stream().anyMatch(r -> a.equals(r) || a.equals(r + "/")))) {
       throw new Unauthenticated(
           "AKV10022: Invalid audience. Expected "
-              + resource
+              + String.join(" or ", resources)
               + ", found: "
               + entry.audience()
               + ".");

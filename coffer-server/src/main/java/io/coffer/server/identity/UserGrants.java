@@ -29,8 +29,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The grants of a signed-in user: an authorization code redeemed with its PKCE verifier, and a
- * refresh token. Both answer with the token set MSAL expects from Entra for a public client.
+ * The grants of a signed-in user: an authorization code redeemed with its PKCE verifier, a user
+ * name and password (the resource-owner password grant of {@code UsernamePasswordCredential}), and
+ * a refresh token. Each answers with the token set MSAL expects from Entra for a public client.
  *
  * <p>A refresh token is a JWT signed with the token-signing key, typed {@value #REFRESH_TYPE} and
  * addressed to the token endpoint, so the vault (which wants {@code typ: JWT} and the vault
@@ -46,6 +47,7 @@ final class UserGrants {
       List.of("openid", "profile", "offline_access", "email");
 
   private final DirectoryStore directory;
+  private final Directory people;
   private final SigningKeys keys;
   private final Endpoints endpoints;
   private final Duration lifetime;
@@ -58,6 +60,8 @@ final class UserGrants {
       Duration lifetime,
       Clock clock) {
     this.directory = directory;
+    // Password checks count failures in storage (smart lockout), shared with the sign-in page.
+    this.people = new Directory(directory, clock, false);
     this.keys = keys;
     this.endpoints = endpoints;
     this.lifetime = lifetime;
@@ -102,6 +106,53 @@ final class UserGrants {
     }
     PrincipalRecord user = activeUser(tenant, grant.principalId());
     return issue(user, clientId, resourceOf(grant.scope()), Optional.of(grant.nonce()));
+  }
+
+  /**
+   * The resource-owner password grant. Wrong names and wrong passwords get the same answer, and
+   * count towards the same lockout as the sign-in page.
+   */
+  IssuedToken password(TenantRecord tenant, TokenRequest request) {
+    String clientId = required(request, "client_id");
+    String userName = required(request, "username");
+    String password = required(request, "password");
+    if (!PublicClients.known(directory, tenant, clientId)) {
+      throw new TokenRefused(
+          Reason.UNAUTHORIZED_CLIENT,
+          700016,
+          "Application with identifier '"
+              + clientId
+              + "' was not found in the directory '"
+              + tenant.name()
+              + "'.");
+    }
+    String resource = resourceOf(request.scope().orElse(""));
+    PrincipalRecord user =
+        people
+            .signIn(tenant.id(), userName.trim(), password)
+            .filter(p -> PrincipalKind.USER.stored().equals(p.kind()))
+            .orElseThrow(() ->
+                invalidGrant(
+                    50126, "Error validating credentials due to invalid username or password."));
+    return issue(user, clientId, resource, Optional.empty());
+  }
+
+  /** The tenant a refresh token says it belongs to; it is verified against that tenant after. */
+  static Optional<String> claimedTenant(String refreshToken) {
+    try {
+      return Optional.ofNullable(
+          SignedJWT.parse(refreshToken).getJWTClaimsSet().getStringClaim("tid"));
+    } catch (ParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A tenant no account belongs to, for a sign-in on {@code /organizations} by a name no tenant
+   * holds: the password check then fails as for any wrong password.
+   */
+  static TenantRecord noTenant() {
+    return new TenantRecord("", "", 0);
   }
 
   IssuedToken refresh(TenantRecord tenant, TokenRequest request) {

@@ -84,18 +84,15 @@ final class CertificateAuthority {
     }
   }
 
-  Issued issueServer(String domain) throws GeneralSecurityException {
+  /** A server certificate for these DNS names (the first is its subject) and the loopback IPs. */
+  Issued issueServer(List<String> dnsNames) throws GeneralSecurityException {
     KeyPair pair = ecKeyPair();
     Instant now = Instant.now();
-    GeneralNames names =
-        new GeneralNames(
-            new GeneralName[] {
-              new GeneralName(GeneralName.dNSName, domain),
-              new GeneralName(GeneralName.dNSName, "*." + domain),
-              new GeneralName(GeneralName.dNSName, "localhost"),
-              new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-              new GeneralName(GeneralName.iPAddress, "::1")
-            });
+    List<GeneralName> entries = new ArrayList<>();
+    dnsNames.forEach(n -> entries.add(new GeneralName(GeneralName.dNSName, n)));
+    entries.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+    entries.add(new GeneralName(GeneralName.iPAddress, "::1"));
+    GeneralNames names = new GeneralNames(entries.toArray(new GeneralName[0]));
     try {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder =
@@ -104,7 +101,7 @@ final class CertificateAuthority {
                   serial(),
                   Date.from(now.minus(Duration.ofHours(1))),
                   Date.from(now.plus(SERVER_LIFETIME)),
-                  new X500Name("CN=" + domain),
+                  new X500Name("CN=" + dnsNames.get(0)),
                   pair.getPublic())
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
               .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))

@@ -46,7 +46,7 @@ public final class TlsMaterial {
    * first start. A server certificate that is missing, near expiry or for another domain is
    * re-issued from the existing CA, so clients keep trusting the same CA.
    */
-  public static TlsMaterial loadOrCreate(Path tlsDir, String domain) {
+  public static TlsMaterial loadOrCreate(Path tlsDir, List<String> serverNames) {
     try {
       Files.createDirectories(tlsDir);
       Files.setPosixFilePermissions(tlsDir, PosixFilePermissions.fromString("rwx------"));
@@ -68,8 +68,8 @@ public final class TlsMaterial {
           Files.exists(serverPem) && Files.exists(serverKeyPem)
               ? Optional.of(PemFiles.readCertificates(serverPem).get(0))
               : Optional.empty();
-      if (current.isEmpty() || !usable(current.get(), domain, authority)) {
-        CertificateAuthority.Issued issued = authority.issueServer(domain);
+      if (current.isEmpty() || !usable(current.get(), serverNames, authority)) {
+        CertificateAuthority.Issued issued = authority.issueServer(serverNames);
         PemFiles.writePrivate(serverKeyPem, PemFiles.encode(issued.key()));
         PemFiles.writePublic(
             serverPem, PemFiles.encode(List.of(issued.certificate(), authority.certificate())));
@@ -199,11 +199,37 @@ public final class TlsMaterial {
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /**
+   * The names of {@code required} the served certificate does not cover, exactly or by a
+   * single-label wildcard, as TLS clients match them.
+   */
+  public List<String> uncovered(List<String> required) {
+    List<String> covered = CertificateAuthority.names(chain.get(0));
+    return required.stream().filter(name -> !covers(covered, name)).toList();
+  }
+
+  private static boolean covers(List<String> covered, String name) {
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    for (String entry : covered) {
+      String pattern = entry.toLowerCase(java.util.Locale.ROOT);
+      if (pattern.equals(lower)) {
+        return true;
+      }
+      if (pattern.startsWith("*.") && !lower.startsWith("*.")) {
+        int dot = lower.indexOf('.');
+        if (dot > 0 && lower.substring(dot).equals(pattern.substring(1))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private static boolean usable(
-      X509Certificate certificate, String domain, CertificateAuthority authority) {
+      X509Certificate certificate, List<String> serverNames, CertificateAuthority authority) {
     Instant renewBy = Instant.now().plus(RENEW_BEFORE);
     return certificate.getNotAfter().toInstant().isAfter(renewBy)
-        && CertificateAuthority.names(certificate).containsAll(List.of(domain, "*." + domain))
+        && CertificateAuthority.names(certificate).containsAll(serverNames)
         && authority.signed(certificate);
   }
 }

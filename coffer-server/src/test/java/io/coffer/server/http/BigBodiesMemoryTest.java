@@ -54,7 +54,8 @@ class BigBodiesMemoryTest {
       Settings settings = Settings.defaults(dataDir, port);
       RawWire wire =
           new RawWire(
-              TlsMaterial.loadOrCreate(dataDir.resolve("tls"), settings.domain()).clientContext(),
+              TlsMaterial.loadOrCreate(dataDir.resolve("tls"), settings.endpoints().serverNames())
+                  .clientContext(),
               port);
       String devEnv = Files.readString(dataDir.resolve("dev.env"));
       String tenant = env(devEnv, "AZURE_TENANT_ID");

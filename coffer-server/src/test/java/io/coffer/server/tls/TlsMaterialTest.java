@@ -3,6 +3,8 @@ package io.coffer.server.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coffer.server.config.Cloud;
+import io.coffer.server.config.Endpoints;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -13,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
@@ -30,7 +33,7 @@ class TlsMaterialTest {
   @Test
   void first_start_creates_a_ca_and_a_server_certificate_with_private_keys(@TempDir Path dir)
       throws Exception {
-    TlsMaterial material = TlsMaterial.loadOrCreate(dir, DOMAIN);
+    TlsMaterial material = TlsMaterial.loadOrCreate(dir, names(DOMAIN));
 
     for (String key : List.of("ca-key.pem", "server-key.pem")) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key))))
@@ -48,9 +51,9 @@ class TlsMaterialTest {
   @Test
   void a_restart_reuses_the_material_and_a_new_domain_keeps_the_ca(@TempDir Path dir)
       throws Exception {
-    TlsMaterial first = TlsMaterial.loadOrCreate(dir, DOMAIN);
-    TlsMaterial again = TlsMaterial.loadOrCreate(dir, DOMAIN);
-    TlsMaterial moved = TlsMaterial.loadOrCreate(dir, "vault.example.internal");
+    TlsMaterial first = TlsMaterial.loadOrCreate(dir, names(DOMAIN));
+    TlsMaterial again = TlsMaterial.loadOrCreate(dir, names(DOMAIN));
+    TlsMaterial moved = TlsMaterial.loadOrCreate(dir, names("vault.example.internal"));
 
     assertThat(again.caCertificate()).isEqualTo(first.caCertificate());
     assertThat(leaf(again)).isEqualTo(leaf(first));
@@ -63,8 +66,8 @@ class TlsMaterialTest {
       throws Exception {
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
-    TlsMaterial.loadOrCreate(a, DOMAIN);
-    TlsMaterial.loadOrCreate(b, DOMAIN);
+    TlsMaterial.loadOrCreate(a, names(DOMAIN));
+    TlsMaterial.loadOrCreate(b, names(DOMAIN));
 
     TlsMaterial supplied =
         TlsMaterial.fromFiles(a.resolve("server.pem"), a.resolve("server-key.pem"));
@@ -83,7 +86,7 @@ class TlsMaterialTest {
   @Test
   void clients_trusting_the_ca_verify_vault_host_names_but_not_others(@TempDir Path dir)
       throws Exception {
-    TlsMaterial material = TlsMaterial.loadOrCreate(dir, DOMAIN);
+    TlsMaterial material = TlsMaterial.loadOrCreate(dir, names(DOMAIN));
     KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keys.init(material.keyStore(), material.keyStorePassword());
     SSLContext server = SSLContext.getInstance("TLS");
@@ -91,6 +94,29 @@ class TlsMaterialTest {
 
     assertThat(handshake(server, material.clientContext(), "main." + DOMAIN)).isTrue();
     assertThat(handshake(server, material.clientContext(), "other.example")).isFalse();
+  }
+
+  @Test
+  void cloud_names_are_covered_and_a_certificate_for_other_names_is_found_short(@TempDir Path dir)
+      throws Exception {
+    List<String> cloud =
+        new Endpoints(
+                "vault.azure.net", "login.microsoftonline.com", 443, Optional.of(Cloud.AZURE_CLOUD))
+            .serverNames();
+    TlsMaterial material = TlsMaterial.loadOrCreate(dir, cloud);
+
+    assertThat(CertificateAuthority.names(leaf(material)))
+        .contains("*.vault.azure.net", "login.microsoftonline.com", "management.azure.com");
+    assertThat(material.uncovered(List.of("main.vault.azure.net", "login.microsoftonline.com")))
+        .isEmpty();
+    TlsMaterial other = TlsMaterial.loadOrCreate(dir.resolve("other"), names(DOMAIN));
+    assertThat(other.uncovered(List.of("*.vault.azure.net", "login.microsoftonline.com", DOMAIN)))
+        .containsExactly("*.vault.azure.net", "login.microsoftonline.com");
+    assertThat(other.uncovered(List.of("a.b." + DOMAIN))).containsExactly("a.b." + DOMAIN);
+  }
+
+  private static List<String> names(String domain) {
+    return new Endpoints(domain, "localhost", 8443).serverNames();
   }
 
   private static boolean handshake(SSLContext server, SSLContext client, String hostName)

@@ -1,0 +1,27 @@
+package io.coffer.server.identity;
+
+import io.coffer.server.storage.DirectoryStore;
+import io.coffer.server.storage.TenantRecord;
+import java.util.Set;
+
+/**
+ * Which clients may sign users in: any enabled application of the tenant, or the public client id
+ * the Azure SDKs and CLI use when none is configured.
+ */
+final class PublicClients {
+  /** Azure CLI's id, which azure-identity's user credentials also use by default. */
+  private static final Set<String> WELL_KNOWN = Set.of("04b07795-8ddb-461a-bbee-02f9e1bf7b46");
+
+  private PublicClients() {}
+
+  static boolean known(DirectoryStore store, TenantRecord tenant, String clientId) {
+    if (WELL_KNOWN.contains(clientId)) {
+      return true;
+    }
+    return store
+        .principalByClientId(clientId)
+        .filter(p -> p.tenantId().equals(tenant.id()) && p.enabled())
+        .filter(p -> PrincipalKind.SERVICE_PRINCIPAL.stored().equals(p.kind()))
+        .isPresent();
+  }
+}
