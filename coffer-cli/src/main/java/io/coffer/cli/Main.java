@@ -1,6 +1,8 @@
 package io.coffer.cli;
 
 import io.coffer.cli.admin.AdminCommand;
+import io.coffer.cli.admin.HostsCommand;
+import io.coffer.cli.sync.SyncCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +24,9 @@ import picocli.CommandLine.Command;
       BenchSeedCommand.class,
       BenchClientCommand.class,
       IdentityAgentCommand.class,
-      StorageCommand.class
+      StorageCommand.class,
+      HostsCommand.class,
+      SyncCommand.class
     })
 public final class Main {
 
