@@ -2,8 +2,9 @@
 
 AIRFLOW__SECRETS__BACKEND and AIRFLOW__SECRETS__BACKEND_KWARGS are set by the caller; the backend
 builds ClientSecretCredential(tenant_id, client_id, client_secret) itself, with no authority
-option, so Coffer is reached with AZURE_AUTHORITY_HOST and the tenant name `adfs` (the one name
-MSAL accepts on a non-Microsoft authority without instance discovery). Secrets are written with
+option. Under Coffer's private names it is reached with AZURE_AUTHORITY_HOST and the tenant name
+`adfs` (the one name MSAL accepts on a non-Microsoft authority without instance discovery); in
+the drop-in pass (COFFER_DROPIN=1) with a real tenant id and nothing else. Secrets are written with
 `coffer secret set` (the official Java SDK), under the names Airflow looks up.
 """
 
@@ -128,7 +129,8 @@ def main():
 
     header = (f"apache-airflow {version('apache-airflow')}, apache-airflow-providers-microsoft-azure "
               f"{version('apache-airflow-providers-microsoft-azure')}, azure-identity {version('azure-identity')}")
-    return report.run("airflow", header, SCENARIOS)
+    label = "airflow-dropin" if os.environ.get("COFFER_DROPIN") == "1" else "airflow"
+    return report.run(label, header, SCENARIOS)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
-"""The az CLI against a running Coffer: a registered custom cloud and a service-principal login.
+"""The az CLI against a running Coffer and a service-principal login.
 
-The caller serves Coffer on port 443: the CLI builds vault URLs as https://<vault><keyvault
-suffix> and a DNS suffix cannot carry a port. Instance discovery is off through the CLI's own
-setting (AZURE_CORE_INSTANCE_DISCOVERY=false, i.e. `az config set core.instance_discovery=false`),
-as for Azure Stack. Prints a table and a closing `N passed, N failed` line.
+Under private names: a registered custom cloud. The caller serves Coffer on port 443: the CLI
+builds vault URLs as https://<vault><keyvault suffix> and a DNS suffix cannot carry a port.
+Instance discovery is off through the CLI's own setting (AZURE_CORE_INSTANCE_DISCOVERY=false,
+i.e. `az config set core.instance_discovery=false`), as for Azure Stack.
+Drop-in (COFFER_DROPIN=1): the CLI's default cloud, untouched, against Coffer answering under
+Azure's own names. Prints a table and a closing `N passed, N failed` line.
 """
 
 import json
@@ -17,6 +19,8 @@ import report  # compat/report.py, on PYTHONPATH from compat/run
 AZ = os.environ.get("AZ", "az")
 RUN = uuid.uuid4().hex[:8]
 NAME = f"az-{RUN}"
+DROPIN = os.environ.get("COFFER_DROPIN") == "1"
+VAULT_HOST = "main.vault.azure.net" if DROPIN else "main.vault.localhost"
 
 
 def az(*args):
@@ -48,7 +52,7 @@ def login_service_principal():
 def secret_set():
     result = az("keyvault", "secret", "set", "--vault-name", "main", "--name", NAME, "--value", "from-az", "-o", "json")
     assert result["value"] == "from-az", result
-    assert result["id"].startswith("https://main.vault.localhost/secrets/" + NAME + "/"), result["id"]
+    assert result["id"].startswith(f"https://{VAULT_HOST}/secrets/{NAME}/"), result["id"]
 
 
 def secret_show():
@@ -68,13 +72,20 @@ def secret_delete_and_purge():
     az("keyvault", "secret", "purge", "--vault-name", "main", "--name", NAME)
 
 
-SCENARIOS = [register_cloud, login_service_principal, secret_set, secret_show, secret_list, secret_delete_and_purge]
+def default_cloud_is_untouched():
+    clouds = az("cloud", "list", "-o", "json")
+    active = [c["name"] for c in clouds if c.get("isActive")]
+    assert active == ["AzureCloud"] and "Coffer" not in [c["name"] for c in clouds], clouds
+
+
+SCENARIOS = ([default_cloud_is_untouched] if DROPIN else [register_cloud]) + [
+    login_service_principal, secret_set, secret_show, secret_list, secret_delete_and_purge]
 
 
 def main():
     version = subprocess.run([AZ, "version", "-o", "json"], capture_output=True, text=True).stdout
     header = f"azure-cli {json.loads(version).get('azure-cli', '?') if version.strip() else '?'}"
-    return report.run("az", header, SCENARIOS)
+    return report.run("az-dropin" if DROPIN else "az", header, SCENARIOS)
 
 
 if __name__ == "__main__":

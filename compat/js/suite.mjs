@@ -8,16 +8,21 @@ import { randomUUID } from "node:crypto";
 
 const env = process.env;
 const VAULT_URL = env.VAULT_URL;
+// Drop-in: Coffer answers under Azure's own names, so credentials are built exactly as for Azure.
+const DROPIN = env.COFFER_DROPIN === "1";
 const AUTHORITY = env.AZURE_AUTHORITY_HOST;
 const RUN = randomUUID().slice(0, 8);
 const name = (label) => `js-${label}-${RUN}`;
+const LABEL = DROPIN ? "js-dropin" : "js";
 
-// Coffer is not a Microsoft login host, so instance discovery is switched off.
+// Under private names Coffer is not a Microsoft login host, so instance discovery is switched off.
 const credential = (secret = env.AZURE_CLIENT_SECRET) =>
-  new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, secret, {
-    authorityHost: AUTHORITY,
-    disableInstanceDiscovery: true,
-  });
+  DROPIN
+    ? new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, secret)
+    : new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, secret, {
+        authorityHost: AUTHORITY,
+        disableInstanceDiscovery: true,
+      });
 const client = new SecretClient(VAULT_URL, credential());
 
 function assert(condition, message) {
@@ -102,7 +107,10 @@ const scenarios = {
     await rejects(bad.getSecret(name("basic")), (e) => assert(String(e.message).includes("AADSTS7000215"), e.message));
   },
   async default_credential_from_environment() {
-    const viaDefault = new SecretClient(VAULT_URL, new DefaultAzureCredential({ disableInstanceDiscovery: true }));
+    const viaDefault = new SecretClient(
+      VAULT_URL,
+      DROPIN ? new DefaultAzureCredential() : new DefaultAzureCredential({ disableInstanceDiscovery: true }),
+    );
     assert((await viaDefault.getSecret(name("basic"))).value === "from-js", "value");
   },
 };
@@ -123,10 +131,10 @@ for (const [scenario, run] of Object.entries(scenarios)) {
     console.error(e);
   }
 }
-console.log(`${"js scenario".padEnd(42)} ${"result".padEnd(6)} ${"ms".padStart(6)}  detail`);
+console.log(`${(LABEL + " scenario").padEnd(42)} ${"result".padEnd(6)} ${"ms".padStart(6)}  detail`);
 for (const [scenario, result, detail, ms] of results) {
   console.log(`${scenario.padEnd(42)} ${result.padEnd(6)} ${String(ms).padStart(6)}  ${detail}`);
 }
 const failed = results.filter((r) => r[1] !== "pass").length;
-console.log(`js: ${results.length - failed} passed, ${failed} failed`);
+console.log(`${LABEL}: ${results.length - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

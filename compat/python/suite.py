@@ -22,17 +22,22 @@ from azure.keyvault.secrets import SecretClient
 import report  # compat/report.py, on PYTHONPATH from compat/run
 
 VAULT_URL = os.environ["VAULT_URL"]
-AUTHORITY = os.environ["AZURE_AUTHORITY_HOST"]
+# Drop-in: Coffer answers under Azure's own names, so credentials are built exactly as for Azure.
+DROPIN = os.environ.get("COFFER_DROPIN") == "1"
+AUTHORITY = None if DROPIN else os.environ["AZURE_AUTHORITY_HOST"]
 RUN = uuid.uuid4().hex[:8]
 
 
-def credential():
-    # Coffer is not a Microsoft login host, so instance discovery is switched off, as for any
-    # private authority (Azure Stack, sovereign clouds).
+def credential(secret=None):
+    secret = secret or os.environ["AZURE_CLIENT_SECRET"]
+    if DROPIN:
+        return ClientSecretCredential(os.environ["AZURE_TENANT_ID"], os.environ["AZURE_CLIENT_ID"], secret)
+    # Coffer under private names is not a Microsoft login host, so instance discovery is switched
+    # off, as for any private authority (Azure Stack, sovereign clouds).
     return ClientSecretCredential(
         os.environ["AZURE_TENANT_ID"],
         os.environ["AZURE_CLIENT_ID"],
-        os.environ["AZURE_CLIENT_SECRET"],
+        secret,
         authority=AUTHORITY,
         disable_instance_discovery=True,
     )
@@ -130,9 +135,7 @@ def missing_secret_is_not_found():
 
 
 def wrong_client_secret_is_refused():
-    bad = ClientSecretCredential(
-        os.environ["AZURE_TENANT_ID"], os.environ["AZURE_CLIENT_ID"], "wrong-secret",
-        authority=AUTHORITY, disable_instance_discovery=True)
+    bad = credential("wrong-secret")
     try:
         SecretClient(VAULT_URL, bad).get_secret(name("basic"))
         raise AssertionError("a wrong client secret was accepted")
@@ -141,8 +144,10 @@ def wrong_client_secret_is_refused():
 
 
 def default_credential_from_environment():
-    # The environment carries AZURE_TENANT_ID/CLIENT_ID/CLIENT_SECRET/AUTHORITY_HOST.
-    client = SecretClient(VAULT_URL, DefaultAzureCredential(disable_instance_discovery=True))
+    # The environment carries AZURE_TENANT_ID/CLIENT_ID/CLIENT_SECRET (and, under private names,
+    # AZURE_AUTHORITY_HOST).
+    default = DefaultAzureCredential() if DROPIN else DefaultAzureCredential(disable_instance_discovery=True)
+    client = SecretClient(VAULT_URL, default)
     assert client.get_secret(name("basic")).value == "from-python"
 
 
@@ -163,7 +168,7 @@ SCENARIOS = [
 def main():
     header = (f"azure-identity {azure.identity.__version__}, "
               f"azure-keyvault-secrets {azure.keyvault.secrets.__version__}, Python {sys.version.split()[0]}")
-    return report.run("python", header, SCENARIOS)
+    return report.run("python-dropin" if DROPIN else "python", header, SCENARIOS)
 
 
 if __name__ == "__main__":
