@@ -200,7 +200,8 @@ final class Failures {
       case OAuthError e -> ctx.attribute(AuditRecorder.ERROR_CODE, e.error());
       default -> {}
     }
-    ctx.status(status).header("Content-Type", Headers.JSON).result(Json.write(body));
+    ctx.status(status).result(Json.write(body));
+    Headers.json(ctx);
   }
 
   /** Javalin's own error pages are replaced unless one of our handlers already answered. */

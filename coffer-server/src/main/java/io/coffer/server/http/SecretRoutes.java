@@ -101,6 +101,7 @@ final class SecretRoutes {
   private void purge(Context ctx) {
     secrets.purge(request(ctx).vault(), ctx.pathParam("name"));
     ctx.status(204);
+    Headers.untyped(ctx);
   }
 
   private void backup(Context ctx) {
