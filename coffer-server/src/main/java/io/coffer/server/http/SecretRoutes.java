@@ -64,8 +64,10 @@ final class SecretRoutes {
   }
 
   private void get(Context ctx) {
-    rejectOutContentType(ctx);
     SecretVersion version = secrets.get(request(ctx).vault(), ctx.pathParam("name"), version(ctx));
+    // Judged after the read: Key Vault's refusal names the secret's own type, so a missing or
+    // disabled secret answers 404 or 403 first.
+    rejectOutContentType(ctx);
     ok(ctx, Bodies.bundle(request(ctx), version));
   }
 
@@ -174,12 +176,24 @@ final class SecretRoutes {
     return Optional.ofNullable(ctx.queryParam("$skiptoken")).filter(t -> !t.isEmpty());
   }
 
+  /** Only secrets that back a certificate convert; Key Vault refuses the others in these words. */
   private static void rejectOutContentType(Context ctx) {
     String out = ctx.queryParam("outContentType");
-    if (out != null) {
-      throw new BadRequest(
-          "outContentType applies only to secrets that back a certificate; this secret does not.");
+    if (out == null) {
+      return;
     }
+    String target =
+        switch (out) {
+          case "application/x-pem-file" -> "PEM";
+          case "application/x-pkcs12" -> "PFX";
+          default ->
+              throw new BadRequest(
+                  "outContentType must be application/x-pem-file or application/x-pkcs12.");
+        };
+    throw new BadRequest(
+        "The 'Unsupported' to '"
+            + target
+            + "' transformation is not supported. Only PFX to PEM transformation is supported.");
   }
 
   private static String version(Context ctx) {

@@ -99,7 +99,7 @@ public final class TokenVerifier {
   private Principal authenticate(Optional<String> authorization, String resource) {
     String header = authorization.orElse("").trim();
     if (header.isEmpty()) {
-      throw new Unauthenticated("AKV10000: Request is missing a Bearer or PoP token.");
+      throw new Unauthenticated("AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token.");
     }
     if (header.length() <= BEARER.length()
         || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
