@@ -20,10 +20,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /** The Key Vault secrets routes: a route is a line, its required action sits on it. */
 final class SecretRoutes {
   private static final int MAX_RESULTS = 25;
+  private static final Pattern EXPLICIT_PORT = Pattern.compile(":[0-9]+$");
 
   private final SecretService secrets;
 
@@ -141,26 +143,36 @@ final class SecretRoutes {
 
   private static <T> SecretPage page(Context ctx, Page<T> page, Function<T, SecretItem> item) {
     List<SecretItem> items = page.items().stream().map(item).toList();
-    String nextLink =
-        page.nextToken()
-            .map(token ->
-                request(ctx).ids().vaultUrl()
-                    + ctx.path()
-                    + "?api-version="
-                    + request(ctx).apiVersion().value()
-                    + "&$skiptoken="
-                    + token
-                    + "&maxresults="
-                    + maxResults(ctx))
-            .orElse(null);
-    return new SecretPage(items, nextLink);
+    return new SecretPage(items, page.nextToken().map(token -> nextLink(ctx, token)).orElse(null));
+  }
+
+  /**
+   * The next page as Key Vault links it: the vault's URL with its port always named (Azure writes
+   * {@code :443}), the api-version as sent, the token, and {@code maxresults} only when the client
+   * sent it.
+   */
+  private static String nextLink(Context ctx, String token) {
+    String vaultUrl = request(ctx).ids().vaultUrl();
+    String link =
+        (EXPLICIT_PORT.matcher(vaultUrl).find() ? vaultUrl : vaultUrl + ":443")
+            + ctx.path()
+            + "?api-version="
+            + request(ctx).apiVersion().value()
+            + "&$skiptoken="
+            + token;
+    return sentMaxResults(ctx) ? link + "&maxresults=" + maxResults(ctx) : link;
+  }
+
+  private static boolean sentMaxResults(Context ctx) {
+    String raw = ctx.queryParam("maxresults");
+    return raw != null && !raw.isEmpty();
   }
 
   private static int maxResults(Context ctx) {
-    String raw = ctx.queryParam("maxresults");
-    if (raw == null || raw.isEmpty()) {
+    if (!sentMaxResults(ctx)) {
       return MAX_RESULTS;
     }
+    String raw = ctx.queryParam("maxresults");
     try {
       int value = Integer.parseInt(raw);
       if (value >= 1 && value <= MAX_RESULTS) {
