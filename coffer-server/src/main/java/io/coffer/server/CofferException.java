@@ -18,7 +18,7 @@ public abstract sealed class CofferException extends RuntimeException {
     SECRET_DISABLED,
     FORBIDDEN_BY_RBAC,
     FORBIDDEN_BY_POLICY,
-    TOKEN_INVALID,
+    MALFORMED_BACKUP,
     INVALID_CLIENT,
     UNAUTHORIZED_CLIENT,
     INVALID_REQUEST,
@@ -45,6 +45,11 @@ public abstract sealed class CofferException extends RuntimeException {
 
     public BadRequest(String message) {
       super(message, Reason.NONE);
+    }
+
+    /** A request refused for a reason that has its own error code (a malformed backup). */
+    public BadRequest(String message, Reason reason) {
+      super(message, reason);
     }
   }
 
@@ -89,7 +94,7 @@ public abstract sealed class CofferException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public Unauthenticated(String message) {
-      super(message, Reason.TOKEN_INVALID);
+      super(message, Reason.NONE);
     }
   }
 

@@ -13,12 +13,14 @@ public final class ErrorCode {
   public static final String SERVICE_UNAVAILABLE = "ServiceUnavailable";
   public static final String INTERNAL_ERROR = "InternalServerError";
 
+  /** Restore's refusal of a blob it cannot read; the code holds spaces, as the service sends it. */
+  public static final String MALFORMED_BACKUP_BLOB = "Malformed backup blob";
+
   public static final String INNER_DELETED_BUT_RECOVERABLE = "ObjectIsDeletedButRecoverable";
   public static final String INNER_BEING_DELETED = "ObjectIsBeingDeleted";
   public static final String INNER_SECRET_DISABLED = "SecretDisabled";
   public static final String INNER_FORBIDDEN_BY_RBAC = "ForbiddenByRbac";
   public static final String INNER_FORBIDDEN_BY_POLICY = "ForbiddenByPolicy";
-  public static final String INNER_TOKEN_INVALID = "TokenInvalid";
 
   private ErrorCode() {}
 }

@@ -2,7 +2,10 @@ package io.coffer.wire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** Secret attributes; times are Unix seconds as JSON integers. */
+/**
+ * Secret attributes in Key Vault's order; times are Unix seconds as JSON integers, and {@code
+ * recoverableDays} is left out below api-version 7.1.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SecretAttributes(
     Boolean enabled,
@@ -10,5 +13,5 @@ public record SecretAttributes(
     Long exp,
     Long created,
     Long updated,
-    Integer recoverableDays,
-    String recoveryLevel) {}
+    String recoveryLevel,
+    Integer recoverableDays) {}

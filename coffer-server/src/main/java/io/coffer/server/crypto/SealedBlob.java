@@ -13,6 +13,8 @@ import java.util.Optional;
  */
 public final class SealedBlob {
   private static final byte[] FORMAT = "CFB1".getBytes(StandardCharsets.US_ASCII);
+  // What AES-GCM adds to the plaintext: the nonce (12 bytes) and the tag (16).
+  private static final int OVERHEAD = 12 + 16;
   private final Keyring keyring;
   private final String purpose;
 
@@ -34,6 +36,20 @@ public final class SealedBlob {
       return Base64.getUrlEncoder().withoutPadding().encodeToString(framed);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM encryption failed", e);
+    }
+  }
+
+  /**
+   * Whether text is long enough to be a sealed blob of some format yet does not carry this one's
+   * tag: a blob of another kind or version, rather than damaged or cut-short text.
+   */
+  public static boolean isOtherFormat(String text) {
+    try {
+      byte[] framed = Base64.getUrlDecoder().decode(text.replace('+', '-').replace('/', '_'));
+      return framed.length >= FORMAT.length + OVERHEAD
+          && !Arrays.equals(Arrays.copyOf(framed, FORMAT.length), FORMAT);
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

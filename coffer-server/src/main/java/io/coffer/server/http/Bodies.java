@@ -16,14 +16,15 @@ import java.util.OptionalLong;
 final class Bodies {
   private Bodies() {}
 
+  /** The value is there only when the operation returns it (GET and PUT, not PATCH or recover). */
   static SecretBundle bundle(VaultRequest request, SecretVersion v) {
     return new SecretBundle(
         v.value().map(SecretValue::text).orElse(null),
-        request.ids().secretVersion(v.name(), v.version()),
         v.contentType().orElse(null),
+        request.ids().secretVersion(v.name(), v.version()),
+        null,
         attributes(request.vault(), request.apiVersion(), v),
         tags(v),
-        null,
         null,
         null);
   }
@@ -31,16 +32,15 @@ final class Bodies {
   static DeletedSecretBundle deleted(VaultRequest request, DeletedSecret d) {
     SecretVersion v = d.latest();
     return new DeletedSecretBundle(
-        null,
-        request.ids().secretVersion(v.name(), v.version()),
+        request.ids().deletedSecret(v.name()),
+        d.deletedDate(),
+        d.scheduledPurgeDate(),
         v.contentType().orElse(null),
+        request.ids().secretVersion(v.name(), v.version()),
+        null,
         attributes(request.vault(), request.apiVersion(), v),
         tags(v),
-        null,
-        null,
-        request.ids().deletedSecret(v.name()),
-        d.scheduledPurgeDate(),
-        d.deletedDate());
+        null);
   }
 
   /** A listing entry: the base id for secret listings, the versioned id for version listings. */
@@ -50,27 +50,27 @@ final class Bodies {
             ? request.ids().secretVersion(v.name(), v.version())
             : request.ids().secret(v.name());
     return new SecretItem(
-        id,
-        attributes(request.vault(), request.apiVersion(), v),
-        tags(v),
+        null,
+        null,
+        null,
         v.contentType().orElse(null),
+        id,
         null,
-        null,
-        null,
-        null);
+        attributes(request.vault(), request.apiVersion(), v),
+        tags(v));
   }
 
   static SecretItem deletedItem(VaultRequest request, DeletedSecret d) {
     SecretVersion v = d.latest();
     return new SecretItem(
-        request.ids().secret(v.name()),
-        attributes(request.vault(), request.apiVersion(), v),
-        tags(v),
-        v.contentType().orElse(null),
-        null,
         request.ids().deletedSecret(v.name()),
+        d.deletedDate(),
         d.scheduledPurgeDate(),
-        d.deletedDate());
+        v.contentType().orElse(null),
+        request.ids().secret(v.name()),
+        null,
+        attributes(request.vault(), request.apiVersion(), v),
+        tags(v));
   }
 
   private static SecretAttributes attributes(Vault vault, ApiVersion api, SecretVersion v) {
@@ -80,8 +80,8 @@ final class Bodies {
         boxed(v.expires()),
         v.created(),
         v.updated(),
-        api.hasRecoverableDays() ? vault.retentionDays() : null,
-        vault.recoveryLevel());
+        vault.recoveryLevel(),
+        api.hasRecoverableDays() ? vault.retentionDays() : null);
   }
 
   /**

@@ -77,7 +77,8 @@ final class Failures {
     String text =
         switch (status) {
           case 404 -> "The requested resource " + ctx.path() + " was not found.";
-          case 405 -> "The method " + ctx.method() + " is not allowed on " + ctx.path() + ".";
+          // Key Vault's own wording, as it answers PUT /secrets/ (a secret without a name).
+          case 405 -> "HTTP " + ctx.method() + " not allowed";
           case 413 -> "The request body is too large.";
           default -> Optional.ofNullable(message).orElse("The request could not be served.");
         };
@@ -121,7 +122,10 @@ final class Failures {
         };
     String code =
         switch (failure) {
-          case CofferException.BadRequest e -> ErrorCode.BAD_PARAMETER;
+          case CofferException.BadRequest e ->
+              e.reason() == Reason.MALFORMED_BACKUP
+                  ? ErrorCode.MALFORMED_BACKUP_BLOB
+                  : ErrorCode.BAD_PARAMETER;
           case CofferException.Unauthenticated e -> ErrorCode.UNAUTHORIZED;
           case CofferException.Forbidden e -> ErrorCode.FORBIDDEN;
           case CofferException.SecretNotFound e -> ErrorCode.SECRET_NOT_FOUND;
@@ -150,6 +154,7 @@ final class Failures {
         status, headers, KeyVaultError.of(code, failure.getMessage(), inner(failure.reason())));
   }
 
+  /** Key Vault names an inner error only on its 403 and 409 answers. */
   private static String inner(Reason reason) {
     return switch (reason) {
       case DELETED_BUT_RECOVERABLE -> ErrorCode.INNER_DELETED_BUT_RECOVERABLE;
@@ -157,8 +162,8 @@ final class Failures {
       case SECRET_DISABLED -> ErrorCode.INNER_SECRET_DISABLED;
       case FORBIDDEN_BY_RBAC -> ErrorCode.INNER_FORBIDDEN_BY_RBAC;
       case FORBIDDEN_BY_POLICY -> ErrorCode.INNER_FORBIDDEN_BY_POLICY;
-      case TOKEN_INVALID -> ErrorCode.INNER_TOKEN_INVALID;
       case NONE,
+          MALFORMED_BACKUP,
           INVALID_CLIENT,
           UNAUTHORIZED_CLIENT,
           INVALID_REQUEST,
@@ -200,7 +205,8 @@ final class Failures {
       case OAuthError e -> ctx.attribute(AuditRecorder.ERROR_CODE, e.error());
       default -> {}
     }
-    ctx.status(status).header("Content-Type", Headers.JSON).result(Json.write(body));
+    ctx.status(status).result(Json.write(body));
+    Headers.json(ctx);
   }
 
   /** Javalin's own error pages are replaced unless one of our handlers already answered. */

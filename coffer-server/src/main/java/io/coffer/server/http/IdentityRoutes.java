@@ -153,7 +153,8 @@ final class IdentityRoutes {
   }
 
   private void keys(Context ctx) {
-    ctx.status(200).header("Content-Type", Headers.JSON).result(keys.jwks());
+    ctx.status(200).result(keys.jwks());
+    Headers.json(ctx);
   }
 
   /**

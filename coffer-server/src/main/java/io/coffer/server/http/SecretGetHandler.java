@@ -79,9 +79,9 @@ final class SecretGetHandler extends Handler.Wrapper {
     }
     long started = System.nanoTime();
     HttpFields.Mutable headers = response.getHeaders();
-    String requestId = Headers.stamp(request.getHeaders()::get, headers::put);
-    Answer answer = answer(request, target, headers);
     String clientAddress = Request.getRemoteAddr(request);
+    String requestId = Headers.stamp(request.getHeaders()::get, clientAddress, headers::put);
+    Answer answer = answer(request, target, headers);
     AccessLog.record(
         requestId,
         "GET",

@@ -20,10 +20,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /** The Key Vault secrets routes: a route is a line, its required action sits on it. */
 final class SecretRoutes {
   private static final int MAX_RESULTS = 25;
+  private static final Pattern EXPLICIT_PORT = Pattern.compile(":[0-9]+$");
 
   private final SecretService secrets;
 
@@ -64,8 +66,10 @@ final class SecretRoutes {
   }
 
   private void get(Context ctx) {
-    rejectOutContentType(ctx);
     SecretVersion version = secrets.get(request(ctx).vault(), ctx.pathParam("name"), version(ctx));
+    // Judged after the read: Key Vault's refusal names the secret's own type, so a missing or
+    // disabled secret answers 404 or 403 first.
+    rejectOutContentType(ctx);
     ok(ctx, Bodies.bundle(request(ctx), version));
   }
 
@@ -101,6 +105,7 @@ final class SecretRoutes {
   private void purge(Context ctx) {
     secrets.purge(request(ctx).vault(), ctx.pathParam("name"));
     ctx.status(204);
+    Headers.untyped(ctx);
   }
 
   private void backup(Context ctx) {
@@ -138,26 +143,36 @@ final class SecretRoutes {
 
   private static <T> SecretPage page(Context ctx, Page<T> page, Function<T, SecretItem> item) {
     List<SecretItem> items = page.items().stream().map(item).toList();
-    String nextLink =
-        page.nextToken()
-            .map(token ->
-                request(ctx).ids().vaultUrl()
-                    + ctx.path()
-                    + "?api-version="
-                    + request(ctx).apiVersion().value()
-                    + "&$skiptoken="
-                    + token
-                    + "&maxresults="
-                    + maxResults(ctx))
-            .orElse(null);
-    return new SecretPage(items, nextLink);
+    return new SecretPage(items, page.nextToken().map(token -> nextLink(ctx, token)).orElse(null));
+  }
+
+  /**
+   * The next page as Key Vault links it: the vault's URL with its port always named (Azure writes
+   * {@code :443}), the api-version as sent, the token, and {@code maxresults} only when the client
+   * sent it.
+   */
+  private static String nextLink(Context ctx, String token) {
+    String vaultUrl = request(ctx).ids().vaultUrl();
+    String link =
+        (EXPLICIT_PORT.matcher(vaultUrl).find() ? vaultUrl : vaultUrl + ":443")
+            + ctx.path()
+            + "?api-version="
+            + request(ctx).apiVersion().value()
+            + "&$skiptoken="
+            + token;
+    return sentMaxResults(ctx) ? link + "&maxresults=" + maxResults(ctx) : link;
+  }
+
+  private static boolean sentMaxResults(Context ctx) {
+    String raw = ctx.queryParam("maxresults");
+    return raw != null && !raw.isEmpty();
   }
 
   private static int maxResults(Context ctx) {
-    String raw = ctx.queryParam("maxresults");
-    if (raw == null || raw.isEmpty()) {
+    if (!sentMaxResults(ctx)) {
       return MAX_RESULTS;
     }
+    String raw = ctx.queryParam("maxresults");
     try {
       int value = Integer.parseInt(raw);
       if (value >= 1 && value <= MAX_RESULTS) {
@@ -173,12 +188,24 @@ final class SecretRoutes {
     return Optional.ofNullable(ctx.queryParam("$skiptoken")).filter(t -> !t.isEmpty());
   }
 
+  /** Only secrets that back a certificate convert; Key Vault refuses the others in these words. */
   private static void rejectOutContentType(Context ctx) {
     String out = ctx.queryParam("outContentType");
-    if (out != null) {
-      throw new BadRequest(
-          "outContentType applies only to secrets that back a certificate; this secret does not.");
+    if (out == null) {
+      return;
     }
+    String target =
+        switch (out) {
+          case "application/x-pem-file" -> "PEM";
+          case "application/x-pkcs12" -> "PFX";
+          default ->
+              throw new BadRequest(
+                  "outContentType must be application/x-pem-file or application/x-pkcs12.");
+        };
+    throw new BadRequest(
+        "The 'Unsupported' to '"
+            + target
+            + "' transformation is not supported. Only PFX to PEM transformation is supported.");
   }
 
   private static String version(Context ctx) {

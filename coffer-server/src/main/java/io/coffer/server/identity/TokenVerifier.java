@@ -116,7 +116,7 @@ public final class TokenVerifier {
   private Principal authenticate(Optional<String> authorization, List<String> resources) {
     String header = authorization.orElse("").trim();
     if (header.isEmpty()) {
-      throw new Unauthenticated("AKV10000: Request is missing a Bearer or PoP token.");
+      throw new Unauthenticated("AKV10000: Request is missing a Bearer, PoP, or MTLS_POP token.");
     }
     if (header.length() <= BEARER.length()
         || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {

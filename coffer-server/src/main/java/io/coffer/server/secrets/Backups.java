@@ -2,6 +2,7 @@ package io.coffer.server.secrets;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coffer.server.CofferException.BadRequest;
+import io.coffer.server.CofferException.Reason;
 import io.coffer.server.crypto.SealedBlob;
 import java.io.IOException;
 import java.util.List;
@@ -68,13 +69,17 @@ public final class Backups {
   }
 
   Contents open(String text) {
+    String sealed = text == null ? "" : text;
     byte[] plain =
-        blob.open(text == null ? "" : text)
-            .orElseThrow(() -> new BadRequest("Backup blob contains invalid or corrupt data."));
+        blob.open(sealed)
+            .orElseThrow(() -> SealedBlob.isOtherFormat(sealed) ? otherVersion() : corrupt());
     try {
       Stored stored = JSON.readValue(plain, Stored.class);
-      if (stored.format() != FORMAT || stored.versions() == null || stored.versions().isEmpty()) {
-        throw new BadRequest("Backup blob has an unsupported format.");
+      if (stored.format() != FORMAT) {
+        throw otherVersion();
+      }
+      if (stored.versions() == null || stored.versions().isEmpty()) {
+        throw corrupt();
       }
       List<SecretVersion> versions =
           stored.versions().stream()
@@ -93,8 +98,18 @@ public final class Backups {
               .toList();
       return new Contents(stored.name(), versions);
     } catch (IOException e) {
-      throw new BadRequest("Backup blob contains invalid or corrupt data.");
+      throw corrupt();
     }
+  }
+
+  // Key Vault's two refusals: text that is no blob at all, and a blob of a format it cannot read.
+  private static BadRequest corrupt() {
+    return new BadRequest("Backup blob is corrupt.", Reason.MALFORMED_BACKUP);
+  }
+
+  private static BadRequest otherVersion() {
+    return new BadRequest(
+        "Backup blob contains invalid or corrupt version.", Reason.MALFORMED_BACKUP);
   }
 
   private static Long boxed(OptionalLong value) {

@@ -284,10 +284,17 @@ public final class SecretService {
         .orElseThrow(() -> notFound(name));
   }
 
+  /**
+   * The deleted secret of that name. Key Vault words the two misses apart: a name it holds but not
+   * as deleted (on Azure, while its deletion is still in progress) is "Deleted Secret not found", a
+   * name it has never held gets the long not-found text.
+   */
   private static SecretHead deletedHead(SecretReads reads, Vault vault, String name) {
-    return reads
-        .head(vault.id(), name)
-        .filter(SecretHead::isDeleted)
+    Optional<SecretHead> head = reads.head(vault.id(), name);
+    if (head.isEmpty()) {
+      throw notFound(name);
+    }
+    return head.filter(SecretHead::isDeleted)
         .orElseThrow(() -> new SecretNotFound("Deleted Secret not found: " + name));
   }
 
@@ -383,7 +390,8 @@ public final class SecretService {
         "A secret with (name/id) "
             + nameAndVersion
             + " was not found in this key vault. If you recently deleted this secret you may be"
-            + " able to recover it using the correct recovery command.");
+            + " able to recover it using the correct recovery command. For help resolving this"
+            + " issue, please see https://go.microsoft.com/fwlink/?linkid=2125182");
   }
 
   private static Conflict deletedButRecoverable(String name) {
