@@ -174,12 +174,30 @@ public abstract sealed class CofferException extends RuntimeException {
     }
   }
 
+  /** The request body is larger than its route accepts; answered 413 before or while reading. */
+  public static final class TooLarge extends CofferException {
+    private static final long serialVersionUID = 1L;
+
+    public TooLarge(String message) {
+      super(message, Reason.NONE);
+    }
+  }
+
   /** The HTTP method is not served at this path. */
   public static final class MethodNotAllowed extends CofferException {
     private static final long serialVersionUID = 1L;
+    private final transient java.util.Set<String> allowed;
 
-    public MethodNotAllowed(String message) {
+    /**
+     * @param allowed the methods that are served at this path, for the {@code Allow} header
+     */
+    public MethodNotAllowed(String message, java.util.Set<String> allowed) {
       super(message, Reason.NONE);
+      this.allowed = java.util.Set.copyOf(allowed);
+    }
+
+    public java.util.Set<String> allowed() {
+      return allowed;
     }
   }
 

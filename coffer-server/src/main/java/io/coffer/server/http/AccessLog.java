@@ -1,7 +1,5 @@
 package io.coffer.server.http;
 
-import io.javalin.http.Context;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,48 +9,28 @@ import org.slf4j.LoggerFactory;
  */
 final class AccessLog {
   private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
+  private static final int MAX_QUERY = 300;
 
   private AccessLog() {}
 
-  static void record(Context ctx) {
-    if (LOG.isDebugEnabled()) {
-      record(
-          ctx.attribute(Headers.REQUEST_ID),
-          ctx.method().name(),
-          ctx.host(),
-          ctx.path(),
-          ctx.queryString(),
-          ctx.statusCode(),
-          Optional.ofNullable(ctx.<VaultRequest>attribute(VaultRequest.ATTRIBUTE)),
-          ctx.ip());
-    }
-  }
-
-  static void record(
-      String requestId,
-      String method,
-      String host,
-      String path,
-      String query,
-      int status,
-      Optional<VaultRequest> request,
-      String clientAddress) {
+  static void record(Exchange exchange) {
     if (!LOG.isDebugEnabled()) {
       return;
     }
+    String query = exchange.rawQuery();
     LOG.debug(
         "event=request request_id={} method={} host={} path={} query={} status={} vault={}"
             + " principal={} client_ip={}",
-        requestId,
-        method,
-        host == null ? "-" : host,
-        path,
+        exchange.requestId(),
+        exchange.method(),
+        exchange.host().isEmpty() ? "-" : exchange.host(),
+        exchange.path(),
         query == null || query.isEmpty()
             ? "-"
-            : query.length() > 300 ? query.substring(0, 300) : query,
-        status,
-        request.map(r -> r.vault().name()).orElse("-"),
-        request.map(r -> r.principal().objectId()).orElse("-"),
-        clientAddress);
+            : query.length() > MAX_QUERY ? query.substring(0, MAX_QUERY) : query,
+        exchange.status(),
+        exchange.vault().map(r -> r.vault().name()).orElse("-"),
+        exchange.principal().map(p -> p.objectId()).orElse("-"),
+        exchange.clientAddress());
   }
 }

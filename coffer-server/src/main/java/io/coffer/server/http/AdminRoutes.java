@@ -28,9 +28,6 @@ import io.coffer.server.storage.TenantRecord;
 import io.coffer.server.vault.Vault;
 import io.coffer.server.vault.Vaults;
 import io.coffer.wire.Json;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,82 +69,86 @@ final class AdminRoutes {
     this.endpoints = endpoints;
   }
 
-  void register(RoutesConfig routes) {
-    routes.post(BASE + "/bootstrap", this::bootstrap);
-    routes.get(BASE + "/master-key", admin(ctx -> rotation.status()));
-    routes.post(BASE + "/master-key/rotate", admin(ctx -> rotation.rotate()));
-    routes.get(BASE + "/tenants", admin(ctx -> list(directory.tenants(), TenantView::of)));
-    routes.post(BASE + "/tenants", admin(this::createTenant));
-    routes.get(BASE + "/tenants/{tenant}/principals", admin(this::listPrincipals));
-    routes.post(BASE + "/tenants/{tenant}/principals", admin(this::createPrincipal));
-    routes.get(BASE + "/hosts", admin(ctx -> hosts()));
-    routes.get(BASE + "/vaults", admin(ctx -> list(vaults.all(), this::vaultView)));
-    routes.post(BASE + "/vaults", admin(this::createVault));
-    routes.get(BASE + "/vaults/{vault}", admin(ctx -> vaultView(vault(ctx))));
-    routes.patch(BASE + "/vaults/{vault}", admin(this::updateVault));
-    routes.get(BASE + "/vaults/{vault}/role-assignments", admin(this::listAssignments));
-    routes.post(BASE + "/vaults/{vault}/role-assignments", admin(this::assign));
-    routes.delete(BASE + "/vaults/{vault}/role-assignments/{id}", admin(this::unassign));
-    routes.get(BASE + "/vaults/{vault}/access-policies", admin(this::listPolicies));
-    routes.put(BASE + "/vaults/{vault}/access-policies/{principal}", admin(this::setPolicy));
-    routes.delete(BASE + "/vaults/{vault}/access-policies/{principal}", admin(this::removePolicy));
-    routes.get(BASE + "/principals/{principal}", admin(ctx -> principalView(principal(ctx))));
-    routes.patch(BASE + "/principals/{principal}", admin(this::updatePrincipal));
-    routes.delete(BASE + "/principals/{principal}", admin(this::deletePrincipal));
-    routes.put(BASE + "/principals/{principal}/password", admin(this::setPassword));
-    routes.get(
-        BASE + "/principals/{principal}/secrets",
-        admin(ctx -> list(directory.clientSecrets(principal(ctx)), SecretCredentialView::of)));
-    routes.post(BASE + "/principals/{principal}/secrets", admin(this::addSecret));
-    routes.delete(BASE + "/principals/{principal}/secrets/{id}", admin(this::revokeSecret));
-    routes.get(
-        BASE + "/principals/{principal}/certificates",
-        admin(ctx -> list(directory.certificates(principal(ctx)), CertificateView::of)));
-    routes.post(BASE + "/principals/{principal}/certificates", admin(this::addCertificate));
-    routes.delete(
-        BASE + "/principals/{principal}/certificates/{id}", admin(this::revokeCertificate));
-    routes.get(
-        BASE + "/principals/{principal}/federated-credentials",
-        admin(ctx ->
-            list(directory.federatedCredentials(principal(ctx)), FederatedCredentialView::of)));
-    routes.post(BASE + "/principals/{principal}/federated-credentials", admin(this::addFederated));
-    routes.delete(
-        BASE + "/principals/{principal}/federated-credentials/{id}", admin(this::removeFederated));
+  List<Route> routes() {
+    return List.of(
+        Route.post(BASE + "/bootstrap", "Admin POST " + BASE + "/bootstrap", this::bootstrap),
+        admin("GET", "/master-key", ex -> rotation.status()),
+        admin("POST", "/master-key/rotate", ex -> rotation.rotate()),
+        admin("GET", "/tenants", ex -> list(directory.tenants(), TenantView::of)),
+        admin("POST", "/tenants", this::createTenant),
+        admin("GET", "/tenants/{tenant}/principals", this::listPrincipals),
+        admin("POST", "/tenants/{tenant}/principals", this::createPrincipal),
+        admin("GET", "/hosts", ex -> hosts()),
+        admin("GET", "/vaults", ex -> list(vaults.all(), this::vaultView)),
+        admin("POST", "/vaults", this::createVault),
+        admin("GET", "/vaults/{vault}", ex -> vaultView(vault(ex))),
+        admin("PATCH", "/vaults/{vault}", this::updateVault),
+        admin("GET", "/vaults/{vault}/role-assignments", this::listAssignments),
+        admin("POST", "/vaults/{vault}/role-assignments", this::assign),
+        admin("DELETE", "/vaults/{vault}/role-assignments/{id}", this::unassign),
+        admin("GET", "/vaults/{vault}/access-policies", this::listPolicies),
+        admin("PUT", "/vaults/{vault}/access-policies/{principal}", this::setPolicy),
+        admin("DELETE", "/vaults/{vault}/access-policies/{principal}", this::removePolicy),
+        admin("GET", "/principals/{principal}", ex -> principalView(principal(ex))),
+        admin("PATCH", "/principals/{principal}", this::updatePrincipal),
+        admin("DELETE", "/principals/{principal}", this::deletePrincipal),
+        admin("PUT", "/principals/{principal}/password", this::setPassword),
+        admin(
+            "GET",
+            "/principals/{principal}/secrets",
+            ex -> list(directory.clientSecrets(principal(ex)), SecretCredentialView::of)),
+        admin("POST", "/principals/{principal}/secrets", this::addSecret),
+        admin("DELETE", "/principals/{principal}/secrets/{id}", this::revokeSecret),
+        admin(
+            "GET",
+            "/principals/{principal}/certificates",
+            ex -> list(directory.certificates(principal(ex)), CertificateView::of)),
+        admin("POST", "/principals/{principal}/certificates", this::addCertificate),
+        admin("DELETE", "/principals/{principal}/certificates/{id}", this::revokeCertificate),
+        admin(
+            "GET",
+            "/principals/{principal}/federated-credentials",
+            ex -> list(directory.federatedCredentials(principal(ex)), FederatedCredentialView::of)),
+        admin("POST", "/principals/{principal}/federated-credentials", this::addFederated),
+        admin(
+            "DELETE", "/principals/{principal}/federated-credentials/{id}", this::removeFederated));
   }
 
-  /** A route body that answers with a JSON object, run for an authenticated administrator. */
+  /** A route body that answers with a JSON object (none: 204), run for an administrator. */
   private interface AdminAction {
-    Object run(Context ctx);
+    Object run(Exchange exchange);
   }
 
-  private Handler admin(AdminAction action) {
-    return ctx -> {
-      ctx.attribute(
-          Failures.CHALLENGE,
-          "Bearer authorization=\""
-              + endpoints.authority()
-              + "/"
-              + Directory.ADMIN_TENANT
-              + "\", resource=\""
-              + endpoints.managementResource()
-              + "\"");
-      var principal = verifier.administrator(Optional.ofNullable(ctx.header("Authorization")));
-      ctx.attribute(AuditRecorder.PRINCIPAL, principal);
-      Object body = action.run(ctx);
-      if (!ctx.method().name().equals("GET")) {
-        LOG.info(
-            "event=admin-change method={} path={} admin={} status={}",
-            ctx.method(),
-            ctx.path(),
-            principal.objectId(),
-            body == null ? 204 : 200);
-      }
-      if (body == null) {
-        ctx.status(204);
-      } else {
-        Failures.write(ctx, 200, body);
-      }
-    };
+  /** A management route: an administrator's token first, then the action; changes are logged. */
+  private Route admin(String method, String path, AdminAction action) {
+    Route.Handler handler =
+        exchange -> {
+          exchange.challenge(
+              "Bearer authorization=\""
+                  + endpoints.authority()
+                  + "/"
+                  + Directory.ADMIN_TENANT
+                  + "\", resource=\""
+                  + endpoints.managementResource()
+                  + "\"");
+          var principal = verifier.administrator(exchange.requestHeader("Authorization"));
+          exchange.principal(principal);
+          Object body = action.run(exchange);
+          if (!method.equals("GET")) {
+            LOG.info(
+                "event=admin-change method={} path={} admin={} status={}",
+                method,
+                exchange.path(),
+                principal.objectId(),
+                body == null ? 204 : 200);
+          }
+          if (body == null) {
+            exchange.empty(204);
+          } else {
+            exchange.json(200, body);
+          }
+        };
+    return Route.of(method, BASE + path, "Admin " + method + " " + BASE + path, handler);
   }
 
   /**
@@ -160,12 +161,11 @@ final class AdminRoutes {
     return java.util.Map.of("hosts", names);
   }
 
-  private void bootstrap(Context ctx) {
-    String token = text(body(ctx), "token");
+  private void bootstrap(Exchange exchange) {
+    String token = text(body(exchange), "token");
     ClientCredential credential = directory.bootstrap(token);
     LOG.info("event=admin-bootstrapped client={}", credential.clientId());
-    Failures.write(
-        ctx,
+    exchange.json(
         200,
         new AdminCredential(
             endpoints.authority(),
@@ -176,17 +176,17 @@ final class AdminRoutes {
             NewClientSecret.of(credential).expires()));
   }
 
-  private Object createTenant(Context ctx) {
-    return TenantView.of(directory.createTenant(text(body(ctx), "name")));
+  private Object createTenant(Exchange exchange) {
+    return TenantView.of(directory.createTenant(text(body(exchange), "name")));
   }
 
-  private Object listPrincipals(Context ctx) {
-    return list(directory.principals(tenant(ctx).id()), this::principalView);
+  private Object listPrincipals(Exchange exchange) {
+    return list(directory.principals(tenant(exchange).id()), this::principalView);
   }
 
-  private Object createPrincipal(Context ctx) {
-    TenantRecord tenant = tenant(ctx);
-    JsonNode body = body(ctx);
+  private Object createPrincipal(Exchange exchange) {
+    TenantRecord tenant = tenant(exchange);
+    JsonNode body = body(exchange);
     String kindName = optional(body, "kind").orElse("ServicePrincipal");
     PrincipalKind kind =
         PrincipalKind.of(kindName)
@@ -209,9 +209,9 @@ final class AdminRoutes {
     return principalView(created);
   }
 
-  private Object updatePrincipal(Context ctx) {
-    JsonNode body = body(ctx);
-    PrincipalRecord principal = principal(ctx);
+  private Object updatePrincipal(Exchange exchange) {
+    JsonNode body = body(exchange);
+    PrincipalRecord principal = principal(exchange);
     if (body.has("enabled")) {
       principal = directory.setEnabled(principal, bool(body, "enabled"));
     }
@@ -221,50 +221,50 @@ final class AdminRoutes {
     return principalView(principal);
   }
 
-  private Object deletePrincipal(Context ctx) {
-    PrincipalRecord principal = principal(ctx);
+  private Object deletePrincipal(Exchange exchange) {
+    PrincipalRecord principal = principal(exchange);
     directory.delete(principal);
     authorizer.forget(principal.objectId());
     return null;
   }
 
-  private Object setPassword(Context ctx) {
-    directory.setPassword(principal(ctx), text(body(ctx), "password"));
+  private Object setPassword(Exchange exchange) {
+    directory.setPassword(principal(exchange), text(body(exchange), "password"));
     return null;
   }
 
-  private Object addSecret(Context ctx) {
-    JsonNode body = bodyOrEmpty(ctx);
+  private Object addSecret(Exchange exchange) {
+    JsonNode body = bodyOrEmpty(exchange);
     int days = body.path("days").asInt(365);
     if (days < 1 || days > 3650) {
       throw new CofferException.BadRequest("'days' is 1-3650.");
     }
     return NewClientSecret.of(
         directory.addClientSecret(
-            principal(ctx), Duration.ofDays(days), optional(body, "displayName").orElse("")));
+            principal(exchange), Duration.ofDays(days), optional(body, "displayName").orElse("")));
   }
 
-  private Object revokeSecret(Context ctx) {
-    directory.revokeClientSecret(principal(ctx), ctx.pathParam("id"));
+  private Object revokeSecret(Exchange exchange) {
+    directory.revokeClientSecret(principal(exchange), exchange.pathParameter("id"));
     return null;
   }
 
-  private Object addCertificate(Context ctx) {
-    String pem = text(body(ctx), "certificate");
+  private Object addCertificate(Exchange exchange) {
+    String pem = text(body(exchange), "certificate");
     return CertificateView.of(
-        directory.addCertificate(principal(ctx), pem.getBytes(StandardCharsets.US_ASCII)));
+        directory.addCertificate(principal(exchange), pem.getBytes(StandardCharsets.US_ASCII)));
   }
 
-  private Object revokeCertificate(Context ctx) {
-    directory.revokeCertificate(principal(ctx), ctx.pathParam("id"));
+  private Object revokeCertificate(Exchange exchange) {
+    directory.revokeCertificate(principal(exchange), exchange.pathParameter("id"));
     return null;
   }
 
-  private Object addFederated(Context ctx) {
-    JsonNode body = body(ctx);
+  private Object addFederated(Exchange exchange) {
+    JsonNode body = body(exchange);
     return FederatedCredentialView.of(
         directory.addFederatedCredential(
-            principal(ctx),
+            principal(exchange),
             text(body, "name"),
             text(body, "issuer"),
             text(body, "subject"),
@@ -272,13 +272,13 @@ final class AdminRoutes {
             optional(body, "jwks")));
   }
 
-  private Object removeFederated(Context ctx) {
-    directory.removeFederatedCredential(principal(ctx), ctx.pathParam("id"));
+  private Object removeFederated(Exchange exchange) {
+    directory.removeFederatedCredential(principal(exchange), exchange.pathParameter("id"));
     return null;
   }
 
-  private Object createVault(Context ctx) {
-    JsonNode body = body(ctx);
+  private Object createVault(Exchange exchange) {
+    JsonNode body = body(exchange);
     TenantRecord tenant = directory.requireTenant(text(body, "tenant"));
     Vault vault =
         vaults.create(
@@ -290,9 +290,9 @@ final class AdminRoutes {
     return vaultView(vault);
   }
 
-  private Object updateVault(Context ctx) {
-    JsonNode body = body(ctx);
-    Vault vault = vault(ctx);
+  private Object updateVault(Exchange exchange) {
+    JsonNode body = body(exchange);
+    Vault vault = vault(exchange);
     if (body.has("permissionModel")) {
       String model = text(body, "permissionModel");
       if (!model.equalsIgnoreCase("rbac") && !model.equalsIgnoreCase("accessPolicies")) {
@@ -303,14 +303,14 @@ final class AdminRoutes {
     return vaultView(vault);
   }
 
-  private Object listAssignments(Context ctx) {
-    Vault vault = vault(ctx);
+  private Object listAssignments(Exchange exchange) {
+    Vault vault = vault(exchange);
     return list(authorizer.assignmentsOn(vault), a -> RoleAssignmentView.of(a, vault));
   }
 
-  private Object assign(Context ctx) {
-    Vault vault = vault(ctx);
-    JsonNode body = body(ctx);
+  private Object assign(Exchange exchange) {
+    Vault vault = vault(exchange);
+    JsonNode body = body(exchange);
     PrincipalRecord principal = directory.requirePrincipal(text(body, "principal"));
     Role role =
         Role.of(text(body, "role"))
@@ -328,9 +328,9 @@ final class AdminRoutes {
         vault);
   }
 
-  private Object unassign(Context ctx) {
-    Vault vault = vault(ctx);
-    String id = ctx.pathParam("id");
+  private Object unassign(Exchange exchange) {
+    Vault vault = vault(exchange);
+    String id = exchange.pathParameter("id");
     if (authorizer.assignmentsOn(vault).stream().noneMatch(a -> a.id().equals(id))) {
       throw new CofferException.NotFound("The role assignment '" + id + "' does not exist.");
     }
@@ -338,15 +338,15 @@ final class AdminRoutes {
     return null;
   }
 
-  private Object listPolicies(Context ctx) {
-    return list(authorizer.policiesOn(vault(ctx)), AccessPolicyView::of);
+  private Object listPolicies(Exchange exchange) {
+    return list(authorizer.policiesOn(vault(exchange)), AccessPolicyView::of);
   }
 
-  private Object setPolicy(Context ctx) {
-    Vault vault = vault(ctx);
-    PrincipalRecord principal = directory.requirePrincipal(ctx.pathParam("principal"));
+  private Object setPolicy(Exchange exchange) {
+    Vault vault = vault(exchange);
+    PrincipalRecord principal = directory.requirePrincipal(exchange.pathParameter("principal"));
     sameTenant(principal, vault);
-    JsonNode permissions = body(ctx).path("permissions");
+    JsonNode permissions = body(exchange).path("permissions");
     if (!permissions.isArray()) {
       throw new CofferException.BadRequest("'permissions' is a list such as [\"get\",\"list\"].");
     }
@@ -361,10 +361,10 @@ final class AdminRoutes {
     }
   }
 
-  private Object removePolicy(Context ctx) {
-    Vault vault = vault(ctx);
+  private Object removePolicy(Exchange exchange) {
+    Vault vault = vault(exchange);
     authorizer.removePolicy(
-        vault, directory.requirePrincipal(ctx.pathParam("principal")).objectId());
+        vault, directory.requirePrincipal(exchange.pathParameter("principal")).objectId());
     return null;
   }
 
@@ -376,16 +376,16 @@ final class AdminRoutes {
     }
   }
 
-  private TenantRecord tenant(Context ctx) {
-    return directory.requireTenant(ctx.pathParam("tenant"));
+  private TenantRecord tenant(Exchange exchange) {
+    return directory.requireTenant(exchange.pathParameter("tenant"));
   }
 
-  private Vault vault(Context ctx) {
-    return vaults.named(ctx.pathParam("vault"));
+  private Vault vault(Exchange exchange) {
+    return vaults.named(exchange.pathParameter("vault"));
   }
 
-  private PrincipalRecord principal(Context ctx) {
-    return directory.requirePrincipal(ctx.pathParam("principal"));
+  private PrincipalRecord principal(Exchange exchange) {
+    return directory.requirePrincipal(exchange.pathParameter("principal"));
   }
 
   private VaultView vaultView(Vault vault) {
@@ -400,16 +400,16 @@ final class AdminRoutes {
     return new Listing<>(items.stream().map(view).toList());
   }
 
-  private static JsonNode body(Context ctx) {
-    JsonNode body = Json.readTree(ctx.bodyAsBytes());
+  private static JsonNode body(Exchange exchange) {
+    JsonNode body = Json.readTree(exchange.body());
     if (!body.isObject()) {
       throw new CofferException.BadRequest("The request body must be a JSON object.");
     }
     return body;
   }
 
-  private static JsonNode bodyOrEmpty(Context ctx) {
-    return ctx.bodyAsBytes().length == 0 ? Json.MAPPER.createObjectNode() : body(ctx);
+  private static JsonNode bodyOrEmpty(Exchange exchange) {
+    return exchange.body().length == 0 ? Json.MAPPER.createObjectNode() : body(exchange);
   }
 
   private static String text(JsonNode body, String field) {

@@ -13,8 +13,6 @@ import io.coffer.server.vault.Vaults;
 import io.coffer.wire.ApiVersion;
 import io.coffer.wire.Challenge;
 import io.coffer.wire.ObjectId;
-import io.javalin.http.Context;
-import io.javalin.security.RouteRole;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -43,39 +41,38 @@ final class Guard {
     this.authorizer = authorizer;
   }
 
-  void check(Context ctx) {
-    Optional<Requires> requires = requirement(ctx);
-    if (requires.isEmpty()) {
-      return;
-    }
+  /**
+   * Admits a vault request: on success the exchange holds the vault, principal and api-version; for
+   * a 401 it holds the challenge of the vault its host names.
+   */
+  void check(Exchange exchange, Route.Requires requires) {
+    String host = exchange.host();
     try {
-      ctx.attribute(
-          VaultRequest.ATTRIBUTE,
+      exchange.vault(
           admit(
-              ctx.host(),
-              Optional.ofNullable(ctx.header("Authorization")),
-              () -> ctx.queryParam("api-version"),
-              requires.get(),
-              () -> ctx.pathParam("name")));
+              host,
+              exchange.requestHeader("Authorization"),
+              () -> exchange.query("api-version").orElse(null),
+              requires,
+              () -> exchange.pathParameter("name")));
     } catch (CofferException.Unauthenticated e) {
-      ctx.attribute(Failures.CHALLENGE, challengeAt(ctx.host()));
+      exchange.challenge(challengeAt(host));
       throw e;
     }
   }
 
   /**
-   * The guard's checks on plain request parts, for routes served outside the framework too. The
-   * api-version and secret name are only read once the caller is known, so a malformed request
-   * never answers before a 401.
+   * The guard's checks, in order. The api-version and secret name are only read once the caller is
+   * known, so a malformed request never answers before a 401.
    *
    * @throws CofferException for the first check that fails; the challenge for a 401 comes from
    *     {@link #challengeAt}
    */
-  VaultRequest admit(
+  private VaultRequest admit(
       String host,
       Optional<String> authorization,
       Supplier<String> rawApiVersion,
-      Requires requires,
+      Route.Requires requires,
       Supplier<String> secretName) {
     Vault vault = vaultAt(host);
     Principal principal = verifier.verify(authorization, vault.tenantId());
@@ -99,7 +96,7 @@ final class Guard {
   }
 
   /** The {@code WWW-Authenticate} challenge a 401 from the vault at this host carries. */
-  String challengeAt(String host) {
+  private String challengeAt(String host) {
     return challenge(vaultAt(host));
   }
 
@@ -130,15 +127,6 @@ final class Guard {
                     + ") is not recognized. Consider using the latest supported version ("
                     + ApiVersion.NEWEST.value()
                     + ")."));
-  }
-
-  private static Optional<Requires> requirement(Context ctx) {
-    for (RouteRole role : ctx.routeRoles()) {
-      if (role instanceof Requires requires) {
-        return Optional.of(requires);
-      }
-    }
-    return Optional.empty();
   }
 
   private static String hostOnly(String host) {

@@ -13,8 +13,6 @@ import io.coffer.wire.InstanceDiscovery;
 import io.coffer.wire.OpenIdConfiguration;
 import io.coffer.wire.TokenResponse;
 import io.coffer.wire.UserRealm;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -37,33 +35,40 @@ final class IdentityRoutes {
     this.verifier = verifier;
   }
 
-  void register(RoutesConfig routes) {
-    routes.post("/{tenant}/oauth2/v2.0/token", this::token);
-    routes.get("/{tenant}/v2.0/.well-known/openid-configuration", this::openIdConfiguration);
-    routes.get("/{tenant}/.well-known/openid-configuration", this::openIdConfiguration);
-    routes.get("/{tenant}/discovery/v2.0/keys", this::keys);
-    routes.get("/{tenant}/discovery/keys", this::keys);
-    routes.get("/common/discovery/keys", this::keys);
-    routes.get("/common/discovery/instance", this::instanceDiscovery);
-    routes.get("/common/userrealm/{user}", this::userRealm);
-    routes.get("/subscriptions", this::subscriptions);
+  List<Route> routes() {
+    return List.of(
+        Route.post("/{tenant}/oauth2/v2.0/token", "TokenIssue", this::token),
+        Route.get(
+            "/{tenant}/v2.0/.well-known/openid-configuration",
+            "OpenIdConfiguration",
+            this::openIdConfiguration),
+        Route.get(
+            "/{tenant}/.well-known/openid-configuration",
+            "OpenIdConfiguration",
+            this::openIdConfiguration),
+        Route.get("/{tenant}/discovery/v2.0/keys", "SigningKeys", this::keys),
+        Route.get("/{tenant}/discovery/keys", "SigningKeys", this::keys),
+        Route.get("/common/discovery/instance", "InstanceDiscovery", this::instanceDiscovery),
+        Route.get("/common/userrealm/{user}", "UserRealm", this::userRealm),
+        Route.get("/subscriptions", "SubscriptionList", this::subscriptions));
   }
 
-  private void token(Context ctx) {
+  private void token(Exchange exchange) {
     Map<String, String> parameters =
         PostedForm.read(
-            ctx,
+            exchange,
             () ->
                 new TokenRefused(
                     Reason.INVALID_REQUEST,
                     900144,
                     "The request body must be an application/x-www-form-urlencoded form."));
-    basicCredentials(ctx.header("Authorization"))
+    basicCredentials(exchange.requestHeader("Authorization").orElse(null))
         .ifPresent(basic -> {
           parameters.putIfAbsent("client_id", basic[0]);
           parameters.putIfAbsent("client_secret", basic[1]);
         });
-    TokenRequest request = new TokenRequest(ctx.pathParam("tenant"), parameters);
+    TokenRequest request = new TokenRequest(exchange.pathParameter("tenant"), parameters);
+    request.clientId().ifPresent(exchange::appId);
     IssuedToken token = tokens.issue(request);
     TokenResponse response =
         token
@@ -78,12 +83,12 @@ final class IdentityRoutes {
                     user.clientInfo()))
             .orElseGet(() -> TokenResponse.bearer(token.accessToken(), token.expiresIn()));
     // Tokens are never cached by intermediaries, as Entra answers them.
-    ctx.header("Cache-Control", "no-store").header("Pragma", "no-cache");
-    Failures.write(ctx, 200, response);
+    exchange.header("Cache-Control", "no-store").header("Pragma", "no-cache");
+    exchange.json(200, response);
   }
 
-  private void openIdConfiguration(Context ctx) {
-    String named = ctx.pathParam("tenant");
+  private void openIdConfiguration(Exchange exchange) {
+    String named = exchange.pathParameter("tenant");
     // For /common and /organizations Entra's issuer holds a placeholder the validator fills in
     // with the token's own tid.
     OpenIdConfiguration document =
@@ -94,7 +99,7 @@ final class IdentityRoutes {
                 endpoints.issuer("{tenantid}"),
                 endpoints.cloudInstanceName())
             : tenantDocument(tokens.tenant(named));
-    Failures.write(ctx, 200, document);
+    exchange.json(200, document);
   }
 
   private OpenIdConfiguration tenantDocument(TenantRecord tenant) {
@@ -109,11 +114,11 @@ final class IdentityRoutes {
    * What MSAL asks before it trusts an authority: where the tenant's OpenID document is, and which
    * hosts are aliases of one cloud. The tenant is the one the authorize endpoint it names carries.
    */
-  private void instanceDiscovery(Context ctx) {
-    String tenant = tenantOfAuthorizeEndpoint(ctx.queryParam("authorization_endpoint"));
+  private void instanceDiscovery(Exchange exchange) {
+    String tenant =
+        tenantOfAuthorizeEndpoint(exchange.query("authorization_endpoint").orElse(null));
     List<String> hosts = endpoints.loginHosts();
-    Failures.write(
-        ctx,
+    exchange.json(
         200,
         new InstanceDiscovery(
             endpoints.authority() + "/" + tenant + "/v2.0/.well-known/openid-configuration",
@@ -140,21 +145,19 @@ final class IdentityRoutes {
    * Every account here is a cloud ("managed") account that signs in with its password at the token
    * endpoint; the answer is the same whether or not the name exists.
    */
-  private void userRealm(Context ctx) {
-    String user = ctx.pathParam("user");
+  private void userRealm(Exchange exchange) {
+    String user = exchange.pathParameter("user");
     int at = user.lastIndexOf('@');
     String domain = at >= 0 ? user.substring(at + 1) : "";
-    Failures.write(
-        ctx,
+    exchange.json(
         200,
         UserRealm.managed(
             domain.length() > 253 ? domain.substring(0, 253) : domain,
             endpoints.cloudInstanceName()));
   }
 
-  private void keys(Context ctx) {
-    ctx.status(200).result(keys.jwks());
-    Headers.json(ctx);
+  private void keys(Exchange exchange) {
+    exchange.jsonDocument(200, keys.jwks());
   }
 
   /**
@@ -162,9 +165,9 @@ final class IdentityRoutes {
    * caller's subscriptions. Coffer has none; `--allow-no-subscriptions` then gives a tenant-level
    * login.
    */
-  private void subscriptions(Context ctx) {
-    verifier.resourceManager(Optional.ofNullable(ctx.header("Authorization")));
-    Failures.write(ctx, 200, Map.of("value", List.of()));
+  private void subscriptions(Exchange exchange) {
+    exchange.principal(verifier.resourceManager(exchange.requestHeader("Authorization")));
+    exchange.json(200, Map.of("value", List.of()));
   }
 
   /** {@code client_secret_basic}: both parts are form-encoded before base64. */

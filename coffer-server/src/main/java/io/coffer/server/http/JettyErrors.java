@@ -10,8 +10,9 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Errors Jetty answers before a request reaches a route (malformed request line, headers too large,
- * draining on shutdown) in the same Azure shape as every other error, without a stack trace.
+ * Errors Jetty answers itself (malformed request line, headers too large, a body that ends before
+ * its Content-Length, draining on shutdown) in the same Azure shape as every other error, without a
+ * stack trace.
  */
 final class JettyErrors extends ErrorHandler {
 
@@ -29,10 +30,17 @@ final class JettyErrors extends ErrorHandler {
       String message,
       Throwable cause,
       Callback callback) {
+    if (endedEarly(cause)) {
+      // The client's mistake, though Jetty fails the request as a 500.
+      status = 400;
+      response.setStatus(status);
+    }
     String text =
         status == 503
             ? "The server is shutting down or overloaded; retry shortly."
-            : "The request could not be served (HTTP " + status + ").";
+            : status == 400 && endedEarly(cause)
+                ? "The request body ended before its Content-Length."
+                : "The request could not be served (HTTP " + status + ").";
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Headers.JSON);
     if (status == 503) {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
@@ -41,5 +49,15 @@ final class JettyErrors extends ErrorHandler {
         true,
         ByteBuffer.wrap(Json.write(KeyVaultError.of(Failures.codeFor(status), text))),
         callback);
+  }
+
+  private static boolean endedEarly(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof java.io.EOFException
+          || String.valueOf(t.getMessage()).contains("Early EOF")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -4,7 +4,6 @@ import io.coffer.server.CofferException;
 import io.coffer.server.crypto.Digests;
 import io.coffer.server.identity.AuthorizationResponse;
 import io.coffer.server.identity.AuthorizeRequest;
-import io.javalin.http.Context;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,7 +35,7 @@ final class LoginPage {
 
   /** The sign-in form; the authorize parameters travel in hidden fields, bound by the token. */
   static void signIn(
-      Context ctx,
+      Exchange exchange,
       String tenantPath,
       AuthorizeRequest request,
       String formToken,
@@ -67,18 +66,18 @@ final class LoginPage {
     String origin =
         new AuthorizationResponse(request.redirectUri(), request.formPost(), Map.of()).origin();
     // A query-mode answer is a redirect from this form's post: form-action covers it too.
-    send(ctx, 200, "Sign in", body.toString(), "form-action 'self' " + origin, false);
+    send(exchange, 200, "Sign in", body.toString(), "form-action 'self' " + origin, false);
   }
 
   /** A refusal: to the client when its redirect was validated, else on an error page. */
-  static void refused(Context ctx, CofferException.AuthorizeRefused refused) {
+  static void refused(Exchange exchange, CofferException.AuthorizeRefused refused) {
     if (refused.redirectUri().isPresent()) {
       Map<String, String> parameters = new LinkedHashMap<>();
       parameters.put("error", refused.error());
       parameters.put("error_description", refused.getMessage());
       refused.state().ifPresent(s -> parameters.put("state", s));
       deliver(
-          ctx,
+          exchange,
           new AuthorizationResponse(refused.redirectUri().get(), refused.formPost(), parameters));
       return;
     }
@@ -87,14 +86,14 @@ final class LoginPage {
             + escape(refused.getMessage())
             + "</p><p class=\"muted\">Close this window and start the sign-in again from your"
             + " application.</p>";
-    send(ctx, 400, "Sign-in failed", body, "form-action 'none'", false);
+    send(exchange, 400, "Sign-in failed", body, "form-action 'none'", false);
   }
 
   /** The authorization response, as a redirect or as a form the browser posts. */
-  static void deliver(Context ctx, AuthorizationResponse response) {
+  static void deliver(Exchange exchange, AuthorizationResponse response) {
     if (!response.formPost()) {
-      noCaching(ctx);
-      ctx.status(302).header("Location", response.location());
+      noCaching(exchange);
+      exchange.header("Location", response.location()).empty(302);
       return;
     }
     StringBuilder body = new StringBuilder();
@@ -103,11 +102,11 @@ final class LoginPage {
         .append("\">");
     response.parameters().forEach((name, value) -> hidden(body, name, value));
     body.append("<noscript><button type=\"submit\">Continue</button></noscript></form>");
-    send(ctx, 200, "Signed in", body.toString(), "form-action " + response.origin(), true);
+    send(exchange, 200, "Signed in", body.toString(), "form-action " + response.origin(), true);
   }
 
   private static void send(
-      Context ctx, int status, String title, String main, String formAction, boolean script) {
+      Exchange exchange, int status, String title, String main, String formAction, boolean script) {
     String policy =
         "default-src 'none'; style-src "
             + STYLE_HASH
@@ -115,13 +114,13 @@ final class LoginPage {
             + "; "
             + formAction
             + "; frame-ancestors 'none'; base-uri 'none'";
-    noCaching(ctx);
-    ctx.status(status)
-        .header("Content-Type", "text/html; charset=utf-8")
+    noCaching(exchange);
+    exchange
         .header("Content-Security-Policy", policy)
         .header("X-Frame-Options", "DENY")
         .header("Referrer-Policy", "no-referrer")
-        .result(
+        .html(
+            status,
             "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
                 + "<title>"
@@ -135,8 +134,8 @@ final class LoginPage {
                 + "</body></html>");
   }
 
-  private static void noCaching(Context ctx) {
-    ctx.header("Cache-Control", "no-store").header("Pragma", "no-cache");
+  private static void noCaching(Exchange exchange) {
+    exchange.header("Cache-Control", "no-store").header("Pragma", "no-cache");
   }
 
   private static void hidden(StringBuilder body, String name, String value) {

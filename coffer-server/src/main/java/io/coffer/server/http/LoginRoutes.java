@@ -4,9 +4,6 @@ import io.coffer.server.CofferException.AuthorizeRefused;
 import io.coffer.server.identity.AuthorizationResponse;
 import io.coffer.server.identity.AuthorizeRequest;
 import io.coffer.server.identity.InteractiveLogin;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,26 +30,28 @@ final class LoginRoutes {
     this.login = login;
   }
 
-  void register(RoutesConfig routes) {
-    routes.get("/{tenant}/oauth2/v2.0/authorize", this::page);
-    routes.post("/{tenant}/oauth2/v2.0/authorize", this::submit);
+  List<Route> routes() {
+    return List.of(
+        Route.get("/{tenant}/oauth2/v2.0/authorize", "SignInPage", this::page),
+        Route.post("/{tenant}/oauth2/v2.0/authorize", "SignIn", this::submit));
   }
 
-  private void page(Context ctx) {
-    String tenant = ctx.pathParam("tenant");
-    AuthorizeRequest request = login.authorize(tenant, first(ctx.queryParamMap()));
+  private void page(Exchange exchange) {
+    String tenant = exchange.pathParameter("tenant");
+    AuthorizeRequest request = login.authorize(tenant, exchange.queryParameters());
     String binding =
-        Optional.ofNullable(ctx.cookie(BINDING_COOKIE))
+        exchange
+            .cookie(BINDING_COOKIE)
             .filter(b -> BINDING.matcher(b).matches())
             .orElseGet(InteractiveLogin::newBrowserBinding);
-    ctx.header(
+    exchange.header(
         "Set-Cookie",
         BINDING_COOKIE
             + "="
             + binding
             + "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=900");
     LoginPage.signIn(
-        ctx,
+        exchange,
         tenant,
         request,
         InteractiveLogin.formToken(request, binding),
@@ -60,16 +59,16 @@ final class LoginRoutes {
         request.loginHint().orElse(""));
   }
 
-  private void submit(Context ctx) {
-    String tenant = ctx.pathParam("tenant");
+  private void submit(Exchange exchange) {
+    String tenant = exchange.pathParameter("tenant");
     Map<String, String> form =
         PostedForm.read(
-            ctx,
+            exchange,
             () ->
                 new AuthorizeRefused(
                     "invalid_request", 90014, "The sign-in form could not be read."));
     AuthorizeRequest request = login.authorize(tenant, form);
-    String binding = Optional.ofNullable(ctx.cookie(BINDING_COOKIE)).orElse("");
+    String binding = exchange.cookie(BINDING_COOKIE).orElse("");
     String formToken = form.getOrDefault("flowToken", "");
     if (!InteractiveLogin.formTokenMatches(request, binding, formToken)) {
       throw new AuthorizeRefused(
@@ -81,19 +80,10 @@ final class LoginRoutes {
     Optional<AuthorizationResponse> answer =
         login.signIn(request, userName, form.getOrDefault("passwd", ""));
     if (answer.isEmpty()) {
-      LoginPage.signIn(ctx, tenant, request, formToken, Optional.of(WRONG_CREDENTIALS), userName);
+      LoginPage.signIn(
+          exchange, tenant, request, formToken, Optional.of(WRONG_CREDENTIALS), userName);
       return;
     }
-    LoginPage.deliver(ctx, answer.get());
-  }
-
-  private static Map<String, String> first(Map<String, List<String>> parameters) {
-    Map<String, String> first = new HashMap<>();
-    parameters.forEach((name, values) -> {
-      if (!values.isEmpty()) {
-        first.put(name, values.get(0));
-      }
-    });
-    return first;
+    LoginPage.deliver(exchange, answer.get());
   }
 }

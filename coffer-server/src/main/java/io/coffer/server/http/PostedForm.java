@@ -1,19 +1,18 @@
 package io.coffer.server.http;
 
 import io.coffer.server.CofferException;
-import io.javalin.http.Context;
-import jakarta.servlet.ServletException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
-import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.UrlEncoded;
 
 /**
- * The fields of a posted form (token endpoint, sign-in form), first value of each. A body that
- * cannot be read as a form — a broken multipart body, a form over Jetty's size limit — is the
- * client's mistake: Javalin lets Jetty's {@link ServletException} through undeclared, which would
- * otherwise end as a 500.
+ * The fields of a posted form (token endpoint, sign-in form), first value of each, read from an
+ * {@code application/x-www-form-urlencoded} body. A body that cannot be read as one — multipart,
+ * broken percent-encoding — is the client's mistake, refused in the surface's own shape.
  */
 final class PostedForm {
   private PostedForm() {}
@@ -21,39 +20,22 @@ final class PostedForm {
   /**
    * @param unreadable the refusal in the surface's own error shape
    */
-  static Map<String, String> read(Context ctx, Supplier<? extends CofferException> unreadable) {
-    Map<String, String> first = new HashMap<>();
+  static Map<String, String> read(
+      Exchange exchange, Supplier<? extends CofferException> unreadable) {
+    String type = exchange.requestHeader("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+    if (type.startsWith("multipart/")) {
+      throw unreadable.get();
+    }
+    Fields fields = new Fields();
     try {
-      ctx.formParamMap()
-          .forEach((name, values) -> {
-            if (!values.isEmpty()) {
-              first.put(name, values.get(0));
-            }
-          });
-    } catch (Exception e) {
-      if (isClientMistake(e)) {
-        throw unreadable.get();
-      }
-      throw e;
+      UrlEncoded.decodeUtf8To(new String(exchange.body(), StandardCharsets.ISO_8859_1), fields);
+    } catch (RuntimeException e) {
+      throw unreadable.get();
+    }
+    Map<String, String> first = new HashMap<>();
+    for (Fields.Field field : fields) {
+      first.putIfAbsent(field.getName(), field.getValue());
     }
     return first;
-  }
-
-  /** One field, or empty when the form has none or cannot be read (for the audit trail). */
-  static Optional<String> field(Context ctx, String name) {
-    try {
-      return Optional.ofNullable(ctx.formParam(name));
-    } catch (Exception e) {
-      if (isClientMistake(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
-
-  /** Jetty's 4xx for the body, thrown as is or wrapped in a {@link ServletException}. */
-  private static boolean isClientMistake(Exception e) {
-    Throwable cause = e instanceof ServletException ? e.getCause() : e;
-    return cause instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500;
   }
 }

@@ -14,8 +14,6 @@ import io.coffer.wire.Json;
 import io.coffer.wire.SecretItem;
 import io.coffer.wire.SecretPage;
 import io.coffer.wire.SecretRequest;
-import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -33,25 +31,38 @@ final class SecretRoutes {
     this.secrets = secrets;
   }
 
-  void register(RoutesConfig routes) {
-    routes.get("/secrets", this::list, Requires.onVault(Action.READ_METADATA));
-    routes.post("/secrets/restore", this::restore, Requires.onVault(Action.RESTORE));
-    routes.get("/secrets/{name}/versions", this::versions, Requires.onSecret(Action.READ_METADATA));
-    routes.post("/secrets/{name}/backup", this::backup, Requires.onSecret(Action.BACKUP));
-    routes.get("/secrets/{name}", this::get, Requires.onSecret(Action.GET_SECRET));
-    routes.get("/secrets/{name}/{version}", this::get, Requires.onSecret(Action.GET_SECRET));
-    routes.put("/secrets/{name}", this::set, Requires.onSecret(Action.SET_SECRET));
-    routes.patch("/secrets/{name}", this::update, Requires.onSecret(Action.UPDATE));
-    routes.patch("/secrets/{name}/{version}", this::update, Requires.onSecret(Action.UPDATE));
-    routes.delete("/secrets/{name}", this::delete, Requires.onSecret(Action.DELETE));
-    routes.get("/deletedsecrets", this::listDeleted, Requires.onVault(Action.READ_METADATA));
-    routes.get("/deletedsecrets/{name}", this::getDeleted, Requires.onSecret(Action.READ_METADATA));
-    routes.delete("/deletedsecrets/{name}", this::purge, Requires.onSecret(Action.PURGE));
-    routes.post("/deletedsecrets/{name}/recover", this::recover, Requires.onSecret(Action.RECOVER));
+  /** The twelve operations; a GET of a secret is answered on the reading thread when it may. */
+  List<Route> routes() {
+    return List.of(
+        Route.get("/secrets", "SecretList", this::list).onVault(Action.READ_METADATA),
+        Route.post("/secrets/restore", "SecretRestore", this::restore)
+            .onVault(Action.RESTORE)
+            .bodyLimit(BodyBudget.MAX_BODY),
+        Route.get("/secrets/{name}/versions", "SecretListVersions", this::versions)
+            .onSecret(Action.READ_METADATA),
+        Route.post("/secrets/{name}/backup", "SecretBackup", this::backup).onSecret(Action.BACKUP),
+        Route.get("/secrets/{name}", "SecretGet", this::get)
+            .onSecret(Action.GET_SECRET)
+            .onReadingThread(),
+        Route.get("/secrets/{name}/{version}", "SecretGet", this::get)
+            .onSecret(Action.GET_SECRET)
+            .onReadingThread(),
+        Route.put("/secrets/{name}", "SecretSet", this::set).onSecret(Action.SET_SECRET),
+        Route.patch("/secrets/{name}", "SecretUpdate", this::update).onSecret(Action.UPDATE),
+        Route.patch("/secrets/{name}/{version}", "SecretUpdate", this::update)
+            .onSecret(Action.UPDATE),
+        Route.delete("/secrets/{name}", "SecretDelete", this::delete).onSecret(Action.DELETE),
+        Route.get("/deletedsecrets", "SecretListDeleted", this::listDeleted)
+            .onVault(Action.READ_METADATA),
+        Route.get("/deletedsecrets/{name}", "SecretGetDeleted", this::getDeleted)
+            .onSecret(Action.READ_METADATA),
+        Route.delete("/deletedsecrets/{name}", "SecretPurge", this::purge).onSecret(Action.PURGE),
+        Route.post("/deletedsecrets/{name}/recover", "SecretRecover", this::recover)
+            .onSecret(Action.RECOVER));
   }
 
-  private void set(Context ctx) {
-    SecretRequest body = SecretRequest.parse(ctx.bodyAsBytes());
+  private void set(Exchange exchange) {
+    SecretRequest body = SecretRequest.parse(exchange.body());
     NewSecret secret =
         new NewSecret(
             new SecretValue(
@@ -61,20 +72,23 @@ final class SecretRoutes {
             body.enabled().orElse(true),
             optional(body.time("nbf")),
             optional(body.time("exp")));
-    SecretVersion created = secrets.set(request(ctx).vault(), ctx.pathParam("name"), secret);
-    ok(ctx, Bodies.bundle(request(ctx), created));
+    SecretVersion created =
+        secrets.set(exchange.vaultRequest().vault(), exchange.pathParameter("name"), secret);
+    exchange.json(200, Bodies.bundle(exchange.vaultRequest(), created));
   }
 
-  private void get(Context ctx) {
-    SecretVersion version = secrets.get(request(ctx).vault(), ctx.pathParam("name"), version(ctx));
+  private void get(Exchange exchange) {
+    SecretVersion version =
+        secrets.get(
+            exchange.vaultRequest().vault(), exchange.pathParameter("name"), version(exchange));
     // Judged after the read: Key Vault's refusal names the secret's own type, so a missing or
     // disabled secret answers 404 or 403 first.
-    rejectOutContentType(ctx);
-    ok(ctx, Bodies.bundle(request(ctx), version));
+    rejectOutContentType(exchange);
+    exchange.json(200, Bodies.bundle(exchange.vaultRequest(), version));
   }
 
-  private void update(Context ctx) {
-    SecretRequest body = SecretRequest.parse(ctx.bodyAsBytes());
+  private void update(Exchange exchange) {
+    SecretRequest body = SecretRequest.parse(exchange.body());
     MetadataChange change =
         new MetadataChange(
             body.hasContentType() ? Optional.of(body.contentType().orElse("")) : Optional.empty(),
@@ -83,67 +97,86 @@ final class SecretRoutes {
             body.time("nbf"),
             body.time("exp"));
     SecretVersion updated =
-        secrets.update(request(ctx).vault(), ctx.pathParam("name"), version(ctx), change);
-    ok(ctx, Bodies.bundle(request(ctx), updated));
+        secrets.update(
+            exchange.vaultRequest().vault(),
+            exchange.pathParameter("name"),
+            version(exchange),
+            change);
+    exchange.json(200, Bodies.bundle(exchange.vaultRequest(), updated));
   }
 
-  private void delete(Context ctx) {
-    DeletedSecret deleted = secrets.delete(request(ctx).vault(), ctx.pathParam("name"));
-    ok(ctx, Bodies.deleted(request(ctx), deleted));
+  private void delete(Exchange exchange) {
+    DeletedSecret deleted =
+        secrets.delete(exchange.vaultRequest().vault(), exchange.pathParameter("name"));
+    exchange.json(200, Bodies.deleted(exchange.vaultRequest(), deleted));
   }
 
-  private void getDeleted(Context ctx) {
-    DeletedSecret deleted = secrets.getDeleted(request(ctx).vault(), ctx.pathParam("name"));
-    ok(ctx, Bodies.deleted(request(ctx), deleted));
+  private void getDeleted(Exchange exchange) {
+    DeletedSecret deleted =
+        secrets.getDeleted(exchange.vaultRequest().vault(), exchange.pathParameter("name"));
+    exchange.json(200, Bodies.deleted(exchange.vaultRequest(), deleted));
   }
 
-  private void recover(Context ctx) {
-    SecretVersion recovered = secrets.recover(request(ctx).vault(), ctx.pathParam("name"));
-    ok(ctx, Bodies.bundle(request(ctx), recovered));
+  private void recover(Exchange exchange) {
+    SecretVersion recovered =
+        secrets.recover(exchange.vaultRequest().vault(), exchange.pathParameter("name"));
+    exchange.json(200, Bodies.bundle(exchange.vaultRequest(), recovered));
   }
 
-  private void purge(Context ctx) {
-    secrets.purge(request(ctx).vault(), ctx.pathParam("name"));
-    ctx.status(204);
-    Headers.untyped(ctx);
+  private void purge(Exchange exchange) {
+    secrets.purge(exchange.vaultRequest().vault(), exchange.pathParameter("name"));
+    exchange.empty(204);
   }
 
-  private void backup(Context ctx) {
-    ok(ctx, new BackupBlob(secrets.backup(request(ctx).vault(), ctx.pathParam("name"))));
+  private void backup(Exchange exchange) {
+    exchange.json(
+        200,
+        new BackupBlob(
+            secrets.backup(exchange.vaultRequest().vault(), exchange.pathParameter("name"))));
   }
 
-  private void restore(Context ctx) {
-    BackupBlob blob = Json.read(ctx.bodyAsBytes(), BackupBlob.class);
+  private void restore(Exchange exchange) {
+    BackupBlob blob = Json.read(exchange.body(), BackupBlob.class);
     if (blob.value() == null || blob.value().isEmpty()) {
       throw new BadRequest("Property 'value' is required.");
     }
-    ok(ctx, Bodies.bundle(request(ctx), secrets.restore(request(ctx).vault(), blob.value())));
+    exchange.json(
+        200,
+        Bodies.bundle(
+            exchange.vaultRequest(),
+            secrets.restore(exchange.vaultRequest().vault(), blob.value())));
   }
 
-  private void list(Context ctx) {
-    VaultRequest request = request(ctx);
-    Page<SecretVersion> page = secrets.list(request.vault(), maxResults(ctx), skipToken(ctx));
-    ok(ctx, page(ctx, page, v -> Bodies.item(request, v, false)));
+  private void list(Exchange exchange) {
+    VaultRequest request = exchange.vaultRequest();
+    Page<SecretVersion> page =
+        secrets.list(request.vault(), maxResults(exchange), skipToken(exchange));
+    exchange.json(200, page(exchange, page, v -> Bodies.item(request, v, false)));
   }
 
-  private void versions(Context ctx) {
-    VaultRequest request = request(ctx);
+  private void versions(Exchange exchange) {
+    VaultRequest request = exchange.vaultRequest();
     Page<SecretVersion> page =
         secrets.listVersions(
-            request.vault(), ctx.pathParam("name"), maxResults(ctx), skipToken(ctx));
-    ok(ctx, page(ctx, page, v -> Bodies.item(request, v, true)));
+            request.vault(),
+            exchange.pathParameter("name"),
+            maxResults(exchange),
+            skipToken(exchange));
+    exchange.json(200, page(exchange, page, v -> Bodies.item(request, v, true)));
   }
 
-  private void listDeleted(Context ctx) {
-    VaultRequest request = request(ctx);
+  private void listDeleted(Exchange exchange) {
+    VaultRequest request = exchange.vaultRequest();
     Page<DeletedSecret> page =
-        secrets.listDeleted(request.vault(), maxResults(ctx), skipToken(ctx));
-    ok(ctx, page(ctx, page, d -> Bodies.deletedItem(request, d)));
+        secrets.listDeleted(request.vault(), maxResults(exchange), skipToken(exchange));
+    exchange.json(200, page(exchange, page, d -> Bodies.deletedItem(request, d)));
   }
 
-  private static <T> SecretPage page(Context ctx, Page<T> page, Function<T, SecretItem> item) {
+  private static <T> SecretPage page(
+      Exchange exchange, Page<T> page, Function<T, SecretItem> item) {
     List<SecretItem> items = page.items().stream().map(item).toList();
-    return new SecretPage(items, page.nextToken().map(token -> nextLink(ctx, token)).orElse(null));
+    return new SecretPage(
+        items, page.nextToken().map(token -> nextLink(exchange, token)).orElse(null));
   }
 
   /**
@@ -151,28 +184,28 @@ final class SecretRoutes {
    * {@code :443}), the api-version as sent, the token, and {@code maxresults} only when the client
    * sent it.
    */
-  private static String nextLink(Context ctx, String token) {
-    String vaultUrl = request(ctx).ids().vaultUrl();
+  private static String nextLink(Exchange exchange, String token) {
+    String vaultUrl = exchange.vaultRequest().ids().vaultUrl();
     String link =
         (EXPLICIT_PORT.matcher(vaultUrl).find() ? vaultUrl : vaultUrl + ":443")
-            + ctx.path()
+            + exchange.path()
             + "?api-version="
-            + request(ctx).apiVersion().value()
+            + exchange.vaultRequest().apiVersion().value()
             + "&$skiptoken="
             + token;
-    return sentMaxResults(ctx) ? link + "&maxresults=" + maxResults(ctx) : link;
+    return sentMaxResults(exchange) ? link + "&maxresults=" + maxResults(exchange) : link;
   }
 
-  private static boolean sentMaxResults(Context ctx) {
-    String raw = ctx.queryParam("maxresults");
+  private static boolean sentMaxResults(Exchange exchange) {
+    String raw = exchange.query("maxresults").orElse(null);
     return raw != null && !raw.isEmpty();
   }
 
-  private static int maxResults(Context ctx) {
-    if (!sentMaxResults(ctx)) {
+  private static int maxResults(Exchange exchange) {
+    if (!sentMaxResults(exchange)) {
       return MAX_RESULTS;
     }
-    String raw = ctx.queryParam("maxresults");
+    String raw = exchange.query("maxresults").orElse(null);
     try {
       int value = Integer.parseInt(raw);
       if (value >= 1 && value <= MAX_RESULTS) {
@@ -184,13 +217,13 @@ final class SecretRoutes {
     throw new BadRequest("The value of maxresults must be an integer between 1 and 25.");
   }
 
-  private static Optional<String> skipToken(Context ctx) {
-    return Optional.ofNullable(ctx.queryParam("$skiptoken")).filter(t -> !t.isEmpty());
+  private static Optional<String> skipToken(Exchange exchange) {
+    return Optional.ofNullable(exchange.query("$skiptoken").orElse(null)).filter(t -> !t.isEmpty());
   }
 
   /** Only secrets that back a certificate convert; Key Vault refuses the others in these words. */
-  private static void rejectOutContentType(Context ctx) {
-    String out = ctx.queryParam("outContentType");
+  private static void rejectOutContentType(Exchange exchange) {
+    String out = exchange.query("outContentType").orElse(null);
     if (out == null) {
       return;
     }
@@ -208,20 +241,12 @@ final class SecretRoutes {
             + "' transformation is not supported. Only PFX to PEM transformation is supported.");
   }
 
-  private static String version(Context ctx) {
-    String version = ctx.pathParamMap().get("version");
+  private static String version(Exchange exchange) {
+    String version = exchange.pathParameters().get("version");
     return version == null ? "" : version;
-  }
-
-  private static VaultRequest request(Context ctx) {
-    return ctx.attribute(VaultRequest.ATTRIBUTE);
   }
 
   private static OptionalLong optional(Optional<Long> value) {
     return value.map(OptionalLong::of).orElse(OptionalLong.empty());
-  }
-
-  private static void ok(Context ctx, Object body) {
-    Failures.write(ctx, 200, body);
   }
 }

@@ -6,7 +6,4 @@ import io.coffer.wire.ApiVersion;
 import io.coffer.wire.ObjectId;
 
 /** What the guard established for a vault request before its handler runs. */
-record VaultRequest(Vault vault, Principal principal, ApiVersion apiVersion, ObjectId ids) {
-
-  static final String ATTRIBUTE = "coffer.vault-request";
-}
+record VaultRequest(Vault vault, Principal principal, ApiVersion apiVersion, ObjectId ids) {}

@@ -1,0 +1,63 @@
+package io.coffer.server.http;
+
+import io.coffer.server.CofferException;
+
+/**
+ * The one path every request takes, in the order of its life: stamp (request id, the service's
+ * headers) → route → body budget → guard (vault routes: token, budget, api-version, access) →
+ * handler → error mapping → access log → audit. No step knows which server carried the request; the
+ * server's adapter ({@link JettyDoor}) only turns the wire into an {@link Exchange} and back.
+ */
+final class Pipeline {
+  private final Router router;
+  private final Guard guard;
+  private final BodyBudget bodies;
+  private final AuditRecorder audit;
+
+  Pipeline(Router router, Guard guard, BodyBudget bodies, AuditRecorder audit) {
+    this.router = router;
+    this.guard = guard;
+    this.bodies = bodies;
+    this.audit = audit;
+  }
+
+  /**
+   * Finds the request's route, once, before it is served, so the adapter can choose its thread: a
+   * route marked inline, or a refusal (no such path or method), is cheap enough for the thread that
+   * read the request.
+   *
+   * @return whether the request may be served on the reading thread
+   */
+  boolean route(Exchange exchange) {
+    try {
+      Router.Match match = router.match(exchange.routedMethod(), exchange.path());
+      exchange.route(match.route(), match.parameters());
+      return match.route().inline();
+    } catch (CofferException unrouted) {
+      exchange.unrouted(unrouted);
+      return true;
+    }
+  }
+
+  /** Serves a routed request: the exchange holds the answer afterwards. Never throws. */
+  void serve(Exchange exchange) {
+    exchange.requestId(Headers.stamp(exchange));
+    try {
+      audit.admit(exchange);
+      Route route = exchange.routeOrRefusal();
+      int held = bodies.reserve(exchange);
+      try {
+        if (route.requires().isPresent()) {
+          guard.check(exchange, route.requires().get());
+        }
+        route.handler().handle(exchange);
+      } finally {
+        bodies.release(held);
+      }
+    } catch (Exception failure) {
+      Failures.answer(exchange, failure);
+    }
+    AccessLog.record(exchange);
+    audit.record(exchange);
+  }
+}
