@@ -99,8 +99,15 @@ final class SecretCommand {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a secret's value.")
+  @Command(name = "show", description = "Print a secret's value.")
   static final class Show implements Callable<Integer> {
+    // Not the standard help options: their --version would take the name of the secret's version.
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help and exit.")
+    boolean help;
+
     @Mixin VaultOptions vault;
 
     @Option(names = "--name", required = true)
