@@ -2,6 +2,8 @@ package io.coffer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.azure.security.keyvault.secrets.SecretClient;
 import io.coffer.client.kafka.CofferConfigProvider;
 import io.coffer.server.testing.RunningCoffer;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
@@ -48,6 +51,11 @@ class KafkaConnectMigrationTest {
 
   @BeforeAll
   static void start() throws Exception {
+    // Kafka's INFO is megabytes per run; a second logback-test.xml would make logback print its
+    // status to the stdout that other tests' child processes answer on.
+    for (String logger : List.of("org.apache.kafka", "kafka", "state.change.logger")) {
+      ((Logger) LoggerFactory.getLogger(logger)).setLevel(Level.WARN);
+    }
     coffer = RunningCoffer.shared();
     Map<String, String> worker = new HashMap<>();
     worker.put("plugin.discovery", "service_load");
