@@ -97,14 +97,14 @@ public final class CofferServer implements AutoCloseable {
             : Storage.openSqlite(
                 dataDir.resolve("coffer.db"), settings.guardrails().readCacheBytes());
     // Shared storage: other nodes write too, so nothing above storage caches what they may change.
-    boolean cache = !storage.isShared();
+    boolean shared = storage.isShared();
     AuditTrail audit =
         AuditTrail.open(dataDir.resolve("audit"), settings.guardrails().auditRotateBytes());
     try {
       Envelope envelope = new Envelope(keyring);
-      Directory directory = new Directory(storage.directory(), clock, cache);
-      Vaults vaults = new Vaults(storage.directory(), clock, cache);
-      Authorizer authorizer = new Authorizer(storage.directory(), clock, cache);
+      Directory directory = new Directory(storage.directory(), clock, shared);
+      Vaults vaults = new Vaults(storage.directory(), clock, shared);
+      Authorizer authorizer = new Authorizer(storage.directory(), clock, shared);
       SigningKeys signingKeys = new SigningKeys(storage.directory(), envelope, clock);
       SecretService secrets =
           new SecretService(
@@ -115,8 +115,7 @@ public final class CofferServer implements AutoCloseable {
       ScheduledExecutorService background =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().name("coffer-background").daemon().factory());
-      KeyRotation rotation =
-          new KeyRotation(keyring, secrets, signingKeys, background, storage.isShared());
+      KeyRotation rotation = new KeyRotation(keyring, secrets, signingKeys, background, shared);
       Services services =
           new Services(
               directory,
@@ -133,7 +132,7 @@ public final class CofferServer implements AutoCloseable {
               new InteractiveLogin(storage.directory(), directory, clock),
               signingKeys,
               storage::isReachable,
-              !storage.isShared(),
+              shared,
               audit,
               rotation);
       HttpServer http = HttpServer.start(settings, tls, services);

@@ -27,20 +27,20 @@ public final class Authorizer {
   private final LoadingCache<String, List<RoleAssignmentRecord>> assignments;
   private final LoadingCache<String, List<AccessPolicyRecord>> policies;
 
-  private final boolean cached;
+  private final boolean shared;
 
   public Authorizer(DirectoryStore directory, Clock clock) {
-    this(directory, clock, true);
+    this(directory, clock, false);
   }
 
   /**
-   * @param cached false when other nodes share the store: then every decision reads the current
+   * @param shared whether other nodes share the store: then every decision reads the current
    *     assignments and policies, so a change acknowledged by any node applies at once
    */
-  public Authorizer(DirectoryStore directory, Clock clock, boolean cached) {
+  public Authorizer(DirectoryStore directory, Clock clock, boolean shared) {
     this.directory = directory;
     this.clock = clock;
-    this.cached = cached;
+    this.shared = shared;
     this.assignments = Caffeine.newBuilder().maximumSize(10_000).build(directory::roleAssignments);
     this.policies = Caffeine.newBuilder().maximumSize(10_000).build(directory::accessPolicies);
   }
@@ -161,10 +161,10 @@ public final class Authorizer {
   }
 
   private List<RoleAssignmentRecord> assignmentsOf(String principalId) {
-    return cached ? assignments.get(principalId) : directory.roleAssignments(principalId);
+    return shared ? directory.roleAssignments(principalId) : assignments.get(principalId);
   }
 
   private List<AccessPolicyRecord> policiesOf(String principalId) {
-    return cached ? policies.get(principalId) : directory.accessPolicies(principalId);
+    return shared ? directory.accessPolicies(principalId) : policies.get(principalId);
   }
 }

@@ -51,20 +51,20 @@ public final class Directory {
   private final Clock clock;
   private final LoadingCache<String, Optional<PrincipalRecord>> principals;
 
-  private final boolean cached;
+  private final boolean shared;
 
   public Directory(DirectoryStore store, Clock clock) {
-    this(store, clock, true);
+    this(store, clock, false);
   }
 
   /**
-   * @param cached false when other nodes share the store: then a principal disabled or removed on
-   *     any node is refused on the next request everywhere
+   * @param shared whether other nodes share the store: then nothing is cached, so a principal
+   *     disabled or removed on any node is refused on the next request everywhere
    */
-  public Directory(DirectoryStore store, Clock clock, boolean cached) {
+  public Directory(DirectoryStore store, Clock clock, boolean shared) {
     this.store = store;
     this.clock = clock;
-    this.cached = cached;
+    this.shared = shared;
     this.principals = Caffeine.newBuilder().maximumSize(50_000).build(store::principal);
   }
 
@@ -105,7 +105,7 @@ public final class Directory {
 
   /** The live state of a principal, as token verification needs it on every request. */
   public Optional<PrincipalRecord> principal(String objectId) {
-    return cached ? principals.get(objectId) : store.principal(objectId);
+    return shared ? store.principal(objectId) : principals.get(objectId);
   }
 
   /** A principal by object id, client id or user name. */

@@ -61,7 +61,7 @@ final class UserGrants {
       Clock clock) {
     this.directory = directory;
     // Password checks count failures in storage (smart lockout), shared with the sign-in page.
-    this.people = new Directory(directory, clock, false);
+    this.people = new Directory(directory, clock, true);
     this.keys = keys;
     this.endpoints = endpoints;
     this.lifetime = lifetime;

@@ -46,9 +46,7 @@ public final class Storage implements AutoCloseable {
     SecretStore sql = new SqlSecretStore(transactions, this::connection, statements, dialect);
     // Only a database this process alone writes can answer reads from memory.
     this.secrets =
-        dialect == Dialect.POSTGRESQL || readCacheBytes == 0
-            ? sql
-            : new CachedSecretStore(sql, readCacheBytes);
+        isShared() || readCacheBytes == 0 ? sql : new CachedSecretStore(sql, readCacheBytes);
     this.directory = new SqlDirectoryStore(transactions, this::connection, statements, dialect);
   }
 

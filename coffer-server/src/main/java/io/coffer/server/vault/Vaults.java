@@ -17,20 +17,20 @@ public final class Vaults {
   private final Clock clock;
   private final Map<String, Vault> byName = new ConcurrentHashMap<>();
 
-  private final boolean cached;
+  private final boolean shared;
 
   public Vaults(DirectoryStore directory, Clock clock) {
-    this(directory, clock, true);
+    this(directory, clock, false);
   }
 
   /**
-   * @param cached false when other nodes share the store: a vault's settings (RBAC or access
-   *     policies) then apply on every node as soon as they change
+   * @param shared whether other nodes share the store: then nothing is cached, so a vault's
+   *     settings (RBAC or access policies) apply on every node as soon as they change
    */
-  public Vaults(DirectoryStore directory, Clock clock, boolean cached) {
+  public Vaults(DirectoryStore directory, Clock clock, boolean shared) {
     this.directory = directory;
     this.clock = clock;
-    this.cached = cached;
+    this.shared = shared;
   }
 
   /**
@@ -46,14 +46,15 @@ public final class Vaults {
 
   public Optional<Vault> find(String name) {
     String key = name.toLowerCase(Locale.ROOT);
-    Vault known = cached ? byName.get(key) : null;
+    if (shared) {
+      return directory.vaultByName(key).map(Vaults::vault);
+    }
+    Vault known = byName.get(key);
     if (known != null) {
       return Optional.of(known);
     }
     Optional<Vault> loaded = directory.vaultByName(key).map(Vaults::vault);
-    if (cached) {
-      loaded.ifPresent(v -> byName.put(key, v));
-    }
+    loaded.ifPresent(v -> byName.put(key, v));
     return loaded;
   }
 

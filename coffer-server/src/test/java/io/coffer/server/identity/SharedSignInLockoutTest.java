@@ -22,8 +22,8 @@ class SharedSignInLockoutTest {
     PostgresOptions database = TestPostgres.get().databaseFor(dir);
     try (Storage one = Storage.openPostgresql(database);
         Storage other = Storage.openPostgresql(database)) {
-      Directory first = new Directory(one.directory(), Clock.systemUTC(), false);
-      Directory second = new Directory(other.directory(), Clock.systemUTC(), false);
+      Directory first = new Directory(one.directory(), Clock.systemUTC(), true);
+      Directory second = new Directory(other.directory(), Clock.systemUTC(), true);
       TenantRecord tenant = first.createTenant("lockout");
       first.createUser(tenant.id(), "ada@lockout.example", "Ada", PASSWORD);
 
