@@ -102,10 +102,10 @@ public final class CofferServer implements AutoCloseable {
         AuditTrail.open(dataDir.resolve("audit"), settings.guardrails().auditRotateBytes());
     try {
       Envelope envelope = new Envelope(keyring);
-      Directory directory = new Directory(storage.directory(), clock, shared);
-      Vaults vaults = new Vaults(storage.directory(), clock, shared);
-      Authorizer authorizer = new Authorizer(storage.directory(), clock, shared);
-      SigningKeys signingKeys = new SigningKeys(storage.directory(), envelope, clock);
+      Directory directory = new Directory(storage.directory(), storage.oneTime(), clock, shared);
+      Vaults vaults = new Vaults(storage.vaults(), clock, shared);
+      Authorizer authorizer = new Authorizer(storage.vaults(), clock, shared);
+      SigningKeys signingKeys = new SigningKeys(storage.signingKeys(), envelope, clock);
       SecretService secrets =
           new SecretService(
               storage.secrets(),
@@ -125,11 +125,12 @@ public final class CofferServer implements AutoCloseable {
               secrets,
               new TokenService(
                   storage.directory(),
+                  storage.oneTime(),
                   signingKeys,
                   settings.endpoints(),
                   settings.tokenLifetime(),
                   clock),
-              new InteractiveLogin(storage.directory(), directory, clock),
+              new InteractiveLogin(storage.directory(), storage.oneTime(), directory, clock),
               signingKeys,
               storage::isReachable,
               shared,

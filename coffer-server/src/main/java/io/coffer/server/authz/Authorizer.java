@@ -5,8 +5,8 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.coffer.server.CofferException;
 import io.coffer.server.identity.Principal;
 import io.coffer.server.storage.AccessPolicyRecord;
-import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.RoleAssignmentRecord;
+import io.coffer.server.storage.VaultStore;
 import io.coffer.server.vault.Vault;
 import java.time.Clock;
 import java.util.List;
@@ -22,27 +22,27 @@ import java.util.UUID;
  * made here take effect on the next request.
  */
 public final class Authorizer {
-  private final DirectoryStore directory;
+  private final VaultStore store;
   private final Clock clock;
   private final LoadingCache<String, List<RoleAssignmentRecord>> assignments;
   private final LoadingCache<String, List<AccessPolicyRecord>> policies;
 
   private final boolean shared;
 
-  public Authorizer(DirectoryStore directory, Clock clock) {
-    this(directory, clock, false);
+  public Authorizer(VaultStore store, Clock clock) {
+    this(store, clock, false);
   }
 
   /**
    * @param shared whether other nodes share the store: then every decision reads the current
    *     assignments and policies, so a change acknowledged by any node applies at once
    */
-  public Authorizer(DirectoryStore directory, Clock clock, boolean shared) {
-    this.directory = directory;
+  public Authorizer(VaultStore store, Clock clock, boolean shared) {
+    this.store = store;
     this.clock = clock;
     this.shared = shared;
-    this.assignments = Caffeine.newBuilder().maximumSize(10_000).build(directory::roleAssignments);
-    this.policies = Caffeine.newBuilder().maximumSize(10_000).build(directory::accessPolicies);
+    this.assignments = Caffeine.newBuilder().maximumSize(10_000).build(store::roleAssignments);
+    this.policies = Caffeine.newBuilder().maximumSize(10_000).build(store::accessPolicies);
   }
 
   public AccessDecision decide(
@@ -112,19 +112,19 @@ public final class Authorizer {
             scope.vaultId(),
             scope.secretName().orElse("").toLowerCase(Locale.ROOT),
             clock.instant().getEpochSecond());
-    directory.insertRoleAssignment(assignment);
+    store.insertRoleAssignment(assignment);
     assignments.invalidate(principalId);
     return assignment;
   }
 
   public List<RoleAssignmentRecord> assignmentsOn(Vault vault) {
-    return directory.roleAssignmentsOnVault(vault.id());
+    return store.roleAssignmentsOnVault(vault.id());
   }
 
   /** Removes a role assignment; effective immediately. */
   public void unassign(String assignmentId) {
     RoleAssignmentRecord removed =
-        directory
+        store
             .deleteRoleAssignment(assignmentId)
             .orElseThrow(() ->
                 new CofferException.NotFound(
@@ -137,17 +137,17 @@ public final class Authorizer {
     AccessPolicyRecord policy =
         new AccessPolicyRecord(
             vault.id(), objectId, Permission.format(permissions), clock.instant().getEpochSecond());
-    directory.putAccessPolicy(policy);
+    store.putAccessPolicy(policy);
     policies.invalidate(objectId);
     return policy;
   }
 
   public List<AccessPolicyRecord> policiesOn(Vault vault) {
-    return directory.accessPoliciesOnVault(vault.id());
+    return store.accessPoliciesOnVault(vault.id());
   }
 
   public void removePolicy(Vault vault, String objectId) {
-    if (!directory.deleteAccessPolicy(vault.id(), objectId)) {
+    if (!store.deleteAccessPolicy(vault.id(), objectId)) {
       throw new CofferException.NotFound(
           "The principal '" + objectId + "' has no access policy on '" + vault.name() + "'.");
     }
@@ -161,10 +161,10 @@ public final class Authorizer {
   }
 
   private List<RoleAssignmentRecord> assignmentsOf(String principalId) {
-    return shared ? directory.roleAssignments(principalId) : assignments.get(principalId);
+    return shared ? store.roleAssignments(principalId) : assignments.get(principalId);
   }
 
   private List<AccessPolicyRecord> policiesOf(String principalId) {
-    return shared ? directory.accessPolicies(principalId) : policies.get(principalId);
+    return shared ? store.accessPolicies(principalId) : policies.get(principalId);
   }
 }

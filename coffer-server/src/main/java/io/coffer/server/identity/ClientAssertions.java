@@ -19,6 +19,7 @@ import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.CertificateRecord;
 import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.FederatedCredentialRecord;
+import io.coffer.server.storage.OneTimeStore;
 import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.TenantRecord;
 import java.security.MessageDigest;
@@ -53,13 +54,19 @@ final class ClientAssertions {
           JWSAlgorithm.ES512);
 
   private final DirectoryStore directory;
+  private final OneTimeStore usedAssertions;
   private final FederatedKeys federatedKeys;
   private final Endpoints endpoints;
   private final Clock clock;
 
   ClientAssertions(
-      DirectoryStore directory, FederatedKeys federatedKeys, Endpoints endpoints, Clock clock) {
+      DirectoryStore directory,
+      OneTimeStore usedAssertions,
+      FederatedKeys federatedKeys,
+      Endpoints endpoints,
+      Clock clock) {
     this.directory = directory;
+    this.usedAssertions = usedAssertions;
     this.federatedKeys = federatedKeys;
     this.endpoints = endpoints;
     this.clock = clock;
@@ -129,7 +136,7 @@ final class ClientAssertions {
     long expires =
         claims.getExpirationTime().toInstant().getEpochSecond() + TokenVerifier.SKEW.toSeconds();
     if (!jti.isEmpty()
-        && !directory.firstUseOfAssertion(assertionId(principal, jti), expires, now)) {
+        && !usedAssertions.firstUseOfAssertion(assertionId(principal, jti), expires, now)) {
       throw refused(700027, "Client assertion has already been used.");
     }
   }

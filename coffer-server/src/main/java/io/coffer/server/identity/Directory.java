@@ -8,6 +8,7 @@ import io.coffer.server.storage.CertificateRecord;
 import io.coffer.server.storage.ClientSecretRecord;
 import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.FederatedCredentialRecord;
+import io.coffer.server.storage.OneTimeStore;
 import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.TenantRecord;
 import java.io.ByteArrayInputStream;
@@ -40,29 +41,31 @@ public final class Directory {
   private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,62}");
   private static final Pattern CREDENTIAL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,119}");
   private static final int MIN_PASSWORD = 12;
-  static final int LOCKOUT_THRESHOLD = 10;
-  static final Duration LOCKOUT = Duration.ofMinutes(15);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The tenant that holds administrator applications created by bootstrap. */
   public static final String ADMIN_TENANT = "coffer-admin";
 
   private final DirectoryStore store;
+  private final OneTimeStore oneTime;
+  private final PasswordSignIn passwords;
   private final Clock clock;
   private final LoadingCache<String, Optional<PrincipalRecord>> principals;
 
   private final boolean shared;
 
-  public Directory(DirectoryStore store, Clock clock) {
-    this(store, clock, false);
+  public Directory(DirectoryStore store, OneTimeStore oneTime, Clock clock) {
+    this(store, oneTime, clock, false);
   }
 
   /**
    * @param shared whether other nodes share the store: then nothing is cached, so a principal
    *     disabled or removed on any node is refused on the next request everywhere
    */
-  public Directory(DirectoryStore store, Clock clock, boolean shared) {
+  public Directory(DirectoryStore store, OneTimeStore oneTime, Clock clock, boolean shared) {
     this.store = store;
+    this.oneTime = oneTime;
+    this.passwords = new PasswordSignIn(store, oneTime, clock);
     this.clock = clock;
     this.shared = shared;
     this.principals = Caffeine.newBuilder().maximumSize(50_000).build(store::principal);
@@ -167,37 +170,11 @@ public final class Directory {
   }
 
   /**
-   * The user a name and password prove, if they do and the user is enabled. After {@value
-   * #LOCKOUT_THRESHOLD} failures a name is locked for {@link #LOCKOUT}, as Entra's smart lockout
-   * does, whether or not the name exists, so guessing costs time and reveals nothing.
+   * The user a name and password prove, if they do and the user is enabled; repeated failures lock
+   * the name for a while (see {@link PasswordSignIn}).
    */
   public Optional<PrincipalRecord> signIn(String tenantId, String userName, String password) {
-    String attemptKey = tenantId + "/" + userName.toLowerCase(Locale.ROOT);
-    // Counted in storage, so every node sharing it sees the same count; the lockout runs from the
-    // latest failure.
-    long now = clock.instant().getEpochSecond();
-    long since = now - LOCKOUT.toSeconds();
-    if (store.signInFailures(attemptKey, since) >= LOCKOUT_THRESHOLD) {
-      return Optional.empty();
-    }
-    Optional<PrincipalRecord> proven = check(tenantId, userName, password);
-    if (proven.isEmpty()) {
-      store.recordSignInFailure(attemptKey, now, since);
-    } else {
-      store.clearSignInFailures(attemptKey);
-    }
-    return proven;
-  }
-
-  private Optional<PrincipalRecord> check(String tenantId, String userName, String password) {
-    Optional<PrincipalRecord> user =
-        store
-            .principalByUserName(userName)
-            .filter(p -> p.tenantId().equals(tenantId) && p.enabled());
-    Optional<String> hash = user.flatMap(p -> store.passwordHash(p.objectId()));
-    // Hash even for an unknown name, so timing does not tell which names exist.
-    boolean matches = SecretHasher.matches(password, hash.orElse(SecretHasher.decoy()));
-    return hash.isPresent() && matches ? user : Optional.empty();
+    return passwords.signIn(tenantId, userName, password);
   }
 
   public PrincipalRecord setEnabled(PrincipalRecord principal, boolean enabled) {
@@ -375,7 +352,8 @@ public final class Directory {
     RANDOM.nextBytes(random);
     String token = "cbt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     long now = clock.instant().getEpochSecond();
-    store.insertBootstrapToken(Digests.sha256Hex(token), now + Duration.ofDays(1).toSeconds(), now);
+    oneTime.insertBootstrapToken(
+        Digests.sha256Hex(token), now + Duration.ofDays(1).toSeconds(), now);
     return Optional.of(token);
   }
 
@@ -386,7 +364,7 @@ public final class Directory {
    * @throws CofferException.Forbidden for an unknown, used or expired token
    */
   public ClientCredential bootstrap(String token) {
-    if (!store.takeBootstrapToken(Digests.sha256Hex(token), clock.instant().getEpochSecond())) {
+    if (!oneTime.takeBootstrapToken(Digests.sha256Hex(token), clock.instant().getEpochSecond())) {
       throw new CofferException.Forbidden(
           "The bootstrap token is unknown, used or expired. Restart Coffer while it has no"
               + " administrator to print a new one.",

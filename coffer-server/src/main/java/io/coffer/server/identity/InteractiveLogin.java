@@ -4,6 +4,7 @@ import io.coffer.server.CofferException.AuthorizeRefused;
 import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.AuthorizationCodeRecord;
 import io.coffer.server.storage.DirectoryStore;
+import io.coffer.server.storage.OneTimeStore;
 import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.TenantRecord;
 import java.nio.charset.StandardCharsets;
@@ -36,11 +37,14 @@ public final class InteractiveLogin {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final DirectoryStore store;
+  private final OneTimeStore codes;
   private final Directory directory;
   private final Clock clock;
 
-  public InteractiveLogin(DirectoryStore store, Directory directory, Clock clock) {
+  public InteractiveLogin(
+      DirectoryStore store, OneTimeStore codes, Directory directory, Clock clock) {
     this.store = store;
+    this.codes = codes;
     this.directory = directory;
     this.clock = clock;
   }
@@ -153,7 +157,7 @@ public final class InteractiveLogin {
     byte[] random = new byte[32];
     RANDOM.nextBytes(random);
     String code = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    store.insertAuthorizationCode(
+    codes.insertAuthorizationCode(
         new AuthorizationCodeRecord(
             UserGrants.codeHash(code),
             user.get().objectId(),

@@ -11,6 +11,7 @@ import io.coffer.server.CofferException.TokenRefused;
 import io.coffer.server.config.Endpoints;
 import io.coffer.server.storage.ClientSecretRecord;
 import io.coffer.server.storage.DirectoryStore;
+import io.coffer.server.storage.OneTimeStore;
 import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.TenantRecord;
 import java.time.Clock;
@@ -41,6 +42,7 @@ public final class TokenService {
 
   public TokenService(
       DirectoryStore directory,
+      OneTimeStore oneTime,
       SigningKeys keys,
       Endpoints endpoints,
       Duration lifetime,
@@ -50,8 +52,9 @@ public final class TokenService {
     this.endpoints = endpoints;
     this.lifetime = lifetime;
     this.clock = clock;
-    this.assertions = new ClientAssertions(directory, new FederatedKeys(), endpoints, clock);
-    this.users = new UserGrants(directory, keys, endpoints, lifetime, clock);
+    this.assertions =
+        new ClientAssertions(directory, oneTime, new FederatedKeys(), endpoints, clock);
+    this.users = new UserGrants(directory, oneTime, keys, endpoints, lifetime, clock);
   }
 
   /** The tenant a path names, by id or name. */

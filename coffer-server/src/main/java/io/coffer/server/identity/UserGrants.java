@@ -12,6 +12,7 @@ import io.coffer.server.config.Endpoints;
 import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.AuthorizationCodeRecord;
 import io.coffer.server.storage.DirectoryStore;
+import io.coffer.server.storage.OneTimeStore;
 import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.TenantRecord;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,8 @@ final class UserGrants {
       List.of("openid", "profile", "offline_access", "email");
 
   private final DirectoryStore directory;
-  private final Directory people;
+  private final OneTimeStore oneTime;
+  private final PasswordSignIn passwords;
   private final SigningKeys keys;
   private final Endpoints endpoints;
   private final Duration lifetime;
@@ -55,13 +57,14 @@ final class UserGrants {
 
   UserGrants(
       DirectoryStore directory,
+      OneTimeStore oneTime,
       SigningKeys keys,
       Endpoints endpoints,
       Duration lifetime,
       Clock clock) {
     this.directory = directory;
-    // Password checks count failures in storage (smart lockout), shared with the sign-in page.
-    this.people = new Directory(directory, clock, true);
+    this.oneTime = oneTime;
+    this.passwords = new PasswordSignIn(directory, oneTime, clock);
     this.keys = keys;
     this.endpoints = endpoints;
     this.lifetime = lifetime;
@@ -78,7 +81,7 @@ final class UserGrants {
     String clientId = required(request, "client_id");
     // Taken (and deleted) before any check: a code is spent by its first use, right or wrong.
     AuthorizationCodeRecord grant =
-        directory
+        oneTime
             .takeAuthorizationCode(codeHash(code))
             .orElseThrow(() ->
                 invalidGrant(
@@ -128,7 +131,7 @@ final class UserGrants {
     }
     String resource = resourceOf(request.scope().orElse(""));
     PrincipalRecord user =
-        people
+        passwords
             .signIn(tenant.id(), userName.trim(), password)
             .filter(p -> PrincipalKind.USER.stored().equals(p.kind()))
             .orElseThrow(() ->

@@ -22,12 +22,12 @@ class SharedSignInLockoutTest {
     PostgresOptions database = TestPostgres.get().databaseFor(dir);
     try (Storage one = Storage.openPostgresql(database);
         Storage other = Storage.openPostgresql(database)) {
-      Directory first = new Directory(one.directory(), Clock.systemUTC(), true);
-      Directory second = new Directory(other.directory(), Clock.systemUTC(), true);
+      Directory first = new Directory(one.directory(), one.oneTime(), Clock.systemUTC(), true);
+      Directory second = new Directory(other.directory(), other.oneTime(), Clock.systemUTC(), true);
       TenantRecord tenant = first.createTenant("lockout");
       first.createUser(tenant.id(), "ada@lockout.example", "Ada", PASSWORD);
 
-      for (int i = 0; i < Directory.LOCKOUT_THRESHOLD; i++) {
+      for (int i = 0; i < PasswordSignIn.LOCKOUT_THRESHOLD; i++) {
         Directory node = i % 2 == 0 ? first : second;
         assertThat(node.signIn(tenant.id(), "ada@lockout.example", "guess-" + i)).isEmpty();
       }

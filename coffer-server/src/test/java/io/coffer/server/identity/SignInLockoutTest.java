@@ -23,7 +23,7 @@ class SignInLockoutTest {
   @BeforeEach
   void open() {
     storage = Storage.openSqlite(dir.resolve("coffer.db"));
-    directory = new Directory(storage.directory(), Clock.systemUTC());
+    directory = new Directory(storage.directory(), storage.oneTime(), Clock.systemUTC());
     tenant = directory.createTenant("lockout");
     directory.createUser(tenant.id(), "ada@lockout.example", "Ada", PASSWORD);
     directory.createUser(tenant.id(), "bob@lockout.example", "Bob", PASSWORD);
@@ -37,7 +37,7 @@ class SignInLockoutTest {
   @Test
   void a_name_locks_after_repeated_failures_and_other_names_are_unaffected() {
     assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD)).isPresent();
-    for (int i = 0; i < Directory.LOCKOUT_THRESHOLD; i++) {
+    for (int i = 0; i < PasswordSignIn.LOCKOUT_THRESHOLD; i++) {
       assertThat(directory.signIn(tenant.id(), "ADA@lockout.example", "guess-" + i)).isEmpty();
     }
     assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD)).isEmpty();
@@ -48,7 +48,7 @@ class SignInLockoutTest {
 
   @Test
   void a_success_before_the_threshold_clears_the_count() {
-    for (int i = 0; i < Directory.LOCKOUT_THRESHOLD - 1; i++) {
+    for (int i = 0; i < PasswordSignIn.LOCKOUT_THRESHOLD - 1; i++) {
       directory.signIn(tenant.id(), "ada@lockout.example", "guess-" + i);
     }
     assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD)).isPresent();

@@ -60,7 +60,9 @@ class TokenForgeryTest {
     storage = Storage.openSqlite(dataDir.resolve("coffer.db"));
     serverKeys =
         new SigningKeys(
-            storage.directory(), new Envelope(Keyring.load(dataDir, Map.of())), Clock.systemUTC());
+            storage.signingKeys(),
+            new Envelope(Keyring.load(dataDir, Map.of())),
+            Clock.systemUTC());
   }
 
   @AfterAll

@@ -38,8 +38,8 @@ class TokenVerifierTest {
     byte[] master = new byte[32];
     new SecureRandom().nextBytes(master);
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    keys = new SigningKeys(storage.directory(), new Envelope(MasterKey.of(master)), clock);
-    Directory directory = new Directory(storage.directory(), clock);
+    keys = new SigningKeys(storage.signingKeys(), new Envelope(MasterKey.of(master)), clock);
+    Directory directory = new Directory(storage.directory(), storage.oneTime(), clock);
     tenant = directory.createTenant("contoso");
     otherTenant = directory.createTenant("fabrikam");
     PrincipalRecord app = directory.createServicePrincipal(tenant.id(), "etl");
@@ -55,6 +55,7 @@ class TokenVerifierTest {
     TokenService service =
         new TokenService(
             storage.directory(),
+            storage.oneTime(),
             keys,
             endpoints,
             Duration.ofHours(1),
@@ -79,7 +80,7 @@ class TokenVerifierTest {
     TokenVerifier verifier =
         new TokenVerifier(
             keys,
-            new Directory(storage.directory(), Clock.systemUTC()),
+            new Directory(storage.directory(), storage.oneTime(), Clock.systemUTC()),
             ENDPOINTS,
             Clock.fixed(at, ZoneOffset.UTC));
     return verifier.verify(Optional.of("Bearer " + token), tenantId);
