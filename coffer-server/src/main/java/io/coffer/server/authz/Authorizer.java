@@ -24,6 +24,8 @@ import java.util.UUID;
 public final class Authorizer {
   private final VaultStore store;
   private final Clock clock;
+  // Decisions work on the stored rows themselves, as read (or cached) for each request; a row
+  // naming a role this version does not know grants nothing.
   private final LoadingCache<String, List<RoleAssignmentRecord>> assignments;
   private final LoadingCache<String, List<AccessPolicyRecord>> policies;
 
@@ -103,7 +105,7 @@ public final class Authorizer {
   }
 
   /** Grants a role; effective immediately. */
-  public RoleAssignmentRecord assign(String principalId, Role role, Scope scope) {
+  public RoleAssignment assign(String principalId, Role role, Scope scope) {
     RoleAssignmentRecord assignment =
         new RoleAssignmentRecord(
             UUID.randomUUID().toString(),
@@ -114,11 +116,11 @@ public final class Authorizer {
             clock.instant().getEpochSecond());
     store.insertRoleAssignment(assignment);
     assignments.invalidate(principalId);
-    return assignment;
+    return RoleAssignment.of(assignment);
   }
 
-  public List<RoleAssignmentRecord> assignmentsOn(Vault vault) {
-    return store.roleAssignmentsOnVault(vault.id());
+  public List<RoleAssignment> assignmentsOn(Vault vault) {
+    return store.roleAssignmentsOnVault(vault.id()).stream().map(RoleAssignment::of).toList();
   }
 
   /** Removes a role assignment; effective immediately. */
@@ -133,17 +135,17 @@ public final class Authorizer {
   }
 
   /** Sets (replaces) a principal's access policy on a vault; effective immediately. */
-  public AccessPolicyRecord setPolicy(Vault vault, String objectId, Set<Permission> permissions) {
+  public AccessPolicy setPolicy(Vault vault, String objectId, Set<Permission> permissions) {
     AccessPolicyRecord policy =
         new AccessPolicyRecord(
             vault.id(), objectId, Permission.format(permissions), clock.instant().getEpochSecond());
     store.putAccessPolicy(policy);
     policies.invalidate(objectId);
-    return policy;
+    return AccessPolicy.of(policy);
   }
 
-  public List<AccessPolicyRecord> policiesOn(Vault vault) {
-    return store.accessPoliciesOnVault(vault.id());
+  public List<AccessPolicy> policiesOn(Vault vault) {
+    return store.accessPoliciesOnVault(vault.id()).stream().map(AccessPolicy::of).toList();
   }
 
   public void removePolicy(Vault vault, String objectId) {

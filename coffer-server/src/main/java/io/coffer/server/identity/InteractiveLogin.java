@@ -5,8 +5,6 @@ import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.AuthorizationCodeRecord;
 import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.OneTimeStore;
-import io.coffer.server.storage.PrincipalRecord;
-import io.coffer.server.storage.TenantRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -56,9 +54,10 @@ public final class InteractiveLogin {
    * @throws AuthorizeRefused for a request that cannot proceed to sign-in
    */
   public AuthorizeRequest authorize(String tenantIdOrName, Map<String, String> parameters) {
-    TenantRecord tenant =
+    Tenant tenant =
         store
             .tenant(tenantIdOrName)
+            .map(Tenant::of)
             .orElseThrow(() ->
                 new AuthorizeRefused(
                     "invalid_request",
@@ -147,10 +146,10 @@ public final class InteractiveLogin {
    */
   public Optional<AuthorizationResponse> signIn(
       AuthorizeRequest request, String userName, String password) {
-    Optional<PrincipalRecord> user =
+    Optional<DirectoryPrincipal> user =
         directory
             .signIn(request.tenantId(), userName.trim(), password)
-            .filter(p -> PrincipalKind.USER.stored().equals(p.kind()));
+            .filter(DirectoryPrincipal::isUser);
     if (user.isEmpty()) {
       return Optional.empty();
     }

@@ -29,7 +29,7 @@ final class PasswordSignIn {
   }
 
   /** The user a name and password prove, if they do and the user is enabled. */
-  Optional<PrincipalRecord> signIn(String tenantId, String userName, String password) {
+  Optional<DirectoryPrincipal> signIn(String tenantId, String userName, String password) {
     String attemptKey = tenantId + "/" + userName.toLowerCase(Locale.ROOT);
     // Counted in storage, so every node sharing it sees the same count; the lockout runs from the
     // latest failure.
@@ -38,7 +38,7 @@ final class PasswordSignIn {
     if (failures.signInFailures(attemptKey, since) >= LOCKOUT_THRESHOLD) {
       return Optional.empty();
     }
-    Optional<PrincipalRecord> proven = check(tenantId, userName, password);
+    Optional<DirectoryPrincipal> proven = check(tenantId, userName, password);
     if (proven.isEmpty()) {
       failures.recordSignInFailure(attemptKey, now, since);
     } else {
@@ -47,7 +47,7 @@ final class PasswordSignIn {
     return proven;
   }
 
-  private Optional<PrincipalRecord> check(String tenantId, String userName, String password) {
+  private Optional<DirectoryPrincipal> check(String tenantId, String userName, String password) {
     Optional<PrincipalRecord> user =
         directory
             .principalByUserName(userName)
@@ -55,6 +55,6 @@ final class PasswordSignIn {
     Optional<String> hash = user.flatMap(p -> directory.passwordHash(p.objectId()));
     // Hash even for an unknown name, so timing does not tell which names exist.
     boolean matches = SecretHasher.matches(password, hash.orElse(SecretHasher.decoy()));
-    return hash.isPresent() && matches ? user : Optional.empty();
+    return hash.isPresent() && matches ? user.map(DirectoryPrincipal::of) : Optional.empty();
   }
 }

@@ -13,8 +13,6 @@ import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.AuthorizationCodeRecord;
 import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.OneTimeStore;
-import io.coffer.server.storage.PrincipalRecord;
-import io.coffer.server.storage.TenantRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.text.ParseException;
@@ -76,7 +74,7 @@ final class UserGrants {
     return Digests.sha256Hex(code);
   }
 
-  IssuedToken redeemCode(TenantRecord tenant, TokenRequest request) {
+  IssuedToken redeemCode(Tenant tenant, TokenRequest request) {
     String code = required(request, "code");
     String clientId = required(request, "client_id");
     // Taken (and deleted) before any check: a code is spent by its first use, right or wrong.
@@ -107,7 +105,7 @@ final class UserGrants {
           "The code_verifier does not match the code_challenge supplied in the authorization"
               + " request.");
     }
-    PrincipalRecord user = activeUser(tenant, grant.principalId());
+    DirectoryPrincipal user = activeUser(tenant, grant.principalId());
     return issue(user, clientId, resourceOf(grant.scope()), Optional.of(grant.nonce()));
   }
 
@@ -115,7 +113,7 @@ final class UserGrants {
    * The resource-owner password grant. Wrong names and wrong passwords get the same answer, and
    * count towards the same lockout as the sign-in page.
    */
-  IssuedToken password(TenantRecord tenant, TokenRequest request) {
+  IssuedToken password(Tenant tenant, TokenRequest request) {
     String clientId = required(request, "client_id");
     String userName = required(request, "username");
     String password = required(request, "password");
@@ -130,10 +128,10 @@ final class UserGrants {
               + "'.");
     }
     String resource = resourceOf(request.scope().orElse(""));
-    PrincipalRecord user =
+    DirectoryPrincipal user =
         passwords
             .signIn(tenant.id(), userName.trim(), password)
-            .filter(p -> PrincipalKind.USER.stored().equals(p.kind()))
+            .filter(DirectoryPrincipal::isUser)
             .orElseThrow(() ->
                 invalidGrant(
                     50126, "Error validating credentials due to invalid username or password."));
@@ -154,17 +152,17 @@ final class UserGrants {
    * A tenant no account belongs to, for a sign-in on {@code /organizations} by a name no tenant
    * holds: the password check then fails as for any wrong password.
    */
-  static TenantRecord noTenant() {
-    return new TenantRecord("", "", 0);
+  static Tenant noTenant() {
+    return new Tenant("", "", 0);
   }
 
-  IssuedToken refresh(TenantRecord tenant, TokenRequest request) {
+  IssuedToken refresh(Tenant tenant, TokenRequest request) {
     String clientId = required(request, "client_id");
     JWTClaimsSet claims = verifiedRefreshToken(tenant, required(request, "refresh_token"));
     if (!clientId.equals(claims.getClaim("azp"))) {
       throw invalidGrant(70000, "The refresh token was issued to another client.");
     }
-    PrincipalRecord user = activeUser(tenant, claims.getSubject());
+    DirectoryPrincipal user = activeUser(tenant, claims.getSubject());
     // MSAL names the scope again on refresh; without one, the token's own scope is renewed.
     String scope =
         request
@@ -174,7 +172,7 @@ final class UserGrants {
     return issue(user, clientId, resourceOf(scope), Optional.empty());
   }
 
-  private JWTClaimsSet verifiedRefreshToken(TenantRecord tenant, String token) {
+  private JWTClaimsSet verifiedRefreshToken(Tenant tenant, String token) {
     try {
       SignedJWT jwt = SignedJWT.parse(token);
       Optional<RSASSAVerifier> verifier =
@@ -201,12 +199,13 @@ final class UserGrants {
     }
   }
 
-  private PrincipalRecord activeUser(TenantRecord tenant, String objectId) {
-    PrincipalRecord user =
+  private DirectoryPrincipal activeUser(Tenant tenant, String objectId) {
+    DirectoryPrincipal user =
         directory
             .principal(objectId)
+            .map(DirectoryPrincipal::of)
             .filter(p -> p.tenantId().equals(tenant.id()))
-            .filter(p -> PrincipalKind.USER.stored().equals(p.kind()))
+            .filter(DirectoryPrincipal::isUser)
             .orElseThrow(
                 () -> invalidGrant(50034, "The user account does not exist in the directory."));
     if (!user.enabled()) {
@@ -216,7 +215,7 @@ final class UserGrants {
   }
 
   private IssuedToken issue(
-      PrincipalRecord user, String clientId, String resource, Optional<String> nonce) {
+      DirectoryPrincipal user, String clientId, String resource, Optional<String> nonce) {
     Instant now = clock.instant();
     Instant expires = now.plus(lifetime);
     String issuer = endpoints.issuer(user.tenantId());

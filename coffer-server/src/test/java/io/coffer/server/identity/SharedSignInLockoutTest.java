@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.server.storage.PostgresOptions;
 import io.coffer.server.storage.Storage;
-import io.coffer.server.storage.TenantRecord;
 import io.coffer.server.testing.TestPostgres;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,7 +23,7 @@ class SharedSignInLockoutTest {
         Storage other = Storage.openPostgresql(database)) {
       Directory first = new Directory(one.directory(), one.oneTime(), Clock.systemUTC(), true);
       Directory second = new Directory(other.directory(), other.oneTime(), Clock.systemUTC(), true);
-      TenantRecord tenant = first.createTenant("lockout");
+      Tenant tenant = first.createTenant("lockout");
       first.createUser(tenant.id(), "ada@lockout.example", "Ada", PASSWORD);
 
       for (int i = 0; i < PasswordSignIn.LOCKOUT_THRESHOLD; i++) {

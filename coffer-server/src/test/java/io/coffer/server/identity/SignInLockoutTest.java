@@ -2,9 +2,7 @@ package io.coffer.server.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.Storage;
-import io.coffer.server.storage.TenantRecord;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +16,7 @@ class SignInLockoutTest {
   @TempDir Path dir;
   private Storage storage;
   private Directory directory;
-  private TenantRecord tenant;
+  private Tenant tenant;
 
   @BeforeEach
   void open() {
@@ -42,7 +40,7 @@ class SignInLockoutTest {
     }
     assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD)).isEmpty();
     assertThat(directory.signIn(tenant.id(), "bob@lockout.example", PASSWORD))
-        .map(PrincipalRecord::displayName)
+        .map(DirectoryPrincipal::displayName)
         .contains("Bob");
   }
 
