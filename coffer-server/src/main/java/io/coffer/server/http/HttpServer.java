@@ -69,7 +69,7 @@ public final class HttpServer implements AutoCloseable {
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coffer-request-", 0).factory());
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("coffer-io");
-    Server server = new Server(threads);
+    Server server = new Server(threads, null, new UnsharedBuffers());
     server.setStopTimeout(STOP_TIMEOUT_MS);
     server.setErrorHandler(new JettyErrors());
     server.addConnector(connector(server, settings, tls));

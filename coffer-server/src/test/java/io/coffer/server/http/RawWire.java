@@ -115,7 +115,7 @@ final class RawWire {
       return "HTTP " + answer.status();
     }
     if (answer.status() < 100) {
-      return "no status line";
+      return "no status line: '" + abbreviated(answer.head()) + "'";
     }
     if (answer.body().contains("Exception") || answer.body().contains("at io.")) {
       return "a stack trace in the body";
