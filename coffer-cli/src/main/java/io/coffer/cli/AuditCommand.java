@@ -38,10 +38,10 @@ final class AuditCommand {
 
     @Option(
         names = "--after",
-        defaultValue = AuditChain.GENESIS,
         description =
             "the last hash of the records before the first file, when those are kept elsewhere"
-                + " (default: the first file starts the chain)")
+                + " (default: the first file starts the chain, or follows the files retention"
+                + " deleted)")
     String after;
 
     @Spec CommandSpec spec;
@@ -49,19 +49,21 @@ final class AuditCommand {
     @Override
     public Integer call() throws IOException {
       List<Path> trail = files;
+      String start = after == null ? AuditChain.GENESIS : after;
       if (trail.isEmpty()) {
         Path directory = dataDir.resolve("audit");
         if (!Files.isDirectory(directory)) {
           throw new CommandFailure("no audit trail in " + directory);
         }
         trail = AuditChain.files(directory);
+        start = after == null ? AuditChain.start(directory) : after;
       }
       for (Path file : trail) {
         if (!Files.isReadable(file)) {
           throw new CommandFailure("cannot read the audit file " + file);
         }
       }
-      AuditChain.Verification result = AuditChain.verify(trail, after);
+      AuditChain.Verification result = AuditChain.verify(trail, start);
       var out = spec.commandLine().getOut();
       if (result.intact()) {
         out.printf(

@@ -1,8 +1,10 @@
 package io.coffer.server;
 
+import io.coffer.server.audit.AuditOptions;
 import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.authz.Authorizer;
 import io.coffer.server.config.ConfigException;
+import io.coffer.server.config.Guardrails;
 import io.coffer.server.config.Settings;
 import io.coffer.server.crypto.Envelope;
 import io.coffer.server.crypto.Keyring;
@@ -25,12 +27,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,8 +102,7 @@ public final class CofferServer implements AutoCloseable {
                 dataDir.resolve("coffer.db"), settings.guardrails().readCacheBytes());
     // Shared storage: other nodes write too, so nothing above storage caches what they may change.
     boolean shared = storage.isShared();
-    AuditTrail audit =
-        AuditTrail.open(dataDir.resolve("audit"), settings.guardrails().auditRotateBytes());
+    AuditTrail audit = AuditTrail.open(dataDir.resolve("audit"), auditOptions(settings));
     try {
       Envelope envelope = new Envelope(keyring);
       Directory directory = new Directory(storage.directory(), storage.oneTime(), clock, shared);
@@ -245,6 +248,18 @@ public final class CofferServer implements AutoCloseable {
           }
         });
     return tls;
+  }
+
+  private static AuditOptions auditOptions(Settings settings) {
+    Guardrails guardrails = settings.guardrails();
+    Optional<Consumer<String>> ship =
+        guardrails.auditStdout() ? Optional.of(System.out::println) : Optional.empty();
+    return new AuditOptions(
+        guardrails.auditRotateBytes(),
+        guardrails.auditKeepFiles(),
+        Duration.ofDays(guardrails.auditKeepDays()),
+        guardrails.auditMinFreeBytes(),
+        ship);
   }
 
   private static Path prepareDataDir(Path dataDir) {

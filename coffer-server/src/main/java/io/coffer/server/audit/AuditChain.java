@@ -7,6 +7,11 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,7 +30,17 @@ public final class AuditChain {
   public static final String GENESIS =
       "0000000000000000000000000000000000000000000000000000000000000000";
   static final String LIVE = "audit.jsonl";
-  private static final Pattern ROTATED = Pattern.compile("audit-(\\d{1,18})-[0-9TZ]+\\.jsonl");
+
+  /**
+   * Where retention notes the last hash of the files it deleted: the first file kept starts from
+   * it.
+   */
+  public static final String PRUNED = "pruned.json";
+
+  private static final DateTimeFormatter ROTATED_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final Pattern ROTATED = Pattern.compile("audit-(\\d{1,18})-([0-9TZ]+)\\.jsonl");
+  private static final Pattern PRUNED_LAST = Pattern.compile("\"last\":\"([0-9a-f]{64})\"");
   private static final String HASH_FIELD = ",\"hash\":\"";
   private static final String PREV_FIELD = ",\"prev\":\"";
 
@@ -118,6 +133,52 @@ public final class AuditChain {
 
   static String hash(String chained) {
     return Digests.sha256Hex(chained);
+  }
+
+  /**
+   * Where verification of a directory's files starts: after the files retention deleted, or at
+   * genesis when it deleted none.
+   */
+  public static String start(Path directory) throws IOException {
+    Path pruned = directory.resolve(PRUNED);
+    if (!Files.exists(pruned)) {
+      return GENESIS;
+    }
+    Matcher last = PRUNED_LAST.matcher(Files.readString(pruned, StandardCharsets.UTF_8));
+    if (!last.find()) {
+      throw new IOException(pruned + " does not name the last hash of the deleted files");
+    }
+    return last.group(1);
+  }
+
+  /**
+   * Notes, before they are deleted, the newest rotated file retention deletes and its last hash.
+   */
+  static void recordPruned(Path directory, Path newestDeleted, String lastHash) throws IOException {
+    Path note = directory.resolve(PRUNED);
+    Path next = directory.resolve(PRUNED + ".next");
+    Files.writeString(
+        next,
+        "{\"deletedThrough\":\""
+            + newestDeleted.getFileName()
+            + "\",\"last\":\""
+            + lastHash
+            + "\"}\n",
+        StandardCharsets.UTF_8);
+    Files.move(next, note, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** When a rotated file was moved aside, by its name; its modification time if the name fails. */
+  static Instant rotatedAt(Path file) throws IOException {
+    Matcher name = ROTATED.matcher(file.getFileName().toString());
+    if (name.matches()) {
+      try {
+        return ROTATED_TIME.parse(name.group(2), Instant::from);
+      } catch (DateTimeParseException e) {
+        // an edited name: fall through to the file's own time
+      }
+    }
+    return Files.getLastModifiedTime(file).toInstant();
   }
 
   /** The number of a rotated file; 0 for any other file. */

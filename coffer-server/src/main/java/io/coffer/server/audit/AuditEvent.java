@@ -4,6 +4,10 @@ package io.coffer.server.audit;
  * One request, as the audit trail records it: who (principal object id, app id, tenant), what
  * (operation, vault, secret name and version), the outcome (HTTP status and error code) and where
  * from. Never a value, never a credential. Empty strings stand for "not applicable".
+ *
+ * <p>Every text field is cut to {@value #FIELD_LIMIT} characters: most of them come from requests
+ * no one has authenticated yet (a client id, a tenant, a path), and a record must not grow with
+ * what such a request sends.
  */
 public record AuditEvent(
     String time,
@@ -18,4 +22,33 @@ public record AuditEvent(
     int status,
     String errorCode,
     String clientAddress,
-    long durationMs) {}
+    long durationMs) {
+
+  public static final int FIELD_LIMIT = 256;
+
+  public AuditEvent {
+    time = bounded(time);
+    requestId = bounded(requestId);
+    operation = bounded(operation);
+    principal = bounded(principal);
+    appId = bounded(appId);
+    tenant = bounded(tenant);
+    vault = bounded(vault);
+    secret = bounded(secret);
+    version = bounded(version);
+    errorCode = bounded(errorCode);
+    clientAddress = bounded(clientAddress);
+  }
+
+  /** A field cut to the limit, saying how long it was, so a cut value is never taken as whole. */
+  static String bounded(String value) {
+    if (value == null) {
+      return "";
+    }
+    if (value.length() <= FIELD_LIMIT) {
+      return value;
+    }
+    String cut = "…(" + value.length() + " characters)";
+    return value.substring(0, FIELD_LIMIT - cut.length()) + cut;
+  }
+}

@@ -1,5 +1,7 @@
 package io.coffer.server.audit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
@@ -43,9 +45,12 @@ public final class AuditTrail implements AutoCloseable {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+  private static final long FLOOR_CHECK_NANOS = 1_000_000_000L;
+
   private final Path directory;
   private final Path file;
   private final long rotateBytes;
+  private final AuditOptions options;
   private final ReentrantLock lock = new ReentrantLock();
   private FileChannel channel;
   private long size; // of the live file, kept here rather than asked of the file per line
@@ -54,14 +59,17 @@ public final class AuditTrail implements AutoCloseable {
   private String previous;
   private boolean closed;
   private volatile boolean healthy = true;
+  private volatile boolean belowFloor;
   private volatile long lastProbe;
+  private volatile long lastFloorCheck;
 
   private AuditTrail(
-      Path directory, long rotateBytes, FileChannel channel, String previous, long rotations)
+      Path directory, AuditOptions options, FileChannel channel, String previous, long rotations)
       throws IOException {
     this.directory = directory;
     this.file = directory.resolve(AuditChain.LIVE);
-    this.rotateBytes = rotateBytes;
+    this.options = options;
+    this.rotateBytes = options.rotateBytes();
     this.channel = channel;
     this.size = channel.size();
     this.rotateAt = rotateBytes;
@@ -76,13 +84,21 @@ public final class AuditTrail implements AutoCloseable {
 
   /** Opens the trail and rotates the live file once it holds {@code rotateBytes} (0: never). */
   public static AuditTrail open(Path directory, long rotateBytes) {
+    return open(directory, AuditOptions.rotating(rotateBytes));
+  }
+
+  /** Opens the trail with its rotation, retention, free-space floor and shipping. */
+  public static AuditTrail open(Path directory, AuditOptions options) {
     try {
       Files.createDirectories(directory);
       List<Path> files = AuditChain.files(directory);
       String previous = AuditChain.lastHash(files);
       long rotations = files.stream().mapToLong(AuditChain::rotation).max().orElse(0);
       FileChannel channel = live(directory.resolve(AuditChain.LIVE));
-      return new AuditTrail(directory, rotateBytes, channel, previous, rotations);
+      AuditTrail trail = new AuditTrail(directory, options, channel, previous, rotations);
+      trail.prune();
+      trail.healthy = !trail.checkFloor(System.nanoTime());
+      return trail;
     } catch (IOException e) {
       throw new IllegalStateException("cannot open the audit trail in " + directory, e);
     }
@@ -107,6 +123,14 @@ public final class AuditTrail implements AutoCloseable {
     return file;
   }
 
+  /**
+   * Whether the disk holding the trail has less free space than the floor: nothing is written then,
+   * and the server refuses requests rather than fill the disk.
+   */
+  public boolean belowFloor() {
+    return belowFloor;
+  }
+
   /** Whether the last append succeeded; fail-closed servers refuse requests while it has not. */
   public boolean healthy() {
     return healthy;
@@ -117,10 +141,17 @@ public final class AuditTrail implements AutoCloseable {
    * fail-closed server recovers by itself when the disk does.
    */
   public boolean ready() {
+    long now = System.nanoTime();
+    if (healthy && options.minFreeBytes() > 0 && now - lastFloorCheck > FLOOR_CHECK_NANOS) {
+      try {
+        healthy = !checkFloor(now);
+      } catch (IOException e) {
+        healthy = false;
+      }
+    }
     if (healthy) {
       return true;
     }
-    long now = System.nanoTime();
     if (now - lastProbe < 1_000_000_000L) {
       return false;
     }
@@ -131,7 +162,7 @@ public final class AuditTrail implements AutoCloseable {
         reopen();
       }
       channel.force(false);
-      healthy = Files.isWritable(file);
+      healthy = Files.isWritable(file) && !checkFloor(now);
     } catch (IOException e) {
       healthy = false;
     } finally {
@@ -160,6 +191,12 @@ public final class AuditTrail implements AutoCloseable {
       if (!channel.isOpen() && !closed) {
         reopen(); // a rotation could not open the new file: try again
       }
+      long now = System.nanoTime();
+      if (now - lastFloorCheck > FLOOR_CHECK_NANOS || belowFloor) {
+        if (checkFloor(now)) {
+          throw new IOException("less free space than the audit floor of " + floorText());
+        }
+      }
       ByteBuffer buffer = ByteBuffer.wrap(line);
       while (buffer.hasRemaining()) {
         channel.write(buffer);
@@ -167,6 +204,7 @@ public final class AuditTrail implements AutoCloseable {
       size += line.length;
       previous = hash;
       healthy = true;
+      options.ship().ifPresent(ship -> ship.accept(new String(line, 0, line.length - 1, UTF_8)));
       if (rotateBytes > 0 && size >= rotateAt) {
         rotate();
       }
@@ -199,6 +237,7 @@ public final class AuditTrail implements AutoCloseable {
     }
     rotations++;
     LOG.info("event=audit-rotated file={}", aside);
+    prune();
     FileChannel full = channel;
     try {
       reopen();
@@ -209,6 +248,62 @@ public final class AuditTrail implements AutoCloseable {
     // Up to rotateBytes may still be unwritten to disk: syncing them under the lock would hold
     // every request for as long.
     Thread.ofVirtual().name("audit-rotated-sync").start(() -> syncAndClose(full, aside));
+  }
+
+  /** Whether free space is under the floor now; remembered for {@link #belowFloor()}. */
+  private boolean checkFloor(long now) throws IOException {
+    lastFloorCheck = now;
+    if (options.minFreeBytes() == 0) {
+      belowFloor = false;
+      return false;
+    }
+    boolean under = Files.getFileStore(directory).getUsableSpace() < options.minFreeBytes();
+    if (under && !belowFloor) {
+      LOG.error(
+          "event=audit-below-floor directory={} floor={} note=\"requests are refused until space"
+              + " is freed\"",
+          directory,
+          floorText());
+    }
+    belowFloor = under;
+    return under;
+  }
+
+  private String floorText() {
+    return options.minFreeBytes() / (1024 * 1024) + " MiB";
+  }
+
+  /**
+   * Deletes the rotated files retention no longer keeps: beyond the newest {@code keepFiles}, and
+   * those rotated longer than {@code keepFor} ago. The last hash of what was deleted is kept in
+   * {@value AuditChain#PRUNED}, where verification of the files that remain starts.
+   */
+  private void prune() throws IOException {
+    if (options.keepFiles() == 0 && options.keepFor().isZero()) {
+      return;
+    }
+    List<Path> rotated = AuditChain.files(directory);
+    rotated.remove(file);
+    int deletable = 0;
+    Instant oldest = Instant.now().minus(options.keepFor());
+    for (int i = 0; i < rotated.size(); i++) {
+      boolean tooMany = options.keepFiles() > 0 && rotated.size() - i > options.keepFiles();
+      boolean tooOld =
+          !options.keepFor().isZero() && AuditChain.rotatedAt(rotated.get(i)).isBefore(oldest);
+      if (!tooMany && !tooOld) {
+        break;
+      }
+      deletable = i + 1;
+    }
+    if (deletable == 0) {
+      return;
+    }
+    Path newestDeleted = rotated.get(deletable - 1);
+    AuditChain.recordPruned(directory, newestDeleted, AuditChain.lastHash(List.of(newestDeleted)));
+    for (Path old : rotated.subList(0, deletable)) {
+      Files.deleteIfExists(old);
+      LOG.info("event=audit-file-deleted file={} reason=retention", old);
+    }
   }
 
   private static void syncAndClose(FileChannel full, Path aside) {

@@ -36,7 +36,18 @@ final class AuditRecorder {
 
   /** Before anything else: refuse at once if fail-closed and the trail cannot be written. */
   void admit(Exchange exchange) {
-    if (failClosed && !trail.ready() && !exchange.path().equals(HEALTH)) {
+    if (exchange.path().equals(HEALTH) || trail.ready()) {
+      return;
+    }
+    // Under the free-space floor every request is refused, fail-closed or not: each would write a
+    // record, and an unauthenticated flood must not fill the disk the database shares.
+    if (trail.belowFloor()) {
+      throw new CofferException.Unavailable(
+          "The server is short of disk space for its audit trail; requests are refused until"
+              + " space is freed.",
+          Duration.ofSeconds(30));
+    }
+    if (failClosed) {
       throw new CofferException.Unavailable(
           "The audit trail cannot be written; requests are refused until it can.",
           Duration.ofSeconds(5));

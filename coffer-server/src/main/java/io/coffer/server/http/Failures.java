@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class Failures {
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
 
+  private static final int MESSAGE_LIMIT = 1024;
+
   private Failures() {}
 
   /** Answers the exchange with what {@code failure} means to the client. */
@@ -29,7 +31,7 @@ final class Failures {
       case CofferException.AuthorizeRefused refused -> LoginPage.refused(exchange, refused);
       case CofferException known -> keyVault(exchange, known);
       case WireException wire ->
-          exchange.json(400, KeyVaultError.of(ErrorCode.BAD_PARAMETER, wire.getMessage()));
+          exchange.json(400, KeyVaultError.of(ErrorCode.BAD_PARAMETER, bounded(wire.getMessage())));
       default -> {
         LOG.error(
             "event=unexpected-failure request_id={} method={} path={}",
@@ -46,6 +48,17 @@ final class Failures {
                     + "."));
       }
     }
+  }
+
+  /**
+   * A message as an answer carries it: each value a message quotes is cut where it is quoted, and
+   * this holds any message that quotes one without cutting it to a size no client could make grow.
+   */
+  static String bounded(String message) {
+    if (message == null || message.length() <= MESSAGE_LIMIT) {
+      return message;
+    }
+    return message.substring(0, MESSAGE_LIMIT) + "…";
   }
 
   /** The {@code error.code} for a status that no domain failure produced. */
@@ -103,7 +116,8 @@ final class Failures {
           exchange.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
       default -> {}
     }
-    exchange.json(status, KeyVaultError.of(code, failure.getMessage(), inner(failure.reason())));
+    exchange.json(
+        status, KeyVaultError.of(code, bounded(failure.getMessage()), inner(failure.reason())));
   }
 
   /** Key Vault names an inner error only on its 403 and 409 answers. */
@@ -142,7 +156,11 @@ final class Failures {
         status,
         new OAuthError(
             error,
-            refused.getMessage() + "\r\nTrace ID: " + requestId + "\r\nTimestamp: " + Instant.now(),
+            bounded(refused.getMessage())
+                + "\r\nTrace ID: "
+                + requestId
+                + "\r\nTimestamp: "
+                + Instant.now(),
             List.of(refused.aadsts()),
             Instant.now().toString(),
             requestId,

@@ -1,5 +1,6 @@
 package io.coffer.server.identity;
 
+import io.coffer.server.CofferException;
 import io.coffer.server.CofferException.AuthorizeRefused;
 import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.AuthorizationCodeRecord;
@@ -62,7 +63,9 @@ public final class InteractiveLogin {
                 new AuthorizeRefused(
                     "invalid_request",
                     90002,
-                    "Tenant '" + tenantIdOrName + "' not found. Check the tenant ID."));
+                    "Tenant '"
+                        + CofferException.echo(tenantIdOrName)
+                        + "' not found. Check the tenant ID."));
     for (Map.Entry<String, String> parameter : parameters.entrySet()) {
       if (parameter.getValue().length() > MAX_PARAMETER) {
         throw new AuthorizeRefused(
@@ -79,7 +82,7 @@ public final class InteractiveLogin {
           "unauthorized_client",
           700016,
           "Application with identifier '"
-              + clientId
+              + CofferException.echo(clientId)
               + "' was not found in the directory '"
               + tenant.name()
               + "'.");
@@ -90,7 +93,7 @@ public final class InteractiveLogin {
           "invalid_request",
           50011,
           "The redirect URI '"
-              + redirectUri
+              + CofferException.echo(redirectUri)
               + "' is not allowed: public clients redirect to http://localhost or"
               + " http://127.0.0.1 only.");
     }

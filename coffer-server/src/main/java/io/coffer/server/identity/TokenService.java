@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.coffer.server.CofferException;
 import io.coffer.server.CofferException.Reason;
 import io.coffer.server.CofferException.TokenRefused;
 import io.coffer.server.config.Endpoints;
@@ -66,7 +67,7 @@ public final class TokenService {
                 Reason.INVALID_REQUEST,
                 90002,
                 "Tenant '"
-                    + idOrName
+                    + CofferException.echo(idOrName)
                     + "' not found. Check to make sure you have the correct"
                     + " tenant ID and are signing into the correct cloud."));
   }
@@ -166,7 +167,7 @@ public final class TokenService {
                 Reason.UNAUTHORIZED_CLIENT,
                 700016,
                 "Application with identifier '"
-                    + clientId
+                    + CofferException.echo(clientId)
                     + "' was not found in the directory '"
                     + tenant.name()
                     + "'."));
@@ -240,7 +241,9 @@ public final class TokenService {
         throw new TokenRefused(
             Reason.INVALID_SCOPE,
             500011,
-            "The resource principal named " + resource + " was not found in the tenant.");
+            "The resource principal named "
+                + CofferException.echo(resource)
+                + " was not found in the tenant.");
       }
     }
     throw new TokenRefused(

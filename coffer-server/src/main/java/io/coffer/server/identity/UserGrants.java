@@ -6,6 +6,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.coffer.server.CofferException;
 import io.coffer.server.CofferException.Reason;
 import io.coffer.server.CofferException.TokenRefused;
 import io.coffer.server.config.Endpoints;
@@ -122,7 +123,7 @@ final class UserGrants {
           Reason.UNAUTHORIZED_CLIENT,
           700016,
           "Application with identifier '"
-              + clientId
+              + CofferException.echo(clientId)
               + "' was not found in the directory '"
               + tenant.name()
               + "'.");
@@ -296,7 +297,9 @@ final class UserGrants {
       throw new TokenRefused(
           Reason.INVALID_SCOPE,
           500011,
-          "The resource principal named " + resource + " was not found in the tenant.");
+          "The resource principal named "
+              + CofferException.echo(resource)
+              + " was not found in the tenant.");
     }
     return endpoints.resource();
   }

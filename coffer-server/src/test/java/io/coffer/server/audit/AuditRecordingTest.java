@@ -96,6 +96,50 @@ class AuditRecordingTest {
     }
   }
 
+  @Test
+  void a_megabyte_client_id_is_cut_in_the_error_and_in_the_record() throws IOException {
+    try (RunningCoffer coffer = RunningCoffer.start(dir.resolve("huge"))) {
+      String huge = "c".repeat(1_000_000);
+      HttpResponse<String> refused =
+          coffer.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          coffer.credentials().authorityHost()
+                              + "/"
+                              + coffer.credentials().tenantId()
+                              + "/oauth2/v2.0/token"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "grant_type=client_credentials&scope=x%2F.default&client_secret=s"
+                              + "&client_id="
+                              + huge))
+                  .build());
+      assertThat(refused.statusCode()).isBetween(400, 401);
+      assertThat(refused.body()).contains("unauthorized_client").hasSizeLessThan(4096);
+      JsonNode record = find(records(coffer.server().audit().file()), "TokenIssue").orElseThrow();
+      assertThat(record.toString()).hasSizeLessThan(4096);
+      assertThat(record.path("appId").asText()).endsWith("(1000000 characters)");
+    }
+  }
+
+  @Test
+  void below_the_disk_space_floor_requests_are_refused_in_azure_shape() {
+    try (RunningCoffer coffer =
+        RunningCoffer.start(
+            dir.resolve("floor"),
+            new Guardrails(
+                false, Optional.empty(), Optional.empty(), 0, 0, 0, 0, Long.MAX_VALUE, false))) {
+      HttpResponse<String> refused =
+          coffer.send(
+              HttpRequest.newBuilder(URI.create(coffer.vaultUrl() + "/secrets/any?api-version=7.4"))
+                  .build());
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      assertThat(refused.body()).contains("\"code\":\"ServiceUnavailable\"").contains("disk");
+    }
+  }
+
   private static Optional<JsonNode> find(List<JsonNode> records, String operation) {
     return records.stream().filter(r -> r.path("operation").asText().equals(operation)).findFirst();
   }

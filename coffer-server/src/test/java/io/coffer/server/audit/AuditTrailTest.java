@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,6 +119,94 @@ class AuditTrailTest {
     assertThat(unnamed.problem()).contains("does not start here");
     String lastShipped = AuditChain.verify(files.get(0)).last();
     assertThat(AuditChain.verify(shipped, lastShipped).intact()).isTrue();
+  }
+
+  @Test
+  void a_field_of_a_megabyte_is_cut_in_the_record() throws IOException {
+    String huge = "x".repeat(1024 * 1024);
+    try (AuditTrail trail = AuditTrail.open(dir)) {
+      assertThat(
+              trail.append(
+                  new AuditEvent(
+                      "t", huge, huge, huge, huge, huge, huge, huge, huge, 400, huge, huge, 1)))
+          .isTrue();
+    }
+    assertThat(Files.size(file())).isLessThan(4096);
+    assertThat(Files.readString(file())).contains("(1048576 characters)");
+    assertThat(AuditChain.verify(file()).intact()).isTrue();
+  }
+
+  @Test
+  void rotated_files_beyond_the_kept_number_are_deleted_and_the_rest_verifies() throws IOException {
+    try (AuditTrail trail =
+        AuditTrail.open(dir, new AuditOptions(1, 2, Duration.ZERO, 0, Optional.empty()))) {
+      for (int i = 0; i < 6; i++) {
+        assertThat(trail.append(event(i))).isTrue();
+      }
+    }
+    List<Path> files = AuditChain.files(dir);
+    assertThat(files).hasSize(3); // two rotated, and the live one
+    AuditChain.Verification fromGenesis = AuditChain.verify(files, AuditChain.GENESIS);
+    assertThat(fromGenesis.intact()).isFalse();
+    AuditChain.Verification fromPruned = AuditChain.verify(files, AuditChain.start(dir));
+    assertThat(fromPruned.intact()).as(fromPruned.problem()).isTrue();
+    assertThat(fromPruned.lines()).isEqualTo(2);
+  }
+
+  @Test
+  void rotated_files_older_than_the_kept_days_are_deleted() throws IOException {
+    append(3, 1);
+    Path oldest = AuditChain.files(dir).get(0);
+    Path old = dir.resolve("audit-000001-20200101T000000Z.jsonl");
+    Files.move(oldest, old);
+    try (AuditTrail trail =
+        AuditTrail.open(dir, new AuditOptions(0, 0, Duration.ofDays(30), 0, Optional.empty()))) {
+      assertThat(trail.healthy()).isTrue();
+    }
+    assertThat(old).doesNotExist();
+    List<Path> files = AuditChain.files(dir);
+    assertThat(files).hasSize(3);
+    assertThat(AuditChain.verify(files, AuditChain.start(dir)).intact()).isTrue();
+  }
+
+  @Test
+  void below_the_free_space_floor_nothing_is_written() throws IOException {
+    try (AuditTrail trail =
+        AuditTrail.open(
+            dir, new AuditOptions(0, 0, Duration.ZERO, Long.MAX_VALUE, Optional.empty()))) {
+      assertThat(trail.append(event(0))).isFalse();
+      assertThat(trail.belowFloor()).isTrue();
+      assertThat(trail.ready()).isFalse();
+    }
+    assertThat(Files.size(file())).isZero();
+  }
+
+  @Test
+  void every_record_is_shipped_as_the_line_the_trail_holds() throws IOException {
+    List<String> shipped = new ArrayList<>();
+    try (AuditTrail trail =
+        AuditTrail.open(dir, new AuditOptions(0, 0, Duration.ZERO, 0, Optional.of(shipped::add)))) {
+      trail.append(event(0));
+      trail.append(event(1));
+    }
+    assertThat(shipped).isEqualTo(lines());
+  }
+
+  private static AuditEvent event(int i) {
+    return new AuditEvent(
+        "2026-11-23T10:00:" + (10 + i) + "Z",
+        "req-" + i,
+        "SecretGet",
+        "oid",
+        "app",
+        "tenant",
+        "main",
+        "db-password",
+        "",
+        200,
+        "",
+        "127.0.0.1",
+        1);
   }
 
   private void append(int count) {
