@@ -1,5 +1,6 @@
 package io.coffer.server;
 
+import io.coffer.server.audit.AuditKeys;
 import io.coffer.server.audit.AuditOptions;
 import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.authz.Authorizer;
@@ -102,7 +103,13 @@ public final class CofferServer implements AutoCloseable {
                 dataDir.resolve("coffer.db"), settings.guardrails().readCacheBytes());
     // Shared storage: other nodes write too, so nothing above storage caches what they may change.
     boolean shared = storage.isShared();
-    AuditTrail audit = AuditTrail.open(dataDir.resolve("audit"), auditOptions(settings));
+    String auditKeyId = keyring.active().id();
+    AuditTrail audit =
+        AuditTrail.open(
+            dataDir.resolve("audit"),
+            auditOptions(settings),
+            Optional.of(
+                new AuditKeys.Signing(auditKeyId, keyring.auditKey(auditKeyId).orElseThrow())));
     try {
       Envelope envelope = new Envelope(keyring);
       Directory directory = new Directory(storage.directory(), storage.oneTime(), clock, shared);

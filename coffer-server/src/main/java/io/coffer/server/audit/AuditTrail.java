@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ public final class AuditTrail implements AutoCloseable {
   private final Path file;
   private final long rotateBytes;
   private final AuditOptions options;
+  private final Optional<AuditKeys.Signing> key;
   private final ReentrantLock lock = new ReentrantLock();
   private FileChannel channel;
   private long size; // of the live file, kept here rather than asked of the file per line
@@ -64,9 +66,15 @@ public final class AuditTrail implements AutoCloseable {
   private volatile long lastFloorCheck;
 
   private AuditTrail(
-      Path directory, AuditOptions options, FileChannel channel, String previous, long rotations)
+      Path directory,
+      AuditOptions options,
+      Optional<AuditKeys.Signing> key,
+      FileChannel channel,
+      String previous,
+      long rotations)
       throws IOException {
     this.directory = directory;
+    this.key = key;
     this.file = directory.resolve(AuditChain.LIVE);
     this.options = options;
     this.rotateBytes = options.rotateBytes();
@@ -89,13 +97,22 @@ public final class AuditTrail implements AutoCloseable {
 
   /** Opens the trail with its rotation, retention, free-space floor and shipping. */
   public static AuditTrail open(Path directory, AuditOptions options) {
+    return open(directory, options, Optional.empty());
+  }
+
+  /**
+   * Opens the trail; with a key every line is chained by an HMAC under it (its id in the line, the
+   * key never), so only the keyring's holder can write a line that verifies.
+   */
+  public static AuditTrail open(
+      Path directory, AuditOptions options, Optional<AuditKeys.Signing> key) {
     try {
       Files.createDirectories(directory);
       List<Path> files = AuditChain.files(directory);
       String previous = AuditChain.lastHash(files);
       long rotations = files.stream().mapToLong(AuditChain::rotation).max().orElse(0);
       FileChannel channel = live(directory.resolve(AuditChain.LIVE));
-      AuditTrail trail = new AuditTrail(directory, options, channel, previous, rotations);
+      AuditTrail trail = new AuditTrail(directory, options, key, channel, previous, rotations);
       trail.prune();
       trail.healthy = !trail.checkFloor(System.nanoTime());
       return trail;
@@ -112,10 +129,7 @@ public final class AuditTrail implements AutoCloseable {
     }
     FileChannel channel =
         FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    if (channel.size() > 0 && !endsWithNewline(file)) {
-      // A line torn by a crash stays visible to verify; new lines start cleanly after it.
-      channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
-    }
+    repairTail(file, channel);
     return channel;
   }
 
@@ -185,8 +199,11 @@ public final class AuditTrail implements AutoCloseable {
     }
     lock.lock();
     try {
-      String chained = body.substring(0, body.length() - 1) + ",\"prev\":\"" + previous + "\"";
-      String hash = AuditChain.hash(chained);
+      String keyed = key.map(k -> ",\"key\":\"" + k.id() + "\"").orElse("");
+      String chained =
+          body.substring(0, body.length() - 1) + keyed + ",\"prev\":\"" + previous + "\"";
+      String hash =
+          key.isPresent() ? AuditKeys.mac(key.get().key(), chained) : AuditChain.hash(chained);
       byte[] line = (chained + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
       if (!channel.isOpen() && !closed) {
         reopen(); // a rotation could not open the new file: try again
@@ -334,13 +351,40 @@ public final class AuditTrail implements AutoCloseable {
     }
   }
 
-  private static boolean endsWithNewline(Path file) throws IOException {
+  /**
+   * Cuts a line torn by a crash or a full disk off the end of the file, so the next line starts
+   * cleanly: a torn line is allowed only at the end of a file, and one glued to the next record
+   * would read as tampering for ever. A complete line that only lacks its newline gets it.
+   */
+  private static void repairTail(Path file, FileChannel channel) throws IOException {
+    long length = channel.size();
+    if (length == 0) {
+      return;
+    }
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-      if (raf.length() == 0) {
-        return true;
+      long start = Math.max(0, length - 64 * 1024);
+      byte[] tail = new byte[(int) (length - start)];
+      raf.seek(start);
+      raf.readFully(tail);
+      if (tail[tail.length - 1] == '\n') {
+        return;
       }
-      raf.seek(raf.length() - 1);
-      return raf.read() == '\n';
+      int newline = tail.length - 1;
+      while (newline >= 0 && tail[newline] != '\n') {
+        newline--;
+      }
+      String last = new String(tail, newline + 1, tail.length - newline - 1, UTF_8);
+      if (last.endsWith("\"}") && last.contains(",\"hash\":\"")) {
+        channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+        return;
+      }
+      long keep = newline < 0 && start == 0 ? 0 : start + newline + 1;
+      channel.truncate(keep);
+      LOG.warn(
+          "event=audit-torn-line-cut file={} bytes={} note=\"an incomplete record from a crash or"
+              + " a full disk\"",
+          file,
+          length - keep);
     }
   }
 }

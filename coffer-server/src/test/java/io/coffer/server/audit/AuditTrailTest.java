@@ -58,17 +58,88 @@ class AuditTrailTest {
   }
 
   @Test
-  void a_line_torn_by_a_crash_is_reported_and_the_chain_resumes_after_it() throws IOException {
+  void a_line_torn_by_a_crash_is_allowed_at_the_end_and_cut_before_the_next_record()
+      throws IOException {
     append(3);
     Files.writeString(
         file(),
         "{\"time\":\"2026-11-23T00:00:00Z\",\"requestId\":\"torn",
         StandardOpenOption.APPEND);
+    AuditChain.Verification torn = AuditChain.verify(file());
+    assertThat(torn.intact()).isTrue();
+    assertThat(torn.torn()).isEqualTo(1);
+
     append(2);
     AuditChain.Verification result = AuditChain.verify(file());
-    assertThat(result.intact()).isTrue();
-    assertThat(result.torn()).isEqualTo(1);
-    assertThat(result.lines()).isEqualTo(6);
+    assertThat(result.intact()).as(result.problem()).isTrue();
+    assertThat(result.torn()).isZero();
+    assertThat(result.lines()).isEqualTo(5);
+  }
+
+  @Test
+  void an_incomplete_line_inside_a_file_is_a_forgery() throws IOException {
+    append(4);
+    List<String> lines = lines();
+    lines.add(2, "{\"time\":\"2026-11-23T00:00:00Z\",\"operation\":\"SecretDelete\"");
+    write(lines);
+    AuditChain.Verification result = AuditChain.verify(file());
+    assertThat(result.intact()).isFalse();
+    assertThat(result.brokenAt()).isEqualTo(3);
+    assertThat(result.problem()).contains("incomplete line before the end");
+  }
+
+  @Test
+  void a_rewrite_with_recomputed_hashes_is_found_by_the_keyed_chain() throws IOException {
+    byte[] key = new byte[32];
+    key[0] = 7;
+    AuditKeys keys = id -> id.equals("ab12") ? Optional.of(key) : Optional.empty();
+    try (AuditTrail trail =
+        AuditTrail.open(
+            dir, AuditOptions.rotating(0), Optional.of(new AuditKeys.Signing("ab12", key)))) {
+      for (int i = 0; i < 5; i++) {
+        trail.append(event(i));
+      }
+    }
+    AuditChain.Verification untouched =
+        AuditChain.verify(List.of(file()), AuditChain.GENESIS, keys);
+    assertThat(untouched.intact()).as(untouched.problem()).isTrue();
+    assertThat(untouched.macChecked()).isEqualTo(5);
+    assertThat(Files.readString(file())).doesNotContain(java.util.HexFormat.of().formatHex(key));
+
+    // Without the key a forger can only recompute plain hashes: as keyed lines or as plain ones.
+    write(rechained(lines(), 2, true));
+    assertThat(AuditChain.verify(List.of(file()), AuditChain.GENESIS, keys).brokenAt())
+        .isEqualTo(3);
+    write(rechained(lines(), 0, false));
+    AuditChain.Verification plain = AuditChain.verify(List.of(file()), AuditChain.GENESIS, keys);
+    assertThat(plain.intact()).isFalse();
+    assertThat(plain.problem()).contains("plain hash");
+  }
+
+  /**
+   * The lines from {@code from} on, with line {@code from}'s status edited and every link after it
+   * recomputed as plain SHA-256, keeping the key field or dropping it.
+   */
+  private static List<String> rechained(List<String> lines, int from, boolean keepKey) {
+    List<String> out = new ArrayList<>(lines.subList(0, from));
+    String previous =
+        from == 0
+            ? AuditChain.GENESIS
+            : lines.get(from - 1).replaceAll(".*\"hash\":\"([0-9a-f]+)\"}$", "$1");
+    for (int i = from; i < lines.size(); i++) {
+      String line = lines.get(i);
+      String body = line.substring(0, line.indexOf(",\"prev\":\""));
+      if (!keepKey) {
+        body = body.replaceAll(",\"key\":\"[0-9a-f]+\"", "");
+      }
+      if (i == from) {
+        body = body.replace("\"status\":200", "\"status\":403");
+      }
+      String chained = body + ",\"prev\":\"" + previous + "\"";
+      previous = AuditChain.hash(chained);
+      out.add(chained + ",\"hash\":\"" + previous + "\"}");
+    }
+    return out;
   }
 
   @Test
