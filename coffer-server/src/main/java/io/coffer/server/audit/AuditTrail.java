@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,9 @@ public final class AuditTrail implements AutoCloseable {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private static final long FLOOR_CHECK_NANOS = 1_000_000_000L;
+  private static final long FAILURE_LOG_NANOS = 10_000_000_000L;
+  // A probe after a failure wants at least this much free space before it calls the trail writable.
+  private static final long PROBE_FREE_BYTES = 64 * 1024;
 
   private final Path directory;
   private final Path file;
@@ -64,6 +68,9 @@ public final class AuditTrail implements AutoCloseable {
   private volatile boolean belowFloor;
   private volatile long lastProbe;
   private volatile long lastFloorCheck;
+  private final AtomicLong unaudited = new AtomicLong();
+  private long lastFailureLog;
+  private boolean torn; // a write failed part-way: the file may end in a partial line
 
   private AuditTrail(
       Path directory,
@@ -175,8 +182,14 @@ public final class AuditTrail implements AutoCloseable {
       if (!channel.isOpen() && !closed) {
         reopen();
       }
+      if (torn) {
+        repair();
+      }
       channel.force(false);
-      healthy = Files.isWritable(file) && !checkFloor(now);
+      healthy =
+          Files.isWritable(file)
+              && !checkFloor(now)
+              && Files.getFileStore(directory).getUsableSpace() >= PROBE_FREE_BYTES;
     } catch (IOException e) {
       healthy = false;
     } finally {
@@ -214,27 +227,64 @@ public final class AuditTrail implements AutoCloseable {
           throw new IOException("less free space than the audit floor of " + floorText());
         }
       }
+      if (torn) {
+        repair();
+      }
       ByteBuffer buffer = ByteBuffer.wrap(line);
+      torn = true; // until the whole line is written: a failure part-way leaves a partial line
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
+      torn = false;
       size += line.length;
       previous = hash;
       healthy = true;
       options.ship().ifPresent(ship -> ship.accept(new String(line, 0, line.length - 1, UTF_8)));
       if (rotateBytes > 0 && size >= rotateAt) {
-        rotate();
+        try {
+          rotate();
+        } catch (IOException e) {
+          // The record is written; the next append opens the live file again.
+          LOG.error("event=audit-rotate-failed file={} reason={}", file, e.getMessage());
+          healthy = false;
+        }
       }
       return true;
     } catch (IOException e) {
-      if (healthy) {
-        LOG.error("event=audit-write-failed file={} reason={}", file, e.getMessage());
+      long count = unaudited.incrementAndGet();
+      long now = System.nanoTime();
+      // Loud, but not a line per request: the first failure, then the count every 10 seconds.
+      if (healthy || now - lastFailureLog > FAILURE_LOG_NANOS) {
+        lastFailureLog = now;
+        LOG.error(
+            "event=audit-write-failed file={} reason={} unaudited_requests={} note=\"requests are"
+                + " served without a record until the trail can be written again\"",
+            file,
+            e.getMessage(),
+            count);
       }
       healthy = false;
       return false;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Requests answered whose record could not be written, since the trail was opened. */
+  public long unaudited() {
+    return unaudited.get();
+  }
+
+  /**
+   * Cuts what a failed write left after the last complete record (a full disk writes part of a
+   * line), so the next record does not glue onto it and the chain stays verifiable.
+   */
+  private void repair() throws IOException {
+    if (channel.isOpen() && channel.size() > size) {
+      LOG.warn("event=audit-partial-record-cut file={} bytes={}", file, channel.size() - size);
+      channel.truncate(size);
+    }
+    torn = false;
   }
 
   /**
@@ -332,6 +382,7 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   private void reopen() throws IOException {
+    torn = false;
     channel = live(file);
     size = channel.size();
     rotateAt = rotateBytes;

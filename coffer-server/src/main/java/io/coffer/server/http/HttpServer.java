@@ -1,5 +1,6 @@
 package io.coffer.server.http;
 
+import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.config.ConfigException;
 import io.coffer.server.config.Settings;
 import io.coffer.server.throttle.Throttle;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -121,13 +123,25 @@ public final class HttpServer implements AutoCloseable {
         Route.get(
             "/healthz",
             "Health",
-            exchange -> {
-              boolean up = services.storageReachable().getAsBoolean();
-              exchange.json(
-                  up ? 200 : 503,
-                  Map.of("status", up ? "ok" : "unavailable", "storage", up ? "ok" : "down"));
-            }));
+            exchange -> health(exchange, services, settings.guardrails().auditFailClosed())));
     return routes;
+  }
+
+  /**
+   * Up when storage answers and the audit trail can be written, or when the server serves without
+   * it: fail-closed and below the disk-space floor it refuses requests, so it is down.
+   */
+  private static void health(Exchange exchange, Services services, boolean auditFailClosed) {
+    boolean storage = services.storageReachable().getAsBoolean();
+    AuditTrail trail = services.audit();
+    boolean audit = trail.ready();
+    boolean up = storage && (audit || !(auditFailClosed || trail.belowFloor()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", up ? "ok" : "unavailable");
+    body.put("storage", storage ? "ok" : "down");
+    body.put("audit", audit ? "ok" : trail.belowFloor() ? "below-disk-floor" : "failing");
+    body.put("unauditedRequests", trail.unaudited());
+    exchange.json(up ? 200 : 503, body);
   }
 
   private static ServerConnector connector(Server server, Settings settings, TlsMaterial tls) {

@@ -93,7 +93,38 @@ class AuditRecordingTest {
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(refused.headers().firstValue("Retry-After")).isPresent();
       assertThat(refused.body()).contains("ServiceUnavailable").doesNotContain("value\"");
+      HttpResponse<String> health = health(coffer);
+      assertThat(health.statusCode()).isEqualTo(503);
+      assertThat(health.body()).contains("\"audit\":\"failing\"");
     }
+  }
+
+  @Test
+  void a_server_that_is_not_fail_closed_serves_counts_the_unaudited_requests_and_says_so() {
+    try (RunningCoffer coffer = RunningCoffer.start(dir.resolve("open"))) {
+      coffer.secretClient().setSecret("open", "value");
+      String token = coffer.token();
+      coffer.server().audit().close(); // simulates an unwritable trail: its file is closed
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<String> served =
+            coffer.send(
+                HttpRequest.newBuilder(
+                        URI.create(coffer.vaultUrl() + "/secrets/open?api-version=7.4"))
+                    .header("Authorization", "Bearer " + token)
+                    .build());
+        assertThat(served.statusCode()).isEqualTo(200);
+      }
+      assertThat(coffer.server().audit().unaudited()).isEqualTo(3);
+      HttpResponse<String> health = health(coffer);
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body())
+          .contains("\"audit\":\"failing\"")
+          .contains("\"unauditedRequests\":3");
+    }
+  }
+
+  private static HttpResponse<String> health(RunningCoffer coffer) {
+    return coffer.send(HttpRequest.newBuilder(URI.create(coffer.vaultUrl() + "/healthz")).build());
   }
 
   @Test
