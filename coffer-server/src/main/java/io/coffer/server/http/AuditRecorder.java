@@ -4,6 +4,7 @@ import io.coffer.server.CofferException;
 import io.coffer.server.audit.AuditEvent;
 import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.identity.Principal;
+import io.coffer.server.vault.Vault;
 import io.coffer.wire.ErrorCode;
 import io.coffer.wire.KeyVaultError;
 import java.time.Duration;
@@ -66,8 +67,8 @@ final class AuditRecorder {
     Map<String, String> parameters = exchange.pathParameters();
     String tenant =
         exchange
-            .vault()
-            .map(v -> v.vault().tenantId())
+            .targetVault()
+            .map(Vault::tenantId)
             .or(() -> exchange.principal().map(Principal::tenantId))
             .orElse(parameters.getOrDefault("tenant", ""));
     AuditEvent event =
@@ -77,12 +78,13 @@ final class AuditRecorder {
             operation,
             exchange.principal().map(Principal::objectId).orElse(""),
             exchange.appId().orElse(""),
+            exchange.userName(),
             tenant,
-            exchange.vault().map(v -> v.vault().name()).orElse(""),
+            exchange.targetVault().map(Vault::name).orElse(""),
             parameters.getOrDefault("name", ""),
             parameters.getOrDefault("version", ""),
-            exchange.status(),
-            exchange.errorCode(),
+            exchange.auditStatus(),
+            exchange.auditErrorCode(),
             exchange.clientAddress(),
             Duration.ofNanos(System.nanoTime() - exchange.started()).toMillis());
     if (!trail.append(event) && failClosed) {

@@ -69,7 +69,9 @@ final class IdentityRoutes {
         });
     TokenRequest request = new TokenRequest(exchange.pathParameter("tenant"), parameters);
     request.clientId().ifPresent(exchange::appId);
+    request.parameter("username").ifPresent(exchange::userName);
     IssuedToken token = tokens.issue(request);
+    exchange.principal(token.issuedTo());
     TokenResponse response =
         token
             .user()

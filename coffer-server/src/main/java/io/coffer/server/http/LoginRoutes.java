@@ -1,7 +1,6 @@
 package io.coffer.server.http;
 
 import io.coffer.server.CofferException.AuthorizeRefused;
-import io.coffer.server.identity.AuthorizationResponse;
 import io.coffer.server.identity.AuthorizeRequest;
 import io.coffer.server.identity.InteractiveLogin;
 import java.util.List;
@@ -77,13 +76,18 @@ final class LoginRoutes {
           "The sign-in form has expired or was not sent by this browser.");
     }
     String userName = form.getOrDefault("login", "");
-    Optional<AuthorizationResponse> answer =
+    exchange.userName(userName);
+    exchange.appId(request.clientId());
+    Optional<InteractiveLogin.SignedIn> answer =
         login.signIn(request, userName, form.getOrDefault("passwd", ""));
     if (answer.isEmpty()) {
+      // The form is shown again, as Entra does; the trail records the refusal as what it is.
+      exchange.auditOutcome(400, "invalid_grant");
       LoginPage.signIn(
           exchange, tenant, request, formToken, Optional.of(WRONG_CREDENTIALS), userName);
       return;
     }
-    LoginPage.deliver(exchange, answer.get());
+    exchange.principal(answer.get().user());
+    LoginPage.deliver(exchange, answer.get().answer());
   }
 }

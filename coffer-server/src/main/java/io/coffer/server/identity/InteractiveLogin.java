@@ -147,8 +147,7 @@ public final class InteractiveLogin {
    * @return the answer for the client, or empty when the name or password is wrong (which of the
    *     two is not told, so names cannot be probed)
    */
-  public Optional<AuthorizationResponse> signIn(
-      AuthorizeRequest request, String userName, String password) {
+  public Optional<SignedIn> signIn(AuthorizeRequest request, String userName, String password) {
     Optional<DirectoryPrincipal> user =
         directory
             .signIn(request.tenantId(), userName.trim(), password)
@@ -173,8 +172,13 @@ public final class InteractiveLogin {
     answer.put("code", code);
     request.state().ifPresent(s -> answer.put("state", s));
     return Optional.of(
-        new AuthorizationResponse(request.redirectUri(), request.formPost(), answer));
+        new SignedIn(
+            new Principal(user.get().objectId(), user.get().tenantId(), request.clientId()),
+            new AuthorizationResponse(request.redirectUri(), request.formPost(), answer)));
   }
+
+  /** A user signed in, and the answer that hands the client its code. */
+  public record SignedIn(Principal user, AuthorizationResponse answer) {}
 
   /** A fresh random value that binds a sign-in form to the browser it was sent to (a cookie). */
   public static String newBrowserBinding() {

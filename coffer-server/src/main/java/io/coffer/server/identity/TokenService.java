@@ -276,7 +276,11 @@ public final class TokenService {
     if (principal.kind().isManagedIdentity()) {
       builder.claim("xms_mirid", "/coffer/managedIdentities/" + principal.displayName());
     }
-    return new IssuedToken(signed(builder.build()), lifetime.toSeconds(), expires);
+    return new IssuedToken(
+        signed(builder.build()),
+        lifetime.toSeconds(),
+        expires,
+        new Principal(principal.objectId(), principal.tenantId(), principal.clientId()));
   }
 
   /** Signs claims with the active key, as {@code typ: JWT}. */

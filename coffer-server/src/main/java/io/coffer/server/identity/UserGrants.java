@@ -277,7 +277,8 @@ final class UserGrants {
                 scope,
                 TokenService.signed(keys, JOSEObjectType.JWT, id.build()),
                 clientInfo,
-                TokenService.signed(keys, new JOSEObjectType(REFRESH_TYPE), refresh))));
+                TokenService.signed(keys, new JOSEObjectType(REFRESH_TYPE), refresh))),
+        new Principal(user.objectId(), user.tenantId(), clientId));
   }
 
   /**

@@ -6,6 +6,8 @@ import com.azure.security.keyvault.secrets.SecretClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coffer.server.config.Guardrails;
+import io.coffer.server.identity.ClientCredential;
+import io.coffer.server.identity.DirectoryPrincipal;
 import io.coffer.server.testing.RunningCoffer;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -120,6 +123,70 @@ class AuditRecordingTest {
       assertThat(health.body())
           .contains("\"audit\":\"failing\"")
           .contains("\"unauditedRequests\":3");
+    }
+  }
+
+  @Test
+  void a_refusal_with_a_valid_token_records_who_was_refused_where() throws IOException {
+    try (RunningCoffer coffer = RunningCoffer.start(dir.resolve("refusals"))) {
+      String tenant = coffer.credentials().tenantId();
+      DirectoryPrincipal stranger =
+          coffer.server().directory().createServicePrincipal(tenant, "no-access");
+      ClientCredential credential =
+          coffer.server().directory().addClientSecret(stranger, Duration.ofDays(1));
+      HttpResponse<String> refused =
+          coffer.send(
+              HttpRequest.newBuilder(
+                      URI.create(coffer.vaultUrl() + "/secrets/anything?api-version=7.4"))
+                  .header(
+                      "Authorization",
+                      "Bearer " + coffer.token(stranger.clientId(), credential.clientSecret()))
+                  .build());
+      assertThat(refused.statusCode()).isEqualTo(403);
+
+      List<JsonNode> records = records(coffer.server().audit().file());
+      JsonNode forbidden =
+          records.stream().filter(r -> r.path("status").asInt() == 403).findFirst().orElseThrow();
+      assertThat(forbidden.path("principal").asText()).isEqualTo(stranger.objectId());
+      assertThat(forbidden.path("appId").asText()).isEqualTo(stranger.clientId());
+      assertThat(forbidden.path("vault").asText()).isEqualTo("main");
+      assertThat(forbidden.path("tenant").asText()).isEqualTo(tenant);
+      JsonNode issued =
+          records.stream()
+              .filter(r -> r.path("operation").asText().equals("TokenIssue"))
+              .filter(r -> r.path("appId").asText().equals(stranger.clientId()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(issued.path("principal").asText()).isEqualTo(stranger.objectId());
+      assertThat(issued.path("tenant").asText()).isEqualTo(tenant);
+
+      HttpResponse<String> wrongPassword =
+          coffer.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          coffer.credentials().authorityHost()
+                              + "/"
+                              + tenant
+                              + "/oauth2/v2.0/token"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "grant_type=password&client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+                              + "&username=someone%40coffer.test&password=guess-7f3e"
+                              + "&scope=https%3A%2F%2Fvault.localhost%3A"
+                              + coffer.port()
+                              + "%2F.default"))
+                  .build());
+      assertThat(wrongPassword.statusCode()).isEqualTo(400);
+      JsonNode failedSignIn =
+          records(coffer.server().audit().file()).stream()
+              .filter(r -> r.path("user").asText().equals("someone@coffer.test"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(failedSignIn.path("operation").asText()).isEqualTo("TokenIssue");
+      assertThat(failedSignIn.path("status").asInt()).isEqualTo(400);
+      assertThat(failedSignIn.path("errorCode").asText()).isEqualTo("invalid_grant");
+      assertThat(failedSignIn.toString()).doesNotContain("guess-7f3e");
     }
   }
 

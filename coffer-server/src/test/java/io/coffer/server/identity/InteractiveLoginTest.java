@@ -152,6 +152,25 @@ class InteractiveLoginTest {
       assertThat(answer.body()).contains("Your account or password is incorrect.");
       assertThat(answer.body()).doesNotContain("code=");
     }
+    // The page is shown again, but the trail records a refusal, and whom it named.
+    JsonNode refusal =
+        auditRecords().stream()
+            .filter(r -> r.path("operation").asText().equals("SignIn"))
+            .filter(r -> r.path("user").asText().equals(user.userName().orElseThrow()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(refusal.path("status").asInt()).isEqualTo(400);
+    assertThat(refusal.path("errorCode").asText()).isEqualTo("invalid_grant");
+    assertThat(refusal.path("tenant").asText()).isEqualTo(tenantId);
+    assertThat(refusal.toString()).doesNotContain("not the password at all");
+  }
+
+  private static List<JsonNode> auditRecords() throws java.io.IOException {
+    List<JsonNode> records = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(coffer.server().audit().file())) {
+      records.add(JSON.readTree(line));
+    }
+    return records;
   }
 
   @Test
@@ -159,6 +178,15 @@ class InteractiveLoginTest {
     DirectoryPrincipal user = newUser();
     Authorize flow = new Authorize("http://127.0.0.1:4712/", "query");
     String code = flow.signIn(user);
+    assertThat(
+            auditRecords().stream()
+                .filter(r -> r.path("operation").asText().equals("SignIn"))
+                .filter(r -> r.path("principal").asText().equals(user.objectId()))
+                .findFirst()
+                .orElseThrow()
+                .path("user")
+                .asText())
+        .isEqualTo(user.userName().orElseThrow());
 
     HttpResponse<String> first = redeem(flow, code, flow.verifier);
     HttpResponse<String> replay = redeem(flow, code, flow.verifier);
