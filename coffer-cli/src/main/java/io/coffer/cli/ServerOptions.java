@@ -98,9 +98,26 @@ final class ServerOptions {
   boolean auditStdout;
 
   @Option(
+      names = "--throttle-sign-in-address",
+      description =
+          "token requests and sign-in posts per client address, e.g. 300/1m, or off"
+              + " (default 300/1m)")
+  String throttleSignInAddress = "300/1m";
+
+  @Option(
+      names = "--throttle-sign-in-client",
+      description =
+          "token requests and sign-in posts per client id, e.g. 300/1m, or off (default 300/1m)")
+  String throttleSignInClient = "300/1m";
+
+  @Option(
       names = "--public-port",
       description = "port clients use when a load balancer listens elsewhere (default: --port)")
   Integer publicPort;
+
+  private static Optional<Rate> budget(String setting, String text) {
+    return text.equalsIgnoreCase("off") ? Optional.empty() : Optional.of(Rate.parse(setting, text));
+  }
 
   /** The port this node listens on. */
   int port() {
@@ -129,7 +146,9 @@ final class ServerOptions {
                     auditKeepFiles,
                     auditKeepDays,
                     Guardrails.mib(auditMinFreeMib),
-                    auditStdout));
+                    auditStdout,
+                    budget("throttle-sign-in-address", throttleSignInAddress),
+                    budget("throttle-sign-in-client", throttleSignInClient)));
     if (publicPort != null) {
       settings = settings.withPublicPort(publicPort);
     }

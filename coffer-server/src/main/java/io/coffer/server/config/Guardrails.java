@@ -12,7 +12,8 @@ import java.util.Optional;
  * audit-keep-files}; 0 keeps all) and for how many days ({@code audit-keep-days}; 0 forever); the
  * free space below which the trail writes nothing and requests are refused ({@code
  * audit-min-free-mib}); and whether every record is also written to standard output as a JSON line
- * ({@code audit-stdout}).
+ * ({@code audit-stdout}); and the budgets of token requests and sign-in posts per client address
+ * and per client id ({@code throttle-sign-in-address}, {@code throttle-sign-in-client}).
  */
 public record Guardrails(
     boolean auditFailClosed,
@@ -23,7 +24,15 @@ public record Guardrails(
     int auditKeepFiles,
     int auditKeepDays,
     long auditMinFreeBytes,
-    boolean auditStdout) {
+    boolean auditStdout,
+    Optional<Rate> signInPerAddress,
+    Optional<Rate> signInPerClient) {
+
+  /**
+   * Token requests and sign-in posts per client address and per client id: each costs a slow hash,
+   * so a burst of 300 and then 5 a second, far above what a client with a token cache asks.
+   */
+  public static final Rate DEFAULT_SIGN_IN_RATE = new Rate(300, java.time.Duration.ofMinutes(1));
 
   public static final int DEFAULT_READ_CACHE_MIB = 64;
   public static final int DEFAULT_AUDIT_ROTATE_MIB = 256;
@@ -40,7 +49,9 @@ public record Guardrails(
           0,
           0,
           mib(DEFAULT_AUDIT_MIN_FREE_MIB),
-          false);
+          false,
+          Optional.of(DEFAULT_SIGN_IN_RATE),
+          Optional.of(DEFAULT_SIGN_IN_RATE));
 
   public Guardrails {
     if (readCacheBytes < 0) {
@@ -82,6 +93,47 @@ public record Guardrails(
         0,
         mib(DEFAULT_AUDIT_MIN_FREE_MIB),
         false);
+  }
+
+  /** Guardrails with the default sign-in budgets. */
+  public Guardrails(
+      boolean auditFailClosed,
+      Optional<Rate> perPrincipal,
+      Optional<Rate> perVault,
+      long readCacheBytes,
+      long auditRotateBytes,
+      int auditKeepFiles,
+      int auditKeepDays,
+      long auditMinFreeBytes,
+      boolean auditStdout) {
+    this(
+        auditFailClosed,
+        perPrincipal,
+        perVault,
+        readCacheBytes,
+        auditRotateBytes,
+        auditKeepFiles,
+        auditKeepDays,
+        auditMinFreeBytes,
+        auditStdout,
+        Optional.of(DEFAULT_SIGN_IN_RATE),
+        Optional.of(DEFAULT_SIGN_IN_RATE));
+  }
+
+  /** The same guardrails with other budgets for token requests and sign-ins. */
+  public Guardrails withSignInBudgets(Optional<Rate> perAddress, Optional<Rate> perClient) {
+    return new Guardrails(
+        auditFailClosed,
+        perPrincipal,
+        perVault,
+        readCacheBytes,
+        auditRotateBytes,
+        auditKeepFiles,
+        auditKeepDays,
+        auditMinFreeBytes,
+        auditStdout,
+        perAddress,
+        perClient);
   }
 
   public static long mib(long mebibytes) {

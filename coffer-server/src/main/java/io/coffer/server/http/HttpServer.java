@@ -3,6 +3,7 @@ package io.coffer.server.http;
 import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.config.ConfigException;
 import io.coffer.server.config.Settings;
+import io.coffer.server.throttle.CredentialThrottle;
 import io.coffer.server.throttle.Throttle;
 import io.coffer.server.tls.TlsMaterial;
 import java.io.IOException;
@@ -53,9 +54,14 @@ public final class HttpServer implements AutoCloseable {
    * @throws ConfigException when the port is taken or cannot be bound
    */
   public static HttpServer start(Settings settings, TlsMaterial tls, Services services) {
+    CredentialThrottle signIns =
+        new CredentialThrottle(
+            settings.guardrails().signInPerAddress(),
+            settings.guardrails().signInPerClient(),
+            System::nanoTime);
     Pipeline pipeline =
         new Pipeline(
-            new Router(routes(settings, services)),
+            new Router(routes(settings, services, signIns)),
             new Guard(
                 settings.endpoints(),
                 services.vaults(),
@@ -66,7 +72,8 @@ public final class HttpServer implements AutoCloseable {
                     settings.guardrails().perVault(),
                     System::nanoTime)),
             new BodyBudget(Runtime.getRuntime().maxMemory()),
-            new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed()));
+            new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed()),
+            signIns);
     ExecutorService blocking =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coffer-request-", 0).factory());
     QueuedThreadPool threads = new QueuedThreadPool();
@@ -99,7 +106,8 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** Every route of every surface: the vault, the token service, sign-in, management, health. */
-  private static List<Route> routes(Settings settings, Services services) {
+  private static List<Route> routes(
+      Settings settings, Services services, CredentialThrottle signIns) {
     List<Route> routes = new ArrayList<>();
     routes.addAll(new SecretRoutes(services.secrets()).routes());
     routes.addAll(
@@ -107,9 +115,10 @@ public final class HttpServer implements AutoCloseable {
                 services.tokens(),
                 services.signingKeys(),
                 settings.endpoints(),
-                services.verifier())
+                services.verifier(),
+                signIns)
             .routes());
-    routes.addAll(new LoginRoutes(services.login()).routes());
+    routes.addAll(new LoginRoutes(services.login(), signIns).routes());
     routes.addAll(
         new AdminRoutes(
                 services.directory(),

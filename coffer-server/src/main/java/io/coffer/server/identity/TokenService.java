@@ -198,14 +198,23 @@ public final class TokenService {
                         + " 'client_assertion' or 'client_secret'."));
     long now = clock.instant().getEpochSecond();
     boolean expiredMatch = false;
+    boolean hashed = false;
     for (ClientSecretRecord secret : directory.clientSecrets(principal.objectId())) {
       // The hint is the secret's first characters: only a candidate costs a slow hash.
-      if (presented.startsWith(secret.hint()) && SecretHasher.matches(presented, secret.hash())) {
-        if (secret.expires() > now) {
-          return;
+      if (presented.startsWith(secret.hint())) {
+        hashed = true;
+        if (SecretHasher.matches(presented, secret.hash())) {
+          if (secret.expires() > now) {
+            return;
+          }
+          expiredMatch = true;
         }
-        expiredMatch = true;
       }
+    }
+    if (!hashed) {
+      // The same slow hash when no hint matches: the answer's time must not tell a presented
+      // secret that starts like a stored one from one that does not.
+      SecretHasher.matches(presented, SecretHasher.decoy());
     }
     if (expiredMatch) {
       throw new TokenRefused(
