@@ -74,7 +74,8 @@ final class IdentityRoutes {
           parameters.putIfAbsent("client_id", basic[0]);
           parameters.putIfAbsent("client_secret", basic[1]);
         });
-    TokenRequest request = new TokenRequest(exchange.pathParameter("tenant"), parameters);
+    TokenRequest request =
+        new TokenRequest(exchange.pathParameter("tenant"), parameters, exchange.clientAddress());
     request.clientId().ifPresent(exchange::appId);
     request.clientId().ifPresent(signIns::admitClient);
     request.parameter("username").ifPresent(exchange::userName);

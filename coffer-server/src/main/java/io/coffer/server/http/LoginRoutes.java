@@ -84,7 +84,7 @@ final class LoginRoutes {
     exchange.userName(userName);
     exchange.appId(request.clientId());
     Optional<InteractiveLogin.SignedIn> answer =
-        login.signIn(request, userName, form.getOrDefault("passwd", ""));
+        login.signIn(request, userName, form.getOrDefault("passwd", ""), exchange.clientAddress());
     if (answer.isEmpty()) {
       // The form is shown again, as Entra does; the trail records the refusal as what it is.
       exchange.auditOutcome(400, "invalid_grant");

@@ -147,10 +147,11 @@ public final class InteractiveLogin {
    * @return the answer for the client, or empty when the name or password is wrong (which of the
    *     two is not told, so names cannot be probed)
    */
-  public Optional<SignedIn> signIn(AuthorizeRequest request, String userName, String password) {
+  public Optional<SignedIn> signIn(
+      AuthorizeRequest request, String userName, String password, String clientAddress) {
     Optional<DirectoryPrincipal> user =
         directory
-            .signIn(request.tenantId(), userName.trim(), password)
+            .signIn(request.tenantId(), userName.trim(), password, clientAddress)
             .filter(DirectoryPrincipal::isUser);
     if (user.isEmpty()) {
       return Optional.empty();

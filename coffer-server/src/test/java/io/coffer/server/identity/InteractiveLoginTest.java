@@ -285,6 +285,49 @@ class InteractiveLoginTest {
   }
 
   @Test
+  void a_refresh_token_is_rotated_and_presenting_a_spent_one_revokes_its_family() throws Exception {
+    DirectoryPrincipal user = newUser();
+    Authorize flow = new Authorize("http://localhost:4717", "query");
+    JsonNode tokens = JSON.readTree(redeem(flow, flow.signIn(user), flow.verifier).body());
+    String first = tokens.path("refresh_token").asText();
+
+    HttpResponse<String> rotated = refresh(first);
+    assertThat(rotated.statusCode()).isEqualTo(200);
+    String second = JSON.readTree(rotated.body()).path("refresh_token").asText();
+    assertThat(second).isNotEmpty().isNotEqualTo(first);
+
+    HttpResponse<String> reused = refresh(first);
+    assertThat(reused.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(reused.body()).path("error").asText()).isEqualTo("invalid_grant");
+    assertThat(JSON.readTree(reused.body()).path("error_codes").get(0).asInt()).isEqualTo(50173);
+    // The thief's use and the owner's are indistinguishable: the newer token dies with the family.
+    HttpResponse<String> familyRevoked = refresh(second);
+    assertThat(familyRevoked.statusCode()).isEqualTo(400);
+    assertThat(familyRevoked.body()).contains("revoked");
+
+    // A new sign-in starts a new family.
+    JsonNode again = JSON.readTree(redeem(flow, flow.signIn(user), flow.verifier).body());
+    assertThat(refresh(again.path("refresh_token").asText()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void a_password_change_revokes_the_refresh_tokens_issued_before() throws Exception {
+    DirectoryPrincipal user = newUser();
+    Authorize flow = new Authorize("http://localhost:4718", "query");
+    JsonNode tokens = JSON.readTree(redeem(flow, flow.signIn(user), flow.verifier).body());
+    String refreshToken = tokens.path("refresh_token").asText();
+
+    coffer.server().directory().setPassword(user, "a new password after a leak");
+    HttpResponse<String> afterChange = refresh(refreshToken);
+
+    assertThat(afterChange.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(afterChange.body()).path("error").asText()).isEqualTo("invalid_grant");
+    assertThat(JSON.readTree(afterChange.body()).path("error_codes").get(0).asInt())
+        .isEqualTo(50173);
+    assertThat(afterChange.body()).contains("password");
+  }
+
+  @Test
   void a_disabled_users_refresh_token_is_refused() throws Exception {
     DirectoryPrincipal user = newUser();
     Authorize flow = new Authorize("http://localhost:4716", "query");
