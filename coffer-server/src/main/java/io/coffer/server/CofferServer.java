@@ -233,7 +233,11 @@ public final class CofferServer implements AutoCloseable {
   private static TlsMaterial tlsMaterial(Settings settings, Path dataDir) {
     List<String> names = settings.endpoints().serverNames();
     if (settings.tlsCertificate().isEmpty()) {
-      return TlsMaterial.loadOrCreate(dataDir.resolve("tls"), names);
+      try {
+        return TlsMaterial.loadOrCreate(dataDir.resolve("tls"), names);
+      } catch (TlsMaterial.CaKeyElsewhere e) {
+        throw new ConfigException("tls", e.getMessage(), e.fix());
+      }
     }
     TlsMaterial tls =
         TlsMaterial.fromFiles(settings.tlsCertificate().get(), settings.tlsKey().orElseThrow());

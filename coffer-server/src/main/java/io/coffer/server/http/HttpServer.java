@@ -40,6 +40,25 @@ public final class HttpServer implements AutoCloseable {
   // Sending bytes this long without completing a request is a slowloris, not a slow network.
   private static final Duration SLOW_REQUEST_PERIOD = Duration.ofSeconds(30);
 
+  /**
+   * Mozilla's "intermediate" configuration: the TLS 1.3 suites, and for TLS 1.2 only ECDHE and DHE
+   * with AEAD ciphers (GCM, ChaCha20-Poly1305), none with CBC.
+   */
+  static final List<String> CIPHER_SUITES =
+      List.of(
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
   private final Server server;
   private final ExecutorService blocking;
 
@@ -166,6 +185,7 @@ public final class HttpServer implements AutoCloseable {
     ssl.setKeyStore(tls.keyStore());
     ssl.setKeyStorePassword(new String(tls.keyStorePassword()));
     ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+    ssl.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
     ServerConnector connector =
         new ServerConnector(
             server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));

@@ -73,6 +73,35 @@ class SmallHardeningTest {
     assertThat(document.has("end_session_endpoint")).isFalse();
   }
 
+  @Test
+  void tls_1_2_offers_no_cbc_suite_and_an_aead_one_is_taken() throws Exception {
+    for (String cbc :
+        List.of(
+            "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+            "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256")) {
+      assertThat(handshake(cbc)).as(cbc).isEmpty();
+    }
+    assertThat(handshake("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"))
+        .contains("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+  }
+
+  /** The suite a TLS 1.2 handshake offering only {@code suite} agrees on; empty if refused. */
+  private static java.util.Optional<String> handshake(String suite) throws IOException {
+    javax.net.ssl.SSLContext context = coffer.server().tls().clientContext();
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket)
+            context.getSocketFactory().createSocket("127.0.0.1", coffer.port())) {
+      socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+      socket.setEnabledCipherSuites(new String[] {suite});
+      socket.startHandshake();
+      return java.util.Optional.of(socket.getSession().getCipherSuite());
+    } catch (javax.net.ssl.SSLException refused) {
+      return java.util.Optional.empty();
+    }
+  }
+
   private static List<String> strings(JsonNode array) {
     List<String> values = new ArrayList<>();
     array.forEach(v -> values.add(v.asText()));
