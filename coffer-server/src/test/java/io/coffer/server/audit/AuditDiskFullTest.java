@@ -58,8 +58,6 @@ class AuditDiskFullTest {
       assertThat(trail.unaudited()).isEqualTo(1);
       String onDisk = Files.readString(audit.resolve("audit.jsonl"), StandardCharsets.UTF_8);
       partial = !onDisk.endsWith("\n");
-      assertThat(trail.append(event(written, "y"))).isFalse();
-      assertThat(trail.unaudited()).isEqualTo(2);
 
       Files.delete(filler); // space again
       assertThat(trail.append(event(written + 1, "z"))).isTrue();
