@@ -76,9 +76,48 @@ final class ServerOptions {
   long auditRotateMib = Guardrails.DEFAULT_AUDIT_ROTATE_MIB;
 
   @Option(
+      names = "--audit-keep-files",
+      description = "rotated audit files to keep, the newest; older ones are deleted; 0 keeps all")
+  int auditKeepFiles;
+
+  @Option(
+      names = "--audit-keep-days",
+      description = "days to keep rotated audit files; older ones are deleted; 0 keeps them")
+  int auditKeepDays;
+
+  @Option(
+      names = "--audit-min-free-mib",
+      description =
+          "free disk space below which nothing more is audited and requests are refused (503)"
+              + " (default ${DEFAULT-VALUE})")
+  long auditMinFreeMib = Guardrails.DEFAULT_AUDIT_MIN_FREE_MIB;
+
+  @Option(
+      names = "--audit-stdout",
+      description = "also write every audit record to standard output, one JSON line each")
+  boolean auditStdout;
+
+  @Option(
+      names = "--throttle-sign-in-address",
+      description =
+          "token requests and sign-in posts per client address, e.g. 300/1m, or off"
+              + " (default 300/1m)")
+  String throttleSignInAddress = "300/1m";
+
+  @Option(
+      names = "--throttle-sign-in-client",
+      description =
+          "token requests and sign-in posts per client id, e.g. 300/1m, or off (default 300/1m)")
+  String throttleSignInClient = "300/1m";
+
+  @Option(
       names = "--public-port",
       description = "port clients use when a load balancer listens elsewhere (default: --port)")
   Integer publicPort;
+
+  private static Optional<Rate> budget(String setting, String text) {
+    return text.equalsIgnoreCase("off") ? Optional.empty() : Optional.of(Rate.parse(setting, text));
+  }
 
   /** The port this node listens on. */
   int port() {
@@ -103,7 +142,13 @@ final class ServerOptions {
                         .map(r -> Rate.parse("throttle-principal", r)),
                     Optional.ofNullable(throttleVault).map(r -> Rate.parse("throttle-vault", r)),
                     Guardrails.mib(readCacheMib),
-                    Guardrails.mib(auditRotateMib)));
+                    Guardrails.mib(auditRotateMib),
+                    auditKeepFiles,
+                    auditKeepDays,
+                    Guardrails.mib(auditMinFreeMib),
+                    auditStdout,
+                    budget("throttle-sign-in-address", throttleSignInAddress),
+                    budget("throttle-sign-in-client", throttleSignInClient)));
     if (publicPort != null) {
       settings = settings.withPublicPort(publicPort);
     }

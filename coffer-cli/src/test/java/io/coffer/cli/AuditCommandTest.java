@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.server.audit.AuditChain;
 import io.coffer.server.audit.AuditEvent;
+import io.coffer.server.audit.AuditKeys;
+import io.coffer.server.audit.AuditOptions;
 import io.coffer.server.audit.AuditTrail;
+import io.coffer.server.crypto.Digests;
+import io.coffer.server.crypto.Keyring;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -58,6 +64,35 @@ class AuditCommandTest {
     assertThat(run(new StringWriter(), rest)).isEqualTo(1);
     rest.addAll(List.of("--after", shippedLast));
     assertThat(run(new StringWriter(), rest)).isZero();
+  }
+
+  @Test
+  void verify_checks_the_keyed_chain_with_the_data_directorys_keyring() throws IOException {
+    Keyring keyring = Keyring.load(dataDir, Map.of());
+    String id = keyring.active().id();
+    try (AuditTrail trail =
+        AuditTrail.open(
+            dataDir.resolve("audit"),
+            AuditOptions.rotating(0),
+            Optional.of(new AuditKeys.Signing(id, keyring.auditKey(id).orElseThrow())))) {
+      for (int i = 0; i < 3; i++) {
+        trail.append(event(i));
+      }
+    }
+    StringWriter out = new StringWriter();
+    assertThat(verify(out)).isZero();
+    assertThat(out.toString()).contains("3 records in 1 file(s), chain intact");
+
+    // A plain hash recomputed over an edited last line is what a forger without the key can do.
+    Path file = dataDir.resolve("audit").resolve("audit.jsonl");
+    List<String> lines = new ArrayList<>(Files.readAllLines(file));
+    String last = lines.get(2).replace("\"r2\"", "\"rX\"");
+    String chained = last.substring(0, last.lastIndexOf(",\"hash\":\""));
+    lines.set(2, chained + ",\"hash\":\"" + Digests.sha256Hex(chained) + "\"}");
+    Files.write(file, lines);
+    StringWriter broken = new StringWriter();
+    assertThat(verify(broken)).isEqualTo(1);
+    assertThat(broken.toString()).contains("BROKEN at line 3").contains("MAC");
   }
 
   private static AuditEvent event(int i) {

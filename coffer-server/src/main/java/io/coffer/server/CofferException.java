@@ -39,6 +39,23 @@ public abstract sealed class CofferException extends RuntimeException {
     return reason;
   }
 
+  /** The most of one client-sent value a message quotes back. */
+  public static final int ECHO_LIMIT = 128;
+
+  /**
+   * A value the client sent, as a message may quote it back: cut to {@value #ECHO_LIMIT}
+   * characters, so an error answer never grows with what an unauthenticated client sends.
+   */
+  public static String echo(String clientValue) {
+    if (clientValue == null) {
+      return "";
+    }
+    if (clientValue.length() <= ECHO_LIMIT) {
+      return clientValue;
+    }
+    return clientValue.substring(0, ECHO_LIMIT) + "…(" + clientValue.length() + " characters)";
+  }
+
   /** The request is malformed or breaks a limit. */
   public static final class BadRequest extends CofferException {
     private static final long serialVersionUID = 1L;

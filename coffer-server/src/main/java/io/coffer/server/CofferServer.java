@@ -1,8 +1,11 @@
 package io.coffer.server;
 
+import io.coffer.server.audit.AuditKeys;
+import io.coffer.server.audit.AuditOptions;
 import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.authz.Authorizer;
 import io.coffer.server.config.ConfigException;
+import io.coffer.server.config.Guardrails;
 import io.coffer.server.config.Settings;
 import io.coffer.server.crypto.Envelope;
 import io.coffer.server.crypto.Keyring;
@@ -25,12 +28,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,8 +103,13 @@ public final class CofferServer implements AutoCloseable {
                 dataDir.resolve("coffer.db"), settings.guardrails().readCacheBytes());
     // Shared storage: other nodes write too, so nothing above storage caches what they may change.
     boolean shared = storage.isShared();
+    String auditKeyId = keyring.active().id();
     AuditTrail audit =
-        AuditTrail.open(dataDir.resolve("audit"), settings.guardrails().auditRotateBytes());
+        AuditTrail.open(
+            dataDir.resolve("audit"),
+            auditOptions(settings),
+            Optional.of(
+                new AuditKeys.Signing(auditKeyId, keyring.auditKey(auditKeyId).orElseThrow())));
     try {
       Envelope envelope = new Envelope(keyring);
       Directory directory = new Directory(storage.directory(), storage.oneTime(), clock, shared);
@@ -223,7 +233,11 @@ public final class CofferServer implements AutoCloseable {
   private static TlsMaterial tlsMaterial(Settings settings, Path dataDir) {
     List<String> names = settings.endpoints().serverNames();
     if (settings.tlsCertificate().isEmpty()) {
-      return TlsMaterial.loadOrCreate(dataDir.resolve("tls"), names);
+      try {
+        return TlsMaterial.loadOrCreate(dataDir.resolve("tls"), names);
+      } catch (TlsMaterial.CaKeyElsewhere e) {
+        throw new ConfigException("tls", e.getMessage(), e.fix());
+      }
     }
     TlsMaterial tls =
         TlsMaterial.fromFiles(settings.tlsCertificate().get(), settings.tlsKey().orElseThrow());
@@ -245,6 +259,18 @@ public final class CofferServer implements AutoCloseable {
           }
         });
     return tls;
+  }
+
+  private static AuditOptions auditOptions(Settings settings) {
+    Guardrails guardrails = settings.guardrails();
+    Optional<Consumer<String>> ship =
+        guardrails.auditStdout() ? Optional.of(System.out::println) : Optional.empty();
+    return new AuditOptions(
+        guardrails.auditRotateBytes(),
+        guardrails.auditKeepFiles(),
+        Duration.ofDays(guardrails.auditKeepDays()),
+        guardrails.auditMinFreeBytes(),
+        ship);
   }
 
   private static Path prepareDataDir(Path dataDir) {

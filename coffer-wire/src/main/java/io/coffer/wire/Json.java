@@ -3,6 +3,8 @@ package io.coffer.wire;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +23,9 @@ public final class Json {
                   // Requests run on virtual threads, where a per-thread buffer pool would be a new
                   // pool per request.
                   .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                  // {"value":"a","value":"b"} means one thing to us and maybe another to a proxy
+                  // or a log reader in front: refused, not resolved by taking the last.
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                   .streamReadConstraints(
                       StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
                   .build())
@@ -52,7 +57,7 @@ public final class Json {
       }
       return node;
     } catch (IOException e) {
-      throw new WireException("The request body is not valid JSON.");
+      throw new WireException(problem(e, "is not valid JSON"));
     }
   }
 
@@ -60,7 +65,21 @@ public final class Json {
     try {
       return MAPPER.readValue(bytes, type);
     } catch (IOException e) {
-      throw new WireException("The request body is not a valid " + type.getSimpleName() + ".");
+      throw new WireException(problem(e, "is not a valid " + type.getSimpleName()));
     }
+  }
+
+  /** What is wrong with a body, without quoting it (a duplicated name is named: it is no value). */
+  private static String problem(IOException e, String otherwise) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof StreamReadException && message.startsWith("Duplicate field '")) {
+      int end = message.indexOf('\'', "Duplicate field '".length());
+      String name = end > 0 ? message.substring("Duplicate field '".length(), end) : "";
+      if (name.length() <= 64 && name.matches("[A-Za-z0-9_.-]*")) {
+        return "The request body names the property '" + name + "' more than once.";
+      }
+      return "The request body names a property more than once.";
+    }
+    return "The request body " + otherwise + ".";
   }
 }

@@ -18,4 +18,7 @@ public record OAuthError(
   public static final String UNSUPPORTED_GRANT_TYPE = "unsupported_grant_type";
   public static final String INVALID_SCOPE = "invalid_scope";
   public static final String INVALID_GRANT = "invalid_grant";
+
+  /** RFC 6749's answer for a server that cannot take the request now (sent with a 429 here). */
+  public static final String TEMPORARILY_UNAVAILABLE = "temporarily_unavailable";
 }

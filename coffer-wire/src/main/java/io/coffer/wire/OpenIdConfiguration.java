@@ -36,9 +36,11 @@ public record OpenIdConfiguration(
         base + "/oauth2/v2.0/token",
         base + "/discovery/v2.0/keys",
         List.of("client_secret_post", "client_secret_basic", "private_key_jwt"),
-        List.of("code", "id_token", "code id_token", "id_token token"),
-        List.of("query", "fragment", "form_post"),
-        List.of("pairwise"),
+        // Only what is served: the authorize endpoint answers response_type=code, by query or
+        // form_post, and a user's sub is the same object id for every client.
+        List.of("code"),
+        List.of("query", "form_post"),
+        List.of("public"),
         List.of("RS256"),
         List.of("openid", "profile", "email", "offline_access"),
         List.of("authorization_code", "refresh_token", "client_credentials", "password"),

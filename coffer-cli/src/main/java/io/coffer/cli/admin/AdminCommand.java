@@ -246,7 +246,8 @@ public final class AdminCommand {
         PrincipalCmd.Show.class,
         PrincipalCmd.Create.class,
         PrincipalCmd.Update.class,
-        PrincipalCmd.Delete.class
+        PrincipalCmd.Delete.class,
+        PrincipalCmd.Unlock.class
       })
   static final class PrincipalCmd {
     @Command(name = "list", description = "List a tenant's principals.")
@@ -342,6 +343,23 @@ public final class AdminCommand {
           body.put("administrator", true);
         }
         return c.patch("/principals/" + segment(principal), body);
+      }
+
+      String[] columns() {
+        return PRINCIPAL;
+      }
+    }
+
+    @Command(
+        name = "unlock",
+        description =
+            "Clear a user's sign-in lockout (failed passwords from every address) at once.")
+    static final class Unlock extends Call {
+      @Parameters(paramLabel = "USER")
+      String principal;
+
+      JsonNode call(AdminClient c) {
+        return c.delete("/principals/" + segment(principal) + "/sign-in-lockout");
       }
 
       String[] columns() {

@@ -7,9 +7,15 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -25,19 +31,41 @@ public final class AuditChain {
   public static final String GENESIS =
       "0000000000000000000000000000000000000000000000000000000000000000";
   static final String LIVE = "audit.jsonl";
-  private static final Pattern ROTATED = Pattern.compile("audit-(\\d{1,18})-[0-9TZ]+\\.jsonl");
+
+  /**
+   * Where retention notes the last hash of the files it deleted: the first file kept starts from
+   * it.
+   */
+  public static final String PRUNED = "pruned.json";
+
+  private static final DateTimeFormatter ROTATED_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final Pattern ROTATED = Pattern.compile("audit-(\\d{1,18})-([0-9TZ]+)\\.jsonl");
+  private static final Pattern PRUNED_LAST = Pattern.compile("\"last\":\"([0-9a-f]{64})\"");
   private static final String HASH_FIELD = ",\"hash\":\"";
   private static final String PREV_FIELD = ",\"prev\":\"";
+  private static final String KEY_FIELD = ",\"key\":\"";
 
   private AuditChain() {}
 
   /**
-   * The outcome of a verification: lines checked, lines torn by a crash (incomplete, skipped: the
-   * next line still links to the last complete one), the first broken line if any (its file and
-   * line number), and the hash of the last good line, which the next file must start from.
+   * The outcome of a verification: lines checked, lines torn by a crash (incomplete; allowed only
+   * as the last line of a file, where the crash left it), lines whose MAC was checked with the key
+   * and keyed lines whose MAC could not be checked (no key given: only their links were), lines
+   * chained by a plain hash (written before the chain was keyed, anyone could rewrite them), the
+   * first broken line if any (its file and line number), and the last good line's hash, which the
+   * next file must start from.
    */
   public record Verification(
-      long lines, long torn, String brokenFile, long brokenAt, String problem, String last) {
+      long lines,
+      long torn,
+      long macChecked,
+      long macUnchecked,
+      long plainHashed,
+      String brokenFile,
+      long brokenAt,
+      String problem,
+      String last) {
     public boolean intact() {
       return brokenAt == 0;
     }
@@ -63,61 +91,184 @@ public final class AuditChain {
 
   /** Walks one file from genesis and checks every link. */
   public static Verification verify(Path file) throws IOException {
-    return verify(List.of(file), GENESIS);
+    return verify(List.of(file), GENESIS, AuditKeys.NONE);
+  }
+
+  /** Walks the files in order, without a key: links and unkeyed hashes only. */
+  public static Verification verify(List<Path> files, String start) throws IOException {
+    return verify(files, start, AuditKeys.NONE);
   }
 
   /**
    * Walks the files in order and checks every link; the first line must follow {@code start}:
-   * genesis, or the last hash of earlier files that are kept elsewhere.
+   * genesis, or the last hash of earlier files that are kept elsewhere. A keyed line's MAC is
+   * checked with {@code keys}; a line with only a plain hash is accepted before the first keyed one
+   * when no key is given, and refused after it, where it can only be a forgery.
    */
-  public static Verification verify(List<Path> files, String start) throws IOException {
-    String previous = start;
-    long lines = 0;
-    long torn = 0;
+  public static Verification verify(List<Path> files, String start, AuditKeys keys)
+      throws IOException {
+    return verify(files, start, keys, false);
+  }
+
+  /**
+   * As {@link #verify(List, String, AuditKeys)}; with a key, lines chained by a plain hash are
+   * refused (anyone can recompute one) unless {@code plainPrefix} accepts them before the first
+   * keyed line, for a trail an older version began.
+   */
+  public static Verification verify(
+      List<Path> files, String start, AuditKeys keys, boolean plainPrefix) throws IOException {
+    Walk walk = new Walk(start, keys, plainPrefix || keys == AuditKeys.NONE);
     for (Path file : files) {
       long number = 0;
       try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        String line = reader.readLine();
+        while (line != null) {
+          String next = reader.readLine();
           number++;
-          lines++;
-          if (!line.endsWith("\"}")) {
-            torn++;
-            continue;
-          }
-          String problem = problem(line, previous, lines - torn == 1);
+          String problem = walk.step(line, next == null);
           if (!problem.isEmpty()) {
-            return new Verification(lines, torn, file.toString(), number, problem, previous);
+            return walk.broken(file.toString(), number, problem);
           }
-          previous =
-              line.substring(line.lastIndexOf(HASH_FIELD) + HASH_FIELD.length(), line.length() - 2);
+          line = next;
         }
       }
     }
-    return new Verification(lines, torn, "", 0, "", previous);
+    return walk.result();
   }
 
-  /** What is wrong with a complete line that should follow {@code previous}; empty if nothing. */
-  private static String problem(String line, String previous, boolean first) {
-    int hashAt = line.lastIndexOf(HASH_FIELD);
-    int prevAt = line.lastIndexOf(PREV_FIELD);
-    if (hashAt < 0 || prevAt < 0 || prevAt > hashAt) {
-      return "not a chained audit line (edited)";
+  /** The state of one verification as it walks the lines. */
+  private static final class Walk {
+    private final AuditKeys keys;
+    private String previous;
+    private long lines;
+    private long torn;
+    private long checked;
+    private long unchecked;
+    private long plain;
+    private boolean keyedSeen;
+
+    private final boolean plainAllowed;
+
+    Walk(String start, AuditKeys keys, boolean plainAllowed) {
+      this.previous = start;
+      this.keys = keys;
+      this.plainAllowed = plainAllowed;
     }
-    String claimedPrev = line.substring(prevAt + PREV_FIELD.length(), hashAt - 1);
-    if (!claimedPrev.equals(previous)) {
-      return first
-          ? "the chain does not start here: records before it were removed, or the files before it"
-              + " are kept elsewhere (name the last hash of those with --after)"
-          : "its prev does not match the line before (removed or reordered)";
+
+    /** Checks one line; empty if it is good. */
+    String step(String line, boolean lastOfFile) {
+      lines++;
+      if (!line.endsWith("\"}")) {
+        if (!lastOfFile) {
+          return "an incomplete line before the end of the file (a crash leaves one only at the"
+              + " end: inserted or edited)";
+        }
+        torn++;
+        return "";
+      }
+      int hashAt = line.lastIndexOf(HASH_FIELD);
+      int prevAt = line.lastIndexOf(PREV_FIELD);
+      if (hashAt < 0 || prevAt < 0 || prevAt > hashAt) {
+        return "not a chained audit line (edited)";
+      }
+      String claimedPrev = line.substring(prevAt + PREV_FIELD.length(), hashAt - 1);
+      if (!claimedPrev.equals(previous)) {
+        return lines - torn == 1
+            ? "the chain does not start here: records before it were removed, or the files before"
+                + " it are kept elsewhere (name the last hash of those with --after)"
+            : "its prev does not match the line before (removed or reordered)";
+      }
+      String claimedHash = line.substring(hashAt + HASH_FIELD.length(), line.length() - 2);
+      String chained = line.substring(0, hashAt);
+      int keyAt = line.lastIndexOf(KEY_FIELD, prevAt);
+      if (keyAt < 0 || line.indexOf('"', keyAt + KEY_FIELD.length()) != prevAt - 1) {
+        if (keyedSeen) {
+          return "a line with a plain hash after MAC-chained lines (forged)";
+        }
+        if (!plainAllowed) {
+          return "chained by a plain hash, which anyone can recompute, not by the keyring's MAC"
+              + " (forged, or written by a version before keyed chaining: --allow-unkeyed)";
+        }
+        if (!hash(chained).equals(claimedHash)) {
+          return "its content does not match its hash (edited)";
+        }
+        plain++;
+      } else {
+        keyedSeen = true;
+        String keyId = line.substring(keyAt + KEY_FIELD.length(), prevAt - 1);
+        Optional<byte[]> key = keys.byId(keyId);
+        if (key.isPresent()) {
+          if (!AuditKeys.mac(key.get(), chained).equals(claimedHash)) {
+            return "its content does not match its MAC (edited)";
+          }
+          checked++;
+        } else if (keys != AuditKeys.NONE) {
+          return "its MAC was made with key " + keyId + ", which the keyring does not hold";
+        } else {
+          unchecked++;
+        }
+      }
+      previous = claimedHash;
+      return "";
     }
-    String claimedHash = line.substring(hashAt + HASH_FIELD.length(), line.length() - 2);
-    return hash(line.substring(0, hashAt)).equals(claimedHash)
-        ? ""
-        : "its content does not match its hash (edited)";
+
+    Verification broken(String file, long at, String problem) {
+      return new Verification(lines, torn, checked, unchecked, plain, file, at, problem, previous);
+    }
+
+    Verification result() {
+      return new Verification(lines, torn, checked, unchecked, plain, "", 0, "", previous);
+    }
   }
 
   static String hash(String chained) {
     return Digests.sha256Hex(chained);
+  }
+
+  /**
+   * Where verification of a directory's files starts: after the files retention deleted, or at
+   * genesis when it deleted none.
+   */
+  public static String start(Path directory) throws IOException {
+    Path pruned = directory.resolve(PRUNED);
+    if (!Files.exists(pruned)) {
+      return GENESIS;
+    }
+    Matcher last = PRUNED_LAST.matcher(Files.readString(pruned, StandardCharsets.UTF_8));
+    if (!last.find()) {
+      throw new IOException(pruned + " does not name the last hash of the deleted files");
+    }
+    return last.group(1);
+  }
+
+  /**
+   * Notes, before they are deleted, the newest rotated file retention deletes and its last hash.
+   */
+  static void recordPruned(Path directory, Path newestDeleted, String lastHash) throws IOException {
+    Path note = directory.resolve(PRUNED);
+    Path next = directory.resolve(PRUNED + ".next");
+    Files.writeString(
+        next,
+        "{\"deletedThrough\":\""
+            + newestDeleted.getFileName()
+            + "\",\"last\":\""
+            + lastHash
+            + "\"}\n",
+        StandardCharsets.UTF_8);
+    Files.move(next, note, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** When a rotated file was moved aside, by its name; its modification time if the name fails. */
+  static Instant rotatedAt(Path file) throws IOException {
+    Matcher name = ROTATED.matcher(file.getFileName().toString());
+    if (name.matches()) {
+      try {
+        return ROTATED_TIME.parse(name.group(2), Instant::from);
+      } catch (DateTimeParseException e) {
+        // an edited name: fall through to the file's own time
+      }
+    }
+    return Files.getLastModifiedTime(file).toInstant();
   }
 
   /** The number of a rotated file; 0 for any other file. */

@@ -1,9 +1,14 @@
 package io.coffer.server.audit;
 
 /**
- * One request, as the audit trail records it: who (principal object id, app id, tenant), what
- * (operation, vault, secret name and version), the outcome (HTTP status and error code) and where
- * from. Never a value, never a credential. Empty strings stand for "not applicable".
+ * One request, as the audit trail records it: who (principal object id, app id, the user name a
+ * sign-in or user grant named, tenant), what (operation, vault, secret name and version), the
+ * outcome (HTTP status and error code) and where from. Never a value, never a credential. Empty
+ * strings stand for "not applicable".
+ *
+ * <p>Every text field is cut to {@value #FIELD_LIMIT} characters: most of them come from requests
+ * no one has authenticated yet (a client id, a tenant, a path), and a record must not grow with
+ * what such a request sends.
  */
 public record AuditEvent(
     String time,
@@ -11,6 +16,7 @@ public record AuditEvent(
     String operation,
     String principal,
     String appId,
+    String user,
     String tenant,
     String vault,
     String secret,
@@ -18,4 +24,66 @@ public record AuditEvent(
     int status,
     String errorCode,
     String clientAddress,
-    long durationMs) {}
+    long durationMs) {
+
+  public static final int FIELD_LIMIT = 256;
+
+  /** An event that names no user (every request but sign-ins and user token grants). */
+  public AuditEvent(
+      String time,
+      String requestId,
+      String operation,
+      String principal,
+      String appId,
+      String tenant,
+      String vault,
+      String secret,
+      String version,
+      int status,
+      String errorCode,
+      String clientAddress,
+      long durationMs) {
+    this(
+        time,
+        requestId,
+        operation,
+        principal,
+        appId,
+        "",
+        tenant,
+        vault,
+        secret,
+        version,
+        status,
+        errorCode,
+        clientAddress,
+        durationMs);
+  }
+
+  public AuditEvent {
+    time = bounded(time);
+    requestId = bounded(requestId);
+    operation = bounded(operation);
+    principal = bounded(principal);
+    appId = bounded(appId);
+    user = bounded(user);
+    tenant = bounded(tenant);
+    vault = bounded(vault);
+    secret = bounded(secret);
+    version = bounded(version);
+    errorCode = bounded(errorCode);
+    clientAddress = bounded(clientAddress);
+  }
+
+  /** A field cut to the limit, saying how long it was, so a cut value is never taken as whole. */
+  static String bounded(String value) {
+    if (value == null) {
+      return "";
+    }
+    if (value.length() <= FIELD_LIMIT) {
+      return value;
+    }
+    String cut = "…(" + value.length() + " characters)";
+    return value.substring(0, FIELD_LIMIT - cut.length()) + cut;
+  }
+}

@@ -1,5 +1,7 @@
 package io.coffer.server.audit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
@@ -19,6 +21,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +47,16 @@ public final class AuditTrail implements AutoCloseable {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+  private static final long FLOOR_CHECK_NANOS = 1_000_000_000L;
+  private static final long FAILURE_LOG_NANOS = 10_000_000_000L;
+  // A probe after a failure wants at least this much free space before it calls the trail writable.
+  private static final long PROBE_FREE_BYTES = 64 * 1024;
+
   private final Path directory;
   private final Path file;
   private final long rotateBytes;
+  private final AuditOptions options;
+  private final Optional<AuditKeys.Signing> key;
   private final ReentrantLock lock = new ReentrantLock();
   private FileChannel channel;
   private long size; // of the live file, kept here rather than asked of the file per line
@@ -54,14 +65,26 @@ public final class AuditTrail implements AutoCloseable {
   private String previous;
   private boolean closed;
   private volatile boolean healthy = true;
+  private volatile boolean belowFloor;
   private volatile long lastProbe;
+  private volatile long lastFloorCheck;
+  private final AtomicLong unaudited = new AtomicLong();
+  private long lastFailureLog;
+  private boolean torn; // a write failed part-way: the file may end in a partial line
 
   private AuditTrail(
-      Path directory, long rotateBytes, FileChannel channel, String previous, long rotations)
+      Path directory,
+      AuditOptions options,
+      Optional<AuditKeys.Signing> key,
+      FileChannel channel,
+      String previous,
+      long rotations)
       throws IOException {
     this.directory = directory;
+    this.key = key;
     this.file = directory.resolve(AuditChain.LIVE);
-    this.rotateBytes = rotateBytes;
+    this.options = options;
+    this.rotateBytes = options.rotateBytes();
     this.channel = channel;
     this.size = channel.size();
     this.rotateAt = rotateBytes;
@@ -76,13 +99,30 @@ public final class AuditTrail implements AutoCloseable {
 
   /** Opens the trail and rotates the live file once it holds {@code rotateBytes} (0: never). */
   public static AuditTrail open(Path directory, long rotateBytes) {
+    return open(directory, AuditOptions.rotating(rotateBytes));
+  }
+
+  /** Opens the trail with its rotation, retention, free-space floor and shipping. */
+  public static AuditTrail open(Path directory, AuditOptions options) {
+    return open(directory, options, Optional.empty());
+  }
+
+  /**
+   * Opens the trail; with a key every line is chained by an HMAC under it (its id in the line, the
+   * key never), so only the keyring's holder can write a line that verifies.
+   */
+  public static AuditTrail open(
+      Path directory, AuditOptions options, Optional<AuditKeys.Signing> key) {
     try {
       Files.createDirectories(directory);
       List<Path> files = AuditChain.files(directory);
       String previous = AuditChain.lastHash(files);
       long rotations = files.stream().mapToLong(AuditChain::rotation).max().orElse(0);
       FileChannel channel = live(directory.resolve(AuditChain.LIVE));
-      return new AuditTrail(directory, rotateBytes, channel, previous, rotations);
+      AuditTrail trail = new AuditTrail(directory, options, key, channel, previous, rotations);
+      trail.prune();
+      trail.healthy = !trail.checkFloor(System.nanoTime());
+      return trail;
     } catch (IOException e) {
       throw new IllegalStateException("cannot open the audit trail in " + directory, e);
     }
@@ -96,15 +136,20 @@ public final class AuditTrail implements AutoCloseable {
     }
     FileChannel channel =
         FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    if (channel.size() > 0 && !endsWithNewline(file)) {
-      // A line torn by a crash stays visible to verify; new lines start cleanly after it.
-      channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
-    }
+    repairTail(file, channel);
     return channel;
   }
 
   public Path file() {
     return file;
+  }
+
+  /**
+   * Whether the disk holding the trail has less free space than the floor: nothing is written then,
+   * and the server refuses requests rather than fill the disk.
+   */
+  public boolean belowFloor() {
+    return belowFloor;
   }
 
   /** Whether the last append succeeded; fail-closed servers refuse requests while it has not. */
@@ -117,10 +162,17 @@ public final class AuditTrail implements AutoCloseable {
    * fail-closed server recovers by itself when the disk does.
    */
   public boolean ready() {
+    long now = System.nanoTime();
+    if (healthy && options.minFreeBytes() > 0 && now - lastFloorCheck > FLOOR_CHECK_NANOS) {
+      try {
+        healthy = !checkFloor(now);
+      } catch (IOException e) {
+        healthy = false;
+      }
+    }
     if (healthy) {
       return true;
     }
-    long now = System.nanoTime();
     if (now - lastProbe < 1_000_000_000L) {
       return false;
     }
@@ -130,8 +182,14 @@ public final class AuditTrail implements AutoCloseable {
       if (!channel.isOpen() && !closed) {
         reopen();
       }
+      if (torn) {
+        repair();
+      }
       channel.force(false);
-      healthy = Files.isWritable(file);
+      healthy =
+          Files.isWritable(file)
+              && !checkFloor(now)
+              && Files.getFileStore(directory).getUsableSpace() >= PROBE_FREE_BYTES;
     } catch (IOException e) {
       healthy = false;
     } finally {
@@ -154,32 +212,79 @@ public final class AuditTrail implements AutoCloseable {
     }
     lock.lock();
     try {
-      String chained = body.substring(0, body.length() - 1) + ",\"prev\":\"" + previous + "\"";
-      String hash = AuditChain.hash(chained);
+      String keyed = key.map(k -> ",\"key\":\"" + k.id() + "\"").orElse("");
+      String chained =
+          body.substring(0, body.length() - 1) + keyed + ",\"prev\":\"" + previous + "\"";
+      String hash =
+          key.isPresent() ? AuditKeys.mac(key.get().key(), chained) : AuditChain.hash(chained);
       byte[] line = (chained + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
       if (!channel.isOpen() && !closed) {
         reopen(); // a rotation could not open the new file: try again
       }
+      long now = System.nanoTime();
+      if (now - lastFloorCheck > FLOOR_CHECK_NANOS || belowFloor) {
+        if (checkFloor(now)) {
+          throw new IOException("less free space than the audit floor of " + floorText());
+        }
+      }
+      if (torn) {
+        repair();
+      }
       ByteBuffer buffer = ByteBuffer.wrap(line);
+      torn = true; // until the whole line is written: a failure part-way leaves a partial line
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
+      torn = false;
       size += line.length;
       previous = hash;
       healthy = true;
+      options.ship().ifPresent(ship -> ship.accept(new String(line, 0, line.length - 1, UTF_8)));
       if (rotateBytes > 0 && size >= rotateAt) {
-        rotate();
+        try {
+          rotate();
+        } catch (IOException e) {
+          // The record is written; the next append opens the live file again.
+          LOG.error("event=audit-rotate-failed file={} reason={}", file, e.getMessage());
+          healthy = false;
+        }
       }
       return true;
     } catch (IOException e) {
-      if (healthy) {
-        LOG.error("event=audit-write-failed file={} reason={}", file, e.getMessage());
+      long count = unaudited.incrementAndGet();
+      long now = System.nanoTime();
+      // Loud, but not a line per request: the first failure, then the count every 10 seconds.
+      if (healthy || now - lastFailureLog > FAILURE_LOG_NANOS) {
+        lastFailureLog = now;
+        LOG.error(
+            "event=audit-write-failed file={} reason={} unaudited_requests={} note=\"requests are"
+                + " served without a record until the trail can be written again\"",
+            file,
+            e.getMessage(),
+            count);
       }
       healthy = false;
       return false;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Requests answered whose record could not be written, since the trail was opened. */
+  public long unaudited() {
+    return unaudited.get();
+  }
+
+  /**
+   * Cuts what a failed write left after the last complete record (a full disk writes part of a
+   * line), so the next record does not glue onto it and the chain stays verifiable.
+   */
+  private void repair() throws IOException {
+    if (channel.isOpen() && channel.size() > size) {
+      LOG.warn("event=audit-partial-record-cut file={} bytes={}", file, channel.size() - size);
+      channel.truncate(size);
+    }
+    torn = false;
   }
 
   /**
@@ -199,6 +304,7 @@ public final class AuditTrail implements AutoCloseable {
     }
     rotations++;
     LOG.info("event=audit-rotated file={}", aside);
+    prune();
     FileChannel full = channel;
     try {
       reopen();
@@ -211,6 +317,62 @@ public final class AuditTrail implements AutoCloseable {
     Thread.ofVirtual().name("audit-rotated-sync").start(() -> syncAndClose(full, aside));
   }
 
+  /** Whether free space is under the floor now; remembered for {@link #belowFloor()}. */
+  private boolean checkFloor(long now) throws IOException {
+    lastFloorCheck = now;
+    if (options.minFreeBytes() == 0) {
+      belowFloor = false;
+      return false;
+    }
+    boolean under = Files.getFileStore(directory).getUsableSpace() < options.minFreeBytes();
+    if (under && !belowFloor) {
+      LOG.error(
+          "event=audit-below-floor directory={} floor={} note=\"requests are refused until space"
+              + " is freed\"",
+          directory,
+          floorText());
+    }
+    belowFloor = under;
+    return under;
+  }
+
+  private String floorText() {
+    return options.minFreeBytes() / (1024 * 1024) + " MiB";
+  }
+
+  /**
+   * Deletes the rotated files retention no longer keeps: beyond the newest {@code keepFiles}, and
+   * those rotated longer than {@code keepFor} ago. The last hash of what was deleted is kept in
+   * {@value AuditChain#PRUNED}, where verification of the files that remain starts.
+   */
+  private void prune() throws IOException {
+    if (options.keepFiles() == 0 && options.keepFor().isZero()) {
+      return;
+    }
+    List<Path> rotated = AuditChain.files(directory);
+    rotated.remove(file);
+    int deletable = 0;
+    Instant oldest = Instant.now().minus(options.keepFor());
+    for (int i = 0; i < rotated.size(); i++) {
+      boolean tooMany = options.keepFiles() > 0 && rotated.size() - i > options.keepFiles();
+      boolean tooOld =
+          !options.keepFor().isZero() && AuditChain.rotatedAt(rotated.get(i)).isBefore(oldest);
+      if (!tooMany && !tooOld) {
+        break;
+      }
+      deletable = i + 1;
+    }
+    if (deletable == 0) {
+      return;
+    }
+    Path newestDeleted = rotated.get(deletable - 1);
+    AuditChain.recordPruned(directory, newestDeleted, AuditChain.lastHash(List.of(newestDeleted)));
+    for (Path old : rotated.subList(0, deletable)) {
+      Files.deleteIfExists(old);
+      LOG.info("event=audit-file-deleted file={} reason=retention", old);
+    }
+  }
+
   private static void syncAndClose(FileChannel full, Path aside) {
     try (full) {
       full.force(true);
@@ -220,6 +382,7 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   private void reopen() throws IOException {
+    torn = false;
     channel = live(file);
     size = channel.size();
     rotateAt = rotateBytes;
@@ -239,13 +402,40 @@ public final class AuditTrail implements AutoCloseable {
     }
   }
 
-  private static boolean endsWithNewline(Path file) throws IOException {
+  /**
+   * Cuts a line torn by a crash or a full disk off the end of the file, so the next line starts
+   * cleanly: a torn line is allowed only at the end of a file, and one glued to the next record
+   * would read as tampering for ever. A complete line that only lacks its newline gets it.
+   */
+  private static void repairTail(Path file, FileChannel channel) throws IOException {
+    long length = channel.size();
+    if (length == 0) {
+      return;
+    }
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-      if (raf.length() == 0) {
-        return true;
+      long start = Math.max(0, length - 64 * 1024);
+      byte[] tail = new byte[(int) (length - start)];
+      raf.seek(start);
+      raf.readFully(tail);
+      if (tail[tail.length - 1] == '\n') {
+        return;
       }
-      raf.seek(raf.length() - 1);
-      return raf.read() == '\n';
+      int newline = tail.length - 1;
+      while (newline >= 0 && tail[newline] != '\n') {
+        newline--;
+      }
+      String last = new String(tail, newline + 1, tail.length - newline - 1, UTF_8);
+      if (last.endsWith("\"}") && last.contains(",\"hash\":\"")) {
+        channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+        return;
+      }
+      long keep = newline < 0 && start == 0 ? 0 : start + newline + 1;
+      channel.truncate(keep);
+      LOG.warn(
+          "event=audit-torn-line-cut file={} bytes={} note=\"an incomplete record from a crash or"
+              + " a full disk\"",
+          file,
+          length - keep);
     }
   }
 }

@@ -8,17 +8,35 @@ import java.util.Optional;
  * per principal and per vault ({@code throttle-principal}, {@code throttle-vault}; Azure allows
  * 4000/10s per vault), the memory for sealed secret rows read on a single node ({@code
  * read-cache-mib}; 0 reads every GET from storage), and the size at which the audit file is rotated
- * for shipping ({@code audit-rotate-mib}; 0 never rotates).
+ * for shipping ({@code audit-rotate-mib}; 0 never rotates); how many rotated files are kept ({@code
+ * audit-keep-files}; 0 keeps all) and for how many days ({@code audit-keep-days}; 0 forever); the
+ * free space below which the trail writes nothing and requests are refused ({@code
+ * audit-min-free-mib}); and whether every record is also written to standard output as a JSON line
+ * ({@code audit-stdout}); and the budgets of token requests and sign-in posts per client address
+ * and per client id ({@code throttle-sign-in-address}, {@code throttle-sign-in-client}).
  */
 public record Guardrails(
     boolean auditFailClosed,
     Optional<Rate> perPrincipal,
     Optional<Rate> perVault,
     long readCacheBytes,
-    long auditRotateBytes) {
+    long auditRotateBytes,
+    int auditKeepFiles,
+    int auditKeepDays,
+    long auditMinFreeBytes,
+    boolean auditStdout,
+    Optional<Rate> signInPerAddress,
+    Optional<Rate> signInPerClient) {
+
+  /**
+   * Token requests and sign-in posts per client address and per client id: each costs a slow hash,
+   * so a burst of 300 and then 5 a second, far above what a client with a token cache asks.
+   */
+  public static final Rate DEFAULT_SIGN_IN_RATE = new Rate(300, java.time.Duration.ofMinutes(1));
 
   public static final int DEFAULT_READ_CACHE_MIB = 64;
   public static final int DEFAULT_AUDIT_ROTATE_MIB = 256;
+  public static final int DEFAULT_AUDIT_MIN_FREE_MIB = 64;
 
   /** Audit failures are logged, not fatal; no throttling; the default read cache and rotation. */
   public static final Guardrails DEFAULT =
@@ -27,7 +45,13 @@ public record Guardrails(
           Optional.empty(),
           Optional.empty(),
           mib(DEFAULT_READ_CACHE_MIB),
-          mib(DEFAULT_AUDIT_ROTATE_MIB));
+          mib(DEFAULT_AUDIT_ROTATE_MIB),
+          0,
+          0,
+          mib(DEFAULT_AUDIT_MIN_FREE_MIB),
+          false,
+          Optional.of(DEFAULT_SIGN_IN_RATE),
+          Optional.of(DEFAULT_SIGN_IN_RATE));
 
   public Guardrails {
     if (readCacheBytes < 0) {
@@ -38,6 +62,78 @@ public record Guardrails(
       throw new ConfigException(
           "audit-rotate-mib", "cannot be negative", "pass 0 to keep one audit file");
     }
+    if (auditKeepFiles < 0) {
+      throw new ConfigException(
+          "audit-keep-files", "cannot be negative", "pass 0 to keep every rotated file");
+    }
+    if (auditKeepDays < 0) {
+      throw new ConfigException(
+          "audit-keep-days", "cannot be negative", "pass 0 to keep rotated files for ever");
+    }
+    if (auditMinFreeBytes < 0) {
+      throw new ConfigException(
+          "audit-min-free-mib", "cannot be negative", "pass 0 to write until the disk is full");
+    }
+  }
+
+  /** Guardrails with the default audit retention (keep all), floor and no shipping. */
+  public Guardrails(
+      boolean auditFailClosed,
+      Optional<Rate> perPrincipal,
+      Optional<Rate> perVault,
+      long readCacheBytes,
+      long auditRotateBytes) {
+    this(
+        auditFailClosed,
+        perPrincipal,
+        perVault,
+        readCacheBytes,
+        auditRotateBytes,
+        0,
+        0,
+        mib(DEFAULT_AUDIT_MIN_FREE_MIB),
+        false);
+  }
+
+  /** Guardrails with the default sign-in budgets. */
+  public Guardrails(
+      boolean auditFailClosed,
+      Optional<Rate> perPrincipal,
+      Optional<Rate> perVault,
+      long readCacheBytes,
+      long auditRotateBytes,
+      int auditKeepFiles,
+      int auditKeepDays,
+      long auditMinFreeBytes,
+      boolean auditStdout) {
+    this(
+        auditFailClosed,
+        perPrincipal,
+        perVault,
+        readCacheBytes,
+        auditRotateBytes,
+        auditKeepFiles,
+        auditKeepDays,
+        auditMinFreeBytes,
+        auditStdout,
+        Optional.of(DEFAULT_SIGN_IN_RATE),
+        Optional.of(DEFAULT_SIGN_IN_RATE));
+  }
+
+  /** The same guardrails with other budgets for token requests and sign-ins. */
+  public Guardrails withSignInBudgets(Optional<Rate> perAddress, Optional<Rate> perClient) {
+    return new Guardrails(
+        auditFailClosed,
+        perPrincipal,
+        perVault,
+        readCacheBytes,
+        auditRotateBytes,
+        auditKeepFiles,
+        auditKeepDays,
+        auditMinFreeBytes,
+        auditStdout,
+        perAddress,
+        perClient);
   }
 
   public static long mib(long mebibytes) {

@@ -92,6 +92,26 @@ public final class Keyring {
     return Optional.empty();
   }
 
+  /**
+   * The key the audit chain's MACs are made with under the master key {@code id}: derived from it,
+   * so it is as safe as the keyring and never needs storing.
+   */
+  public Optional<byte[]> auditKey(String id) {
+    return byId(id).map(key -> key.derive("coffer-audit-chain-v1"));
+  }
+
+  /**
+   * Loads the keys from the environment or the data directory when they exist; unlike {@link
+   * #load}, never creates a key (for tools that read a trail a server wrote).
+   */
+  public static Optional<Keyring> loadExisting(Path dataDir, Map<String, String> environment) {
+    String fromEnv = environment.get(ENV);
+    if ((fromEnv == null || fromEnv.isBlank()) && !Files.exists(dataDir.resolve("master.key"))) {
+      return Optional.empty();
+    }
+    return Optional.of(load(dataDir, environment));
+  }
+
   public List<MasterKey> all() {
     return keys;
   }

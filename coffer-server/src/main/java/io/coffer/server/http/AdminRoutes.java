@@ -94,6 +94,14 @@ final class AdminRoutes {
         admin("DELETE", "/principals/{principal}", this::deletePrincipal),
         admin("PUT", "/principals/{principal}/password", this::setPassword),
         admin(
+            "DELETE",
+            "/principals/{principal}/sign-in-lockout",
+            ex -> {
+              DirectoryPrincipal user = principal(ex);
+              directory.unlock(user);
+              return principalView(user);
+            }),
+        admin(
             "GET",
             "/principals/{principal}/secrets",
             ex -> list(directory.clientSecrets(principal(ex)), SecretCredentialView::of)),

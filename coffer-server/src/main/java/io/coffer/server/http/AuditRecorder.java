@@ -4,6 +4,7 @@ import io.coffer.server.CofferException;
 import io.coffer.server.audit.AuditEvent;
 import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.identity.Principal;
+import io.coffer.server.vault.Vault;
 import io.coffer.wire.ErrorCode;
 import io.coffer.wire.KeyVaultError;
 import java.time.Duration;
@@ -36,7 +37,18 @@ final class AuditRecorder {
 
   /** Before anything else: refuse at once if fail-closed and the trail cannot be written. */
   void admit(Exchange exchange) {
-    if (failClosed && !trail.ready() && !exchange.path().equals(HEALTH)) {
+    if (exchange.path().equals(HEALTH) || trail.ready()) {
+      return;
+    }
+    // Under the free-space floor every request is refused, fail-closed or not: each would write a
+    // record, and an unauthenticated flood must not fill the disk the database shares.
+    if (trail.belowFloor()) {
+      throw new CofferException.Unavailable(
+          "The server is short of disk space for its audit trail; requests are refused until"
+              + " space is freed.",
+          Duration.ofSeconds(30));
+    }
+    if (failClosed) {
       throw new CofferException.Unavailable(
           "The audit trail cannot be written; requests are refused until it can.",
           Duration.ofSeconds(5));
@@ -55,8 +67,8 @@ final class AuditRecorder {
     Map<String, String> parameters = exchange.pathParameters();
     String tenant =
         exchange
-            .vault()
-            .map(v -> v.vault().tenantId())
+            .targetVault()
+            .map(Vault::tenantId)
             .or(() -> exchange.principal().map(Principal::tenantId))
             .orElse(parameters.getOrDefault("tenant", ""));
     AuditEvent event =
@@ -66,12 +78,13 @@ final class AuditRecorder {
             operation,
             exchange.principal().map(Principal::objectId).orElse(""),
             exchange.appId().orElse(""),
+            exchange.userName(),
             tenant,
-            exchange.vault().map(v -> v.vault().name()).orElse(""),
+            exchange.targetVault().map(Vault::name).orElse(""),
             parameters.getOrDefault("name", ""),
             parameters.getOrDefault("version", ""),
-            exchange.status(),
-            exchange.errorCode(),
+            exchange.auditStatus(),
+            exchange.auditErrorCode(),
             exchange.clientAddress(),
             Duration.ofNanos(System.nanoTime() - exchange.started()).toMillis());
     if (!trail.append(event) && failClosed) {

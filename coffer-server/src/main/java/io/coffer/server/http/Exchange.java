@@ -2,6 +2,7 @@ package io.coffer.server.http;
 
 import io.coffer.server.CofferException;
 import io.coffer.server.identity.Principal;
+import io.coffer.server.vault.Vault;
 import io.coffer.wire.Json;
 import io.coffer.wire.KeyVaultError;
 import io.coffer.wire.OAuthError;
@@ -48,6 +49,10 @@ final class Exchange {
   private Optional<String> appId = Optional.empty();
   private Optional<String> challenge = Optional.empty();
   private String errorCode = "";
+  private Optional<Vault> targetVault = Optional.empty();
+  private String userName = "";
+  private int auditStatus;
+  private String auditErrorCode = "";
 
   private int status = 200;
   private final Map<String, String> answerHeaders = new LinkedHashMap<>();
@@ -218,6 +223,44 @@ final class Exchange {
   /** Set by routes that authenticate outside the vault guard (the management API). */
   void principal(Principal authenticated) {
     this.principal = Optional.of(authenticated);
+  }
+
+  /**
+   * The vault the request's host names, once found: recorded even when the request is refused after
+   * (a 401, a 403), with the principal its token proved.
+   */
+  Optional<Vault> targetVault() {
+    return vault.map(VaultRequest::vault).or(() -> targetVault);
+  }
+
+  void targetVault(Vault found) {
+    this.targetVault = Optional.of(found);
+  }
+
+  /** The user name a sign-in or a password grant named, proven or not; empty for others. */
+  String userName() {
+    return userName;
+  }
+
+  void userName(String named) {
+    this.userName = named;
+  }
+
+  /**
+   * The outcome the audit trail records when it is not the answer's: a failed sign-in shows the
+   * form again (200), but is a refusal.
+   */
+  void auditOutcome(int status, String code) {
+    this.auditStatus = status;
+    this.auditErrorCode = code;
+  }
+
+  int auditStatus() {
+    return auditStatus != 0 ? auditStatus : status;
+  }
+
+  String auditErrorCode() {
+    return auditStatus != 0 ? auditErrorCode : errorCode;
   }
 
   /** The application a request spoke for, when no principal was proven (a token request). */

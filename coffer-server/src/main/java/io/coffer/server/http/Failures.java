@@ -20,16 +20,24 @@ import org.slf4j.LoggerFactory;
 final class Failures {
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
 
+  private static final int MESSAGE_LIMIT = 1024;
+  private static final String TOKEN = "TokenIssue";
+  private static final String SIGN_IN = "SignIn";
+
   private Failures() {}
 
   /** Answers the exchange with what {@code failure} means to the client. */
   static void answer(Exchange exchange, Exception failure) {
     switch (failure) {
+      case CofferException.Throttled throttled when surface(exchange).equals(TOKEN) ->
+          oauthThrottled(exchange, throttled);
+      case CofferException.Throttled throttled when surface(exchange).equals(SIGN_IN) ->
+          LoginPage.throttled(exchange, throttled);
       case CofferException.TokenRefused refused -> oauth(exchange, refused);
       case CofferException.AuthorizeRefused refused -> LoginPage.refused(exchange, refused);
       case CofferException known -> keyVault(exchange, known);
       case WireException wire ->
-          exchange.json(400, KeyVaultError.of(ErrorCode.BAD_PARAMETER, wire.getMessage()));
+          exchange.json(400, KeyVaultError.of(ErrorCode.BAD_PARAMETER, bounded(wire.getMessage())));
       default -> {
         LOG.error(
             "event=unexpected-failure request_id={} method={} path={}",
@@ -46,6 +54,17 @@ final class Failures {
                     + "."));
       }
     }
+  }
+
+  /**
+   * A message as an answer carries it: each value a message quotes is cut where it is quoted, and
+   * this holds any message that quotes one without cutting it to a size no client could make grow.
+   */
+  static String bounded(String message) {
+    if (message == null || message.length() <= MESSAGE_LIMIT) {
+      return message;
+    }
+    return message.substring(0, MESSAGE_LIMIT) + "…";
   }
 
   /** The {@code error.code} for a status that no domain failure produced. */
@@ -103,7 +122,8 @@ final class Failures {
           exchange.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
       default -> {}
     }
-    exchange.json(status, KeyVaultError.of(code, failure.getMessage(), inner(failure.reason())));
+    exchange.json(
+        status, KeyVaultError.of(code, bounded(failure.getMessage()), inner(failure.reason())));
   }
 
   /** Key Vault names an inner error only on its 403 and 409 answers. */
@@ -126,6 +146,25 @@ final class Failures {
     };
   }
 
+  /** The operation of the route that failed, which names the surface whose shape it answers in. */
+  private static String surface(Exchange exchange) {
+    return exchange.route().map(Route::operation).orElse("");
+  }
+
+  /**
+   * Entra answers a client that asks too often with 429 and Retry-After; the body is an OAuth error
+   * as every other refusal at the token endpoint.
+   */
+  private static void oauthThrottled(Exchange exchange, CofferException.Throttled throttled) {
+    exchange.header("Retry-After", Long.toString(Math.max(1, throttled.retryAfter().toSeconds())));
+    oauthBody(
+        exchange,
+        429,
+        OAuthError.TEMPORARILY_UNAVAILABLE,
+        "AADSTS50196: " + throttled.getMessage(),
+        50196);
+  }
+
   private static void oauth(Exchange exchange, CofferException.TokenRefused refused) {
     String error =
         switch (refused.reason()) {
@@ -137,13 +176,18 @@ final class Failures {
           default -> OAuthError.INVALID_REQUEST;
         };
     int status = error.equals(OAuthError.INVALID_CLIENT) ? 401 : 400;
+    oauthBody(exchange, status, error, refused.getMessage(), refused.aadsts());
+  }
+
+  private static void oauthBody(
+      Exchange exchange, int status, String error, String message, int aadsts) {
     String requestId = exchange.requestId();
     exchange.json(
         status,
         new OAuthError(
             error,
-            refused.getMessage() + "\r\nTrace ID: " + requestId + "\r\nTimestamp: " + Instant.now(),
-            List.of(refused.aadsts()),
+            bounded(message) + "\r\nTrace ID: " + requestId + "\r\nTimestamp: " + Instant.now(),
+            List.of(aadsts),
             Instant.now().toString(),
             requestId,
             exchange.requestHeader("client-request-id").orElse(requestId)));

@@ -48,13 +48,7 @@ final class Guard {
   void check(Exchange exchange, Route.Requires requires) {
     String host = exchange.host();
     try {
-      exchange.vault(
-          admit(
-              host,
-              exchange.requestHeader("Authorization"),
-              () -> exchange.query("api-version").orElse(null),
-              requires,
-              () -> exchange.pathParameter("name")));
+      exchange.vault(admit(exchange, requires));
     } catch (CofferException.Unauthenticated e) {
       exchange.challenge(challengeAt(host));
       throw e;
@@ -68,16 +62,17 @@ final class Guard {
    * @throws CofferException for the first check that fails; the challenge for a 401 comes from
    *     {@link #challengeAt}
    */
-  private VaultRequest admit(
-      String host,
-      Optional<String> authorization,
-      Supplier<String> rawApiVersion,
-      Route.Requires requires,
-      Supplier<String> secretName) {
+  private VaultRequest admit(Exchange exchange, Route.Requires requires) {
+    String host = exchange.host();
     Vault vault = vaultAt(host);
-    Principal principal = verifier.verify(authorization, vault.tenantId());
+    exchange.targetVault(vault);
+    Principal principal =
+        verifier.verify(exchange.requestHeader("Authorization"), vault.tenantId());
+    // Known from here on: a refusal after this point is recorded with who was refused.
+    exchange.principal(principal);
     throttle.admit(principal.objectId(), vault.id());
-    ApiVersion apiVersion = apiVersion(rawApiVersion.get());
+    ApiVersion apiVersion = apiVersion(exchange.query("api-version").orElse(null));
+    Supplier<String> secretName = () -> exchange.pathParameter("name");
     AccessDecision decision =
         authorizer.decide(
             principal,

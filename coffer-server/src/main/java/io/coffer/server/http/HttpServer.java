@@ -1,13 +1,16 @@
 package io.coffer.server.http;
 
+import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.config.ConfigException;
 import io.coffer.server.config.Settings;
+import io.coffer.server.throttle.CredentialThrottle;
 import io.coffer.server.throttle.Throttle;
 import io.coffer.server.tls.TlsMaterial;
 import java.io.IOException;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +40,25 @@ public final class HttpServer implements AutoCloseable {
   // Sending bytes this long without completing a request is a slowloris, not a slow network.
   private static final Duration SLOW_REQUEST_PERIOD = Duration.ofSeconds(30);
 
+  /**
+   * Mozilla's "intermediate" configuration: the TLS 1.3 suites, and for TLS 1.2 only ECDHE and DHE
+   * with AEAD ciphers (GCM, ChaCha20-Poly1305), none with CBC.
+   */
+  static final List<String> CIPHER_SUITES =
+      List.of(
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
   private final Server server;
   private final ExecutorService blocking;
 
@@ -51,9 +73,14 @@ public final class HttpServer implements AutoCloseable {
    * @throws ConfigException when the port is taken or cannot be bound
    */
   public static HttpServer start(Settings settings, TlsMaterial tls, Services services) {
+    CredentialThrottle signIns =
+        new CredentialThrottle(
+            settings.guardrails().signInPerAddress(),
+            settings.guardrails().signInPerClient(),
+            System::nanoTime);
     Pipeline pipeline =
         new Pipeline(
-            new Router(routes(settings, services)),
+            new Router(routes(settings, services, signIns)),
             new Guard(
                 settings.endpoints(),
                 services.vaults(),
@@ -64,7 +91,8 @@ public final class HttpServer implements AutoCloseable {
                     settings.guardrails().perVault(),
                     System::nanoTime)),
             new BodyBudget(Runtime.getRuntime().maxMemory()),
-            new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed()));
+            new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed()),
+            signIns);
     ExecutorService blocking =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coffer-request-", 0).factory());
     QueuedThreadPool threads = new QueuedThreadPool();
@@ -97,7 +125,8 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** Every route of every surface: the vault, the token service, sign-in, management, health. */
-  private static List<Route> routes(Settings settings, Services services) {
+  private static List<Route> routes(
+      Settings settings, Services services, CredentialThrottle signIns) {
     List<Route> routes = new ArrayList<>();
     routes.addAll(new SecretRoutes(services.secrets()).routes());
     routes.addAll(
@@ -105,9 +134,10 @@ public final class HttpServer implements AutoCloseable {
                 services.tokens(),
                 services.signingKeys(),
                 settings.endpoints(),
-                services.verifier())
+                services.verifier(),
+                signIns)
             .routes());
-    routes.addAll(new LoginRoutes(services.login()).routes());
+    routes.addAll(new LoginRoutes(services.login(), signIns).routes());
     routes.addAll(
         new AdminRoutes(
                 services.directory(),
@@ -121,13 +151,25 @@ public final class HttpServer implements AutoCloseable {
         Route.get(
             "/healthz",
             "Health",
-            exchange -> {
-              boolean up = services.storageReachable().getAsBoolean();
-              exchange.json(
-                  up ? 200 : 503,
-                  Map.of("status", up ? "ok" : "unavailable", "storage", up ? "ok" : "down"));
-            }));
+            exchange -> health(exchange, services, settings.guardrails().auditFailClosed())));
     return routes;
+  }
+
+  /**
+   * Up when storage answers and the audit trail can be written, or when the server serves without
+   * it: fail-closed and below the disk-space floor it refuses requests, so it is down.
+   */
+  private static void health(Exchange exchange, Services services, boolean auditFailClosed) {
+    boolean storage = services.storageReachable().getAsBoolean();
+    AuditTrail trail = services.audit();
+    boolean audit = trail.ready();
+    boolean up = storage && (audit || !(auditFailClosed || trail.belowFloor()));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", up ? "ok" : "unavailable");
+    body.put("storage", storage ? "ok" : "down");
+    body.put("audit", audit ? "ok" : trail.belowFloor() ? "below-disk-floor" : "failing");
+    body.put("unauditedRequests", trail.unaudited());
+    exchange.json(up ? 200 : 503, body);
   }
 
   private static ServerConnector connector(Server server, Settings settings, TlsMaterial tls) {
@@ -143,6 +185,7 @@ public final class HttpServer implements AutoCloseable {
     ssl.setKeyStore(tls.keyStore());
     ssl.setKeyStorePassword(new String(tls.keyStorePassword()));
     ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+    ssl.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
     ServerConnector connector =
         new ServerConnector(
             server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));

@@ -9,6 +9,7 @@ import io.coffer.server.identity.Tenant;
 import io.coffer.server.identity.TokenRequest;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
+import io.coffer.server.throttle.CredentialThrottle;
 import io.coffer.wire.InstanceDiscovery;
 import io.coffer.wire.OpenIdConfiguration;
 import io.coffer.wire.TokenResponse;
@@ -26,9 +27,15 @@ final class IdentityRoutes {
   private final SigningKeys keys;
   private final Endpoints endpoints;
   private final TokenVerifier verifier;
+  private final CredentialThrottle signIns;
 
   IdentityRoutes(
-      TokenService tokens, SigningKeys keys, Endpoints endpoints, TokenVerifier verifier) {
+      TokenService tokens,
+      SigningKeys keys,
+      Endpoints endpoints,
+      TokenVerifier verifier,
+      CredentialThrottle signIns) {
+    this.signIns = signIns;
     this.tokens = tokens;
     this.keys = keys;
     this.endpoints = endpoints;
@@ -37,7 +44,7 @@ final class IdentityRoutes {
 
   List<Route> routes() {
     return List.of(
-        Route.post("/{tenant}/oauth2/v2.0/token", "TokenIssue", this::token),
+        Route.post("/{tenant}/oauth2/v2.0/token", "TokenIssue", this::token).presentingCredential(),
         Route.get(
             "/{tenant}/v2.0/.well-known/openid-configuration",
             "OpenIdConfiguration",
@@ -67,9 +74,13 @@ final class IdentityRoutes {
           parameters.putIfAbsent("client_id", basic[0]);
           parameters.putIfAbsent("client_secret", basic[1]);
         });
-    TokenRequest request = new TokenRequest(exchange.pathParameter("tenant"), parameters);
+    TokenRequest request =
+        new TokenRequest(exchange.pathParameter("tenant"), parameters, exchange.clientAddress());
     request.clientId().ifPresent(exchange::appId);
+    request.clientId().ifPresent(signIns::admitClient);
+    request.parameter("username").ifPresent(exchange::userName);
     IssuedToken token = tokens.issue(request);
+    exchange.principal(token.issuedTo());
     TokenResponse response =
         token
             .user()

@@ -89,6 +89,21 @@ final class LoginPage {
     send(exchange, 400, "Sign-in failed", body, "form-action 'none'", false);
   }
 
+  /** Too many sign-in attempts: the page says when to try again, with Retry-After. */
+  static void throttled(Exchange exchange, CofferException.Throttled throttled) {
+    exchange.header("Retry-After", Long.toString(Math.max(1, throttled.retryAfter().toSeconds())));
+    exchange.auditOutcome(429, "Throttled");
+    send(
+        exchange,
+        429,
+        "Too many attempts",
+        "<h1>Too many sign-in attempts</h1><p class=\"error\" role=\"alert\">"
+            + escape(throttled.getMessage())
+            + "</p>",
+        "form-action 'none'",
+        false);
+  }
+
   /** The authorization response, as a redirect or as a form the browser posts. */
   static void deliver(Exchange exchange, AuthorizationResponse response) {
     if (!response.formPost()) {

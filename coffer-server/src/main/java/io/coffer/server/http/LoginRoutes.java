@@ -1,9 +1,9 @@
 package io.coffer.server.http;
 
 import io.coffer.server.CofferException.AuthorizeRefused;
-import io.coffer.server.identity.AuthorizationResponse;
 import io.coffer.server.identity.AuthorizeRequest;
 import io.coffer.server.identity.InteractiveLogin;
+import io.coffer.server.throttle.CredentialThrottle;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,15 +25,18 @@ final class LoginRoutes {
       "Your account or password is incorrect. Try again.";
 
   private final InteractiveLogin login;
+  private final CredentialThrottle signIns;
 
-  LoginRoutes(InteractiveLogin login) {
+  LoginRoutes(InteractiveLogin login, CredentialThrottle signIns) {
     this.login = login;
+    this.signIns = signIns;
   }
 
   List<Route> routes() {
     return List.of(
         Route.get("/{tenant}/oauth2/v2.0/authorize", "SignInPage", this::page),
-        Route.post("/{tenant}/oauth2/v2.0/authorize", "SignIn", this::submit));
+        Route.post("/{tenant}/oauth2/v2.0/authorize", "SignIn", this::submit)
+            .presentingCredential());
   }
 
   private void page(Exchange exchange) {
@@ -68,6 +71,7 @@ final class LoginRoutes {
                 new AuthorizeRefused(
                     "invalid_request", 90014, "The sign-in form could not be read."));
     AuthorizeRequest request = login.authorize(tenant, form);
+    signIns.admitClient(request.clientId());
     String binding = exchange.cookie(BINDING_COOKIE).orElse("");
     String formToken = form.getOrDefault("flowToken", "");
     if (!InteractiveLogin.formTokenMatches(request, binding, formToken)) {
@@ -77,13 +81,18 @@ final class LoginRoutes {
           "The sign-in form has expired or was not sent by this browser.");
     }
     String userName = form.getOrDefault("login", "");
-    Optional<AuthorizationResponse> answer =
-        login.signIn(request, userName, form.getOrDefault("passwd", ""));
+    exchange.userName(userName);
+    exchange.appId(request.clientId());
+    Optional<InteractiveLogin.SignedIn> answer =
+        login.signIn(request, userName, form.getOrDefault("passwd", ""), exchange.clientAddress());
     if (answer.isEmpty()) {
+      // The form is shown again, as Entra does; the trail records the refusal as what it is.
+      exchange.auditOutcome(400, "invalid_grant");
       LoginPage.signIn(
           exchange, tenant, request, formToken, Optional.of(WRONG_CREDENTIALS), userName);
       return;
     }
-    LoginPage.deliver(exchange, answer.get());
+    exchange.principal(answer.get().user());
+    LoginPage.deliver(exchange, answer.get().answer());
   }
 }

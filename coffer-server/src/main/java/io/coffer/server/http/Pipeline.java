@@ -1,21 +1,30 @@
 package io.coffer.server.http;
 
 import io.coffer.server.CofferException;
+import io.coffer.server.throttle.CredentialThrottle;
 
 /**
  * The one path every request takes, in the order of its life: stamp (request id, the service's
- * headers) → route → body budget → guard (vault routes: token, budget, api-version, access) →
- * handler → error mapping → access log → audit. No step knows which server carried the request; the
- * server's adapter ({@link JettyDoor}) only turns the wire into an {@link Exchange} and back.
+ * headers) → audit admission → route → sign-in budget (routes that present a credential) → body
+ * budget → guard (vault routes: token, budget, api-version, access) → handler → error mapping →
+ * access log → audit. No step knows which server carried the request; the server's adapter ({@link
+ * JettyDoor}) only turns the wire into an {@link Exchange} and back.
  */
 final class Pipeline {
   private final Router router;
   private final Guard guard;
   private final BodyBudget bodies;
   private final AuditRecorder audit;
+  private final CredentialThrottle signIns;
 
-  Pipeline(Router router, Guard guard, BodyBudget bodies, AuditRecorder audit) {
+  Pipeline(
+      Router router,
+      Guard guard,
+      BodyBudget bodies,
+      AuditRecorder audit,
+      CredentialThrottle signIns) {
     this.router = router;
+    this.signIns = signIns;
     this.guard = guard;
     this.bodies = bodies;
     this.audit = audit;
@@ -45,6 +54,9 @@ final class Pipeline {
     try {
       audit.admit(exchange);
       Route route = exchange.routeOrRefusal();
+      if (route.presentsCredential()) {
+        signIns.admitAddress(exchange.clientAddress());
+      }
       int held = bodies.reserve(exchange);
       try {
         if (route.requires().isPresent()) {

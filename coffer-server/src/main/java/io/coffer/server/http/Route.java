@@ -17,6 +17,9 @@ import java.util.Optional;
  *     body a route does not read is still held to it)
  * @param inline whether it may be answered on the thread that read it when storage is not shared:
  *     only what never blocks on more than a local read
+ * @param presentsCredential whether the request presents a credential before anyone is
+ *     authenticated (a token request, a sign-in post): each costs a slow hash, so the client
+ *     address's budget is spent before its body is read
  * @param handler the work itself
  */
 record Route(
@@ -26,6 +29,7 @@ record Route(
     String operation,
     long bodyLimit,
     boolean inline,
+    boolean presentsCredential,
     Handler handler) {
 
   /** The work of a route: reads the exchange, writes its answer, or throws a domain failure. */
@@ -66,7 +70,8 @@ record Route(
 
   /** A route of no vault, with the small body limit, served on a thread of its own. */
   static Route of(String method, String pattern, String operation, Handler handler) {
-    return new Route(method, pattern, Optional.empty(), operation, SMALL_BODY, false, handler);
+    return new Route(
+        method, pattern, Optional.empty(), operation, SMALL_BODY, false, false, handler);
   }
 
   /** The same route as a vault route needing {@code action} on the secret the path names. */
@@ -78,6 +83,7 @@ record Route(
         operation,
         bodyLimit,
         inline,
+        presentsCredential,
         handler);
   }
 
@@ -90,16 +96,24 @@ record Route(
         operation,
         bodyLimit,
         inline,
+        presentsCredential,
         handler);
   }
 
   Route bodyLimit(long limit) {
-    return new Route(method, pattern, requires, operation, limit, inline, handler);
+    return new Route(
+        method, pattern, requires, operation, limit, inline, presentsCredential, handler);
   }
 
   /** The same route, answered on the thread that read it when storage is not shared. */
   Route onReadingThread() {
-    return new Route(method, pattern, requires, operation, bodyLimit, true, handler);
+    return new Route(
+        method, pattern, requires, operation, bodyLimit, true, presentsCredential, handler);
+  }
+
+  /** The same route, spending its client address's sign-in budget before anything else. */
+  Route presentingCredential() {
+    return new Route(method, pattern, requires, operation, bodyLimit, inline, true, handler);
   }
 
   /** The pattern's segments; a trailing slash is no segment of its own. */

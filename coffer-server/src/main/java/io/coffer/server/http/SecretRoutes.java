@@ -11,6 +11,7 @@ import io.coffer.server.secrets.SecretValue;
 import io.coffer.server.secrets.SecretVersion;
 import io.coffer.wire.BackupBlob;
 import io.coffer.wire.Json;
+import io.coffer.wire.SecretBundle;
 import io.coffer.wire.SecretItem;
 import io.coffer.wire.SecretPage;
 import io.coffer.wire.SecretRequest;
@@ -61,6 +62,23 @@ final class SecretRoutes {
             .onSecret(Action.RECOVER));
   }
 
+  /**
+   * A body that carries a secret's value (or its backup) is stored nowhere on the way: Key Vault
+   * sends {@code no-cache}, which still lets a cache keep it (docs/wire-fidelity.md).
+   */
+  private static void noStore(Exchange exchange) {
+    exchange.header("Cache-Control", "no-store");
+  }
+
+  /** A secret's bundle, kept out of caches when it carries the value. */
+  private static void answerBundle(Exchange exchange, SecretVersion version) {
+    SecretBundle bundle = Bodies.bundle(exchange.vaultRequest(), version);
+    if (bundle.value() != null) {
+      noStore(exchange);
+    }
+    exchange.json(200, bundle);
+  }
+
   private void set(Exchange exchange) {
     SecretRequest body = SecretRequest.parse(exchange.body());
     NewSecret secret =
@@ -74,7 +92,7 @@ final class SecretRoutes {
             optional(body.time("exp")));
     SecretVersion created =
         secrets.set(exchange.vaultRequest().vault(), exchange.pathParameter("name"), secret);
-    exchange.json(200, Bodies.bundle(exchange.vaultRequest(), created));
+    answerBundle(exchange, created);
   }
 
   private void get(Exchange exchange) {
@@ -84,7 +102,7 @@ final class SecretRoutes {
     // Judged after the read: Key Vault's refusal names the secret's own type, so a missing or
     // disabled secret answers 404 or 403 first.
     rejectOutContentType(exchange);
-    exchange.json(200, Bodies.bundle(exchange.vaultRequest(), version));
+    answerBundle(exchange, version);
   }
 
   private void update(Exchange exchange) {
@@ -102,7 +120,7 @@ final class SecretRoutes {
             exchange.pathParameter("name"),
             version(exchange),
             change);
-    exchange.json(200, Bodies.bundle(exchange.vaultRequest(), updated));
+    answerBundle(exchange, updated);
   }
 
   private void delete(Exchange exchange) {
@@ -120,7 +138,7 @@ final class SecretRoutes {
   private void recover(Exchange exchange) {
     SecretVersion recovered =
         secrets.recover(exchange.vaultRequest().vault(), exchange.pathParameter("name"));
-    exchange.json(200, Bodies.bundle(exchange.vaultRequest(), recovered));
+    answerBundle(exchange, recovered);
   }
 
   private void purge(Exchange exchange) {
@@ -129,10 +147,11 @@ final class SecretRoutes {
   }
 
   private void backup(Exchange exchange) {
-    exchange.json(
-        200,
+    BackupBlob blob =
         new BackupBlob(
-            secrets.backup(exchange.vaultRequest().vault(), exchange.pathParameter("name"))));
+            secrets.backup(exchange.vaultRequest().vault(), exchange.pathParameter("name")));
+    noStore(exchange);
+    exchange.json(200, blob);
   }
 
   private void restore(Exchange exchange) {
@@ -140,11 +159,7 @@ final class SecretRoutes {
     if (blob.value() == null || blob.value().isEmpty()) {
       throw new BadRequest("Property 'value' is required.");
     }
-    exchange.json(
-        200,
-        Bodies.bundle(
-            exchange.vaultRequest(),
-            secrets.restore(exchange.vaultRequest().vault(), blob.value())));
+    answerBundle(exchange, secrets.restore(exchange.vaultRequest().vault(), blob.value()));
   }
 
   private void list(Exchange exchange) {

@@ -28,6 +28,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -56,6 +57,12 @@ final class ClientAssertions {
   private final FederatedKeys federatedKeys;
   private final Endpoints endpoints;
   private final Clock clock;
+
+  /**
+   * The longest a certificate-signed assertion may live, from its nbf (or iat) to its exp; Entra
+   * advises 5-10 minutes, MSAL sends 10.
+   */
+  static final Duration MAX_ASSERTION_LIFETIME = Duration.ofHours(1);
 
   ClientAssertions(
       DirectoryStore directory,
@@ -128,13 +135,27 @@ final class ClientAssertions {
     if (!verifies(jwt, certificate.getPublicKey())) {
       throw refused(700027, "Client assertion failed signature validation.");
     }
-    String jti = Optional.ofNullable(claims.getJWTID()).orElse("");
     // Assertion ids are remembered in storage within their lifetime, so a captured assertion
-    // cannot be replayed on any node sharing it, nor after a restart.
+    // cannot be replayed on any node sharing it, nor after a restart; without one, or living
+    // longer than that memory is meant to hold, it could be.
+    String jti = Optional.ofNullable(claims.getJWTID()).orElse("");
+    if (jti.isEmpty()) {
+      throw refused(
+          50027, "The client assertion must carry a 'jti' claim, unique to each assertion.");
+    }
     long expires =
         claims.getExpirationTime().toInstant().getEpochSecond() + TokenVerifier.SKEW.toSeconds();
-    if (!jti.isEmpty()
-        && !usedAssertions.firstUseOfAssertion(assertionId(principal, jti), expires, now)) {
+    long start =
+        Optional.ofNullable(claims.getNotBeforeTime())
+            .or(() -> Optional.ofNullable(claims.getIssueTime()))
+            .map(d -> Math.min(d.toInstant().getEpochSecond(), now))
+            .orElse(now);
+    if (expires - start > MAX_ASSERTION_LIFETIME.plus(TokenVerifier.SKEW).toSeconds()) {
+      throw refused(
+          700024,
+          "Client assertion lives longer than 1 hour; keep it short (5-10 minutes after nbf).");
+    }
+    if (!usedAssertions.firstUseOfAssertion(assertionId(principal, jti), expires, now)) {
       throw refused(700027, "Client assertion has already been used.");
     }
   }

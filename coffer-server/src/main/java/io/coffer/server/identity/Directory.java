@@ -175,7 +175,21 @@ public final class Directory {
    * the name for a while (see {@link PasswordSignIn}).
    */
   public Optional<DirectoryPrincipal> signIn(String tenantId, String userName, String password) {
-    return passwords.signIn(tenantId, userName, password);
+    return signIn(tenantId, userName, password, "");
+  }
+
+  /** As {@link #signIn(String, String, String)}, from a client address (smart lockout). */
+  public Optional<DirectoryPrincipal> signIn(
+      String tenantId, String userName, String password, String clientAddress) {
+    return passwords.signIn(tenantId, userName, password, clientAddress);
+  }
+
+  /** Clears a user's sign-in lockout, from every address. */
+  public void unlock(DirectoryPrincipal user) {
+    if (!user.isUser()) {
+      throw new CofferException.BadRequest("Only users sign in with a password.");
+    }
+    passwords.unlock(user.tenantId(), user.userName().orElse(""));
   }
 
   public DirectoryPrincipal setEnabled(DirectoryPrincipal principal, boolean enabled) {

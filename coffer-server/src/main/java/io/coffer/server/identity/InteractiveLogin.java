@@ -1,5 +1,6 @@
 package io.coffer.server.identity;
 
+import io.coffer.server.CofferException;
 import io.coffer.server.CofferException.AuthorizeRefused;
 import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.AuthorizationCodeRecord;
@@ -62,7 +63,9 @@ public final class InteractiveLogin {
                 new AuthorizeRefused(
                     "invalid_request",
                     90002,
-                    "Tenant '" + tenantIdOrName + "' not found. Check the tenant ID."));
+                    "Tenant '"
+                        + CofferException.echo(tenantIdOrName)
+                        + "' not found. Check the tenant ID."));
     for (Map.Entry<String, String> parameter : parameters.entrySet()) {
       if (parameter.getValue().length() > MAX_PARAMETER) {
         throw new AuthorizeRefused(
@@ -79,7 +82,7 @@ public final class InteractiveLogin {
           "unauthorized_client",
           700016,
           "Application with identifier '"
-              + clientId
+              + CofferException.echo(clientId)
               + "' was not found in the directory '"
               + tenant.name()
               + "'.");
@@ -90,7 +93,7 @@ public final class InteractiveLogin {
           "invalid_request",
           50011,
           "The redirect URI '"
-              + redirectUri
+              + CofferException.echo(redirectUri)
               + "' is not allowed: public clients redirect to http://localhost or"
               + " http://127.0.0.1 only.");
     }
@@ -144,11 +147,11 @@ public final class InteractiveLogin {
    * @return the answer for the client, or empty when the name or password is wrong (which of the
    *     two is not told, so names cannot be probed)
    */
-  public Optional<AuthorizationResponse> signIn(
-      AuthorizeRequest request, String userName, String password) {
+  public Optional<SignedIn> signIn(
+      AuthorizeRequest request, String userName, String password, String clientAddress) {
     Optional<DirectoryPrincipal> user =
         directory
-            .signIn(request.tenantId(), userName.trim(), password)
+            .signIn(request.tenantId(), userName.trim(), password, clientAddress)
             .filter(DirectoryPrincipal::isUser);
     if (user.isEmpty()) {
       return Optional.empty();
@@ -170,8 +173,13 @@ public final class InteractiveLogin {
     answer.put("code", code);
     request.state().ifPresent(s -> answer.put("state", s));
     return Optional.of(
-        new AuthorizationResponse(request.redirectUri(), request.formPost(), answer));
+        new SignedIn(
+            new Principal(user.get().objectId(), user.get().tenantId(), request.clientId()),
+            new AuthorizationResponse(request.redirectUri(), request.formPost(), answer)));
   }
+
+  /** A user signed in, and the answer that hands the client its code. */
+  public record SignedIn(Principal user, AuthorizationResponse answer) {}
 
   /** A fresh random value that binds a sign-in form to the browser it was sent to (a cookie). */
   public static String newBrowserBinding() {

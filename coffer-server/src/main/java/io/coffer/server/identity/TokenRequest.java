@@ -5,13 +5,18 @@ import java.util.Optional;
 
 /**
  * A request to {@code /<tenant>/oauth2/v2.0/token}: the tenant in the path and the form parameters
- * (with {@code client_secret_basic} credentials already merged in). Secrets, codes and assertions
- * are never printed.
+ * (with {@code client_secret_basic} credentials already merged in), and the client's address (for
+ * smart lockout). Secrets, codes and assertions are never printed.
  */
-public record TokenRequest(String tenant, Map<String, String> parameters) {
+public record TokenRequest(String tenant, Map<String, String> parameters, String clientAddress) {
 
   public TokenRequest {
     parameters = Map.copyOf(parameters);
+  }
+
+  /** A request from an address that is not known (tools and tests). */
+  public TokenRequest(String tenant, Map<String, String> parameters) {
+    this(tenant, parameters, "");
   }
 
   /** A form parameter, absent when missing or empty. */

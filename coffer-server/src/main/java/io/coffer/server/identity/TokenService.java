@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.coffer.server.CofferException;
 import io.coffer.server.CofferException.Reason;
 import io.coffer.server.CofferException.TokenRefused;
 import io.coffer.server.config.Endpoints;
@@ -66,7 +67,7 @@ public final class TokenService {
                 Reason.INVALID_REQUEST,
                 90002,
                 "Tenant '"
-                    + idOrName
+                    + CofferException.echo(idOrName)
                     + "' not found. Check to make sure you have the correct"
                     + " tenant ID and are signing into the correct cloud."));
   }
@@ -166,7 +167,7 @@ public final class TokenService {
                 Reason.UNAUTHORIZED_CLIENT,
                 700016,
                 "Application with identifier '"
-                    + clientId
+                    + CofferException.echo(clientId)
                     + "' was not found in the directory '"
                     + tenant.name()
                     + "'."));
@@ -197,14 +198,23 @@ public final class TokenService {
                         + " 'client_assertion' or 'client_secret'."));
     long now = clock.instant().getEpochSecond();
     boolean expiredMatch = false;
+    boolean hashed = false;
     for (ClientSecretRecord secret : directory.clientSecrets(principal.objectId())) {
       // The hint is the secret's first characters: only a candidate costs a slow hash.
-      if (presented.startsWith(secret.hint()) && SecretHasher.matches(presented, secret.hash())) {
-        if (secret.expires() > now) {
-          return;
+      if (presented.startsWith(secret.hint())) {
+        hashed = true;
+        if (SecretHasher.matches(presented, secret.hash())) {
+          if (secret.expires() > now) {
+            return;
+          }
+          expiredMatch = true;
         }
-        expiredMatch = true;
       }
+    }
+    if (!hashed) {
+      // The same slow hash when no hint matches: the answer's time must not tell a presented
+      // secret that starts like a stored one from one that does not.
+      SecretHasher.matches(presented, SecretHasher.decoy());
     }
     if (expiredMatch) {
       throw new TokenRefused(
@@ -240,7 +250,9 @@ public final class TokenService {
         throw new TokenRefused(
             Reason.INVALID_SCOPE,
             500011,
-            "The resource principal named " + resource + " was not found in the tenant.");
+            "The resource principal named "
+                + CofferException.echo(resource)
+                + " was not found in the tenant.");
       }
     }
     throw new TokenRefused(
@@ -273,7 +285,11 @@ public final class TokenService {
     if (principal.kind().isManagedIdentity()) {
       builder.claim("xms_mirid", "/coffer/managedIdentities/" + principal.displayName());
     }
-    return new IssuedToken(signed(builder.build()), lifetime.toSeconds(), expires);
+    return new IssuedToken(
+        signed(builder.build()),
+        lifetime.toSeconds(),
+        expires,
+        new Principal(principal.objectId(), principal.tenantId(), principal.clientId()));
   }
 
   /** Signs claims with the active key, as {@code typ: JWT}. */

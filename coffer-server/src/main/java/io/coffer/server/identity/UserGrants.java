@@ -6,6 +6,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.coffer.server.CofferException;
 import io.coffer.server.CofferException.Reason;
 import io.coffer.server.CofferException.TokenRefused;
 import io.coffer.server.config.Endpoints;
@@ -36,10 +37,23 @@ import java.util.UUID;
  * addressed to the token endpoint, so the vault (which wants {@code typ: JWT} and the vault
  * audience) never takes it for an access token. It lives {@link #REFRESH_LIFETIME}, as Entra's do;
  * disabling or deleting the user ends it, because every refresh re-reads the user.
+ *
+ * <p>Every grant here is a public client's, so a refresh token is rotated on use: it is spent by
+ * its first refresh, which answers with a new one of the same family. Presenting a spent one again
+ * means two holders (one of them a thief): the whole family is revoked. A token also names the
+ * user's password as it was when the family began (a fingerprint of its stored hash), so a changed
+ * or reset password ends every refresh token issued before.
  */
 final class UserGrants {
   static final String REFRESH_TYPE = "coffer-rt+jwt";
   static final Duration REFRESH_LIFETIME = Duration.ofDays(90);
+
+  /** The refresh-token claims that tie it to its sign-in and to the password of that time. */
+  private static final String FAMILY = "coffer_fam";
+
+  private static final String PASSWORD_VERSION = "coffer_pwv";
+  private static final String SPENT_REFRESH = "refresh-spent/";
+  private static final String REVOKED_FAMILY = "refresh-family-revoked/";
 
   /** OpenID Connect scopes MSAL adds to every request; they name no resource. */
   private static final List<String> OIDC_SCOPES =
@@ -122,7 +136,7 @@ final class UserGrants {
           Reason.UNAUTHORIZED_CLIENT,
           700016,
           "Application with identifier '"
-              + clientId
+              + CofferException.echo(clientId)
               + "' was not found in the directory '"
               + tenant.name()
               + "'.");
@@ -130,7 +144,7 @@ final class UserGrants {
     String resource = resourceOf(request.scope().orElse(""));
     DirectoryPrincipal user =
         passwords
-            .signIn(tenant.id(), userName.trim(), password)
+            .signIn(tenant.id(), userName.trim(), password, request.clientAddress())
             .filter(DirectoryPrincipal::isUser)
             .orElseThrow(() ->
                 invalidGrant(
@@ -163,13 +177,58 @@ final class UserGrants {
       throw invalidGrant(70000, "The refresh token was issued to another client.");
     }
     DirectoryPrincipal user = activeUser(tenant, claims.getSubject());
+    String family = spend(user, claims);
     // MSAL names the scope again on refresh; without one, the token's own scope is renewed.
     String scope =
         request
             .scope()
             .filter(s -> resourceScope(s).isPresent())
             .orElse(String.valueOf(claims.getClaim("scp")));
-    return issue(user, clientId, resourceOf(scope), Optional.empty());
+    return issue(user, clientId, resourceOf(scope), Optional.empty(), family);
+  }
+
+  /**
+   * Spends a verified refresh token: refused if the password changed since its family began, if its
+   * family was revoked, or if it was spent before (which revokes the family).
+   *
+   * @return the family the next refresh token belongs to
+   */
+  private String spend(DirectoryPrincipal user, JWTClaimsSet claims) {
+    long now = clock.instant().getEpochSecond();
+    Object family = claims.getClaim(FAMILY);
+    Object jti = claims.getJWTID();
+    if (!(family instanceof String f) || f.isEmpty() || jti == null) {
+      throw invalidGrant(9002313, "The refresh token is malformed or invalid.");
+    }
+    if (!passwordVersion(user).equals(claims.getClaim(PASSWORD_VERSION))) {
+      throw invalidGrant(
+          50173,
+          "The provided grant has expired due to it being revoked: the user's password was"
+              + " changed or reset. Sign in again.");
+    }
+    long familyEnd = now + REFRESH_LIFETIME.toSeconds();
+    if (oneTime.used(REVOKED_FAMILY + f, now)) {
+      throw invalidGrant(50173, "The provided grant has been revoked. Sign in again.");
+    }
+    long expires = claims.getExpirationTime().toInstant().getEpochSecond();
+    if (!oneTime.firstUseOfAssertion(
+        SPENT_REFRESH + Digests.sha256Hex(jti.toString()), expires, now)) {
+      // Every token of the family was issued before now and lives at most REFRESH_LIFETIME.
+      oneTime.firstUseOfAssertion(REVOKED_FAMILY + f, familyEnd, now);
+      throw invalidGrant(
+          50173,
+          "The refresh token was already used; every refresh token of this sign-in is revoked."
+              + " Sign in again.");
+    }
+    return f;
+  }
+
+  /** A short fingerprint of the user's stored password hash, which every change of it changes. */
+  private String passwordVersion(DirectoryPrincipal user) {
+    return directory
+        .passwordHash(user.objectId())
+        .map(hash -> Digests.sha256Hex("coffer-refresh-password/" + hash).substring(0, 16))
+        .orElse("");
   }
 
   private JWTClaimsSet verifiedRefreshToken(Tenant tenant, String token) {
@@ -214,8 +273,18 @@ final class UserGrants {
     return user;
   }
 
+  /** The tokens of a new sign-in: its refresh token starts a family. */
   private IssuedToken issue(
       DirectoryPrincipal user, String clientId, String resource, Optional<String> nonce) {
+    return issue(user, clientId, resource, nonce, UUID.randomUUID().toString());
+  }
+
+  private IssuedToken issue(
+      DirectoryPrincipal user,
+      String clientId,
+      String resource,
+      Optional<String> nonce,
+      String family) {
     Instant now = clock.instant();
     Instant expires = now.plus(lifetime);
     String issuer = endpoints.issuer(user.tenantId());
@@ -259,6 +328,8 @@ final class UserGrants {
             .claim("tid", user.tenantId())
             .claim("azp", clientId)
             .claim("scp", scope)
+            .claim(FAMILY, family)
+            .claim(PASSWORD_VERSION, passwordVersion(user))
             .build();
     String clientInfo =
         Base64.getUrlEncoder()
@@ -276,7 +347,8 @@ final class UserGrants {
                 scope,
                 TokenService.signed(keys, JOSEObjectType.JWT, id.build()),
                 clientInfo,
-                TokenService.signed(keys, new JOSEObjectType(REFRESH_TYPE), refresh))));
+                TokenService.signed(keys, new JOSEObjectType(REFRESH_TYPE), refresh))),
+        new Principal(user.objectId(), user.tenantId(), clientId));
   }
 
   /**
@@ -296,7 +368,9 @@ final class UserGrants {
       throw new TokenRefused(
           Reason.INVALID_SCOPE,
           500011,
-          "The resource principal named " + resource + " was not found in the tenant.");
+          "The resource principal named "
+              + CofferException.echo(resource)
+              + " was not found in the tenant.");
     }
     return endpoints.resource();
   }

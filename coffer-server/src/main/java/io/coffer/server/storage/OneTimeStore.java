@@ -25,6 +25,11 @@ public interface OneTimeStore {
    */
   boolean firstUseOfAssertion(String id, long expires, long now);
 
+  /**
+   * Whether an id was recorded by {@link #firstUseOfAssertion} and has not expired at {@code now}.
+   */
+  boolean used(String id, long now);
+
   /** Failed sign-ins of an attempt key since {@code since} (Unix seconds). */
   int signInFailures(String attemptKey, long since);
 
@@ -35,4 +40,7 @@ public interface OneTimeStore {
   void recordSignInFailure(String attemptKey, long now, long since);
 
   void clearSignInFailures(String attemptKey);
+
+  /** Forgets the failure counts of every attempt key that starts with {@code prefix}. */
+  void clearSignInFailuresStartingWith(String prefix);
 }

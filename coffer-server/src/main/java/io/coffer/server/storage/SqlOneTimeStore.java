@@ -93,6 +93,16 @@ final class SqlOneTimeStore implements OneTimeStore {
   }
 
   @Override
+  public boolean used(String id, long now) {
+    return jdbc.readOne(
+            "SELECT 1 FROM used_assertions WHERE id = ? AND expires >= ?",
+            row -> row.getInt(1),
+            id,
+            now)
+        .isPresent();
+  }
+
+  @Override
   public int signInFailures(String attemptKey, long since) {
     return jdbc.readOne(
             "SELECT failures FROM sign_in_failures WHERE attempt_key = ? AND last_failure >= ?",
@@ -125,5 +135,14 @@ final class SqlOneTimeStore implements OneTimeStore {
   @Override
   public void clearSignInFailures(String attemptKey) {
     writer.change("DELETE FROM sign_in_failures WHERE attempt_key = ?", attemptKey);
+  }
+
+  @Override
+  public void clearSignInFailuresStartingWith(String prefix) {
+    // substr, not LIKE: a user name may hold % or _.
+    writer.change(
+        "DELETE FROM sign_in_failures WHERE substr(attempt_key, 1, ?) = ?",
+        prefix.length(),
+        prefix);
   }
 }

@@ -1,10 +1,6 @@
 package io.coffer.server.throttle;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.coffer.server.CofferException;
 import io.coffer.server.config.Rate;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -16,14 +12,12 @@ import java.util.function.LongSupplier;
 public final class Throttle {
   private final Optional<Rate> perPrincipal;
   private final Optional<Rate> perVault;
-  private final LongSupplier nanos;
-  private final Cache<String, Bucket> buckets =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+  private final Budgets budgets;
 
   public Throttle(Optional<Rate> perPrincipal, Optional<Rate> perVault, LongSupplier nanos) {
     this.perPrincipal = perPrincipal;
     this.perVault = perVault;
-    this.nanos = nanos;
+    this.budgets = new Budgets(nanos);
   }
 
   /**
@@ -41,44 +35,6 @@ public final class Throttle {
   }
 
   private void spend(String key, Rate rate, String what) {
-    Bucket bucket = buckets.get(key, k -> new Bucket(rate.requests(), nanos.getAsLong()));
-    long waitNanos = bucket.take(rate, nanos.getAsLong());
-    if (waitNanos > 0) {
-      long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-      throw new CofferException.Throttled(
-          "Request was not allowed because of throttling: the "
-              + what
-              + " budget of "
-              + rate.requests()
-              + " requests per "
-              + rate.window().toMillis()
-              + " ms is spent. Please try again after "
-              + seconds
-              + " seconds.",
-          Duration.ofSeconds(seconds));
-    }
-  }
-
-  /** Tokens refill continuously at requests/window, up to one window's worth. */
-  private static final class Bucket {
-    private double tokens;
-    private long last;
-
-    Bucket(double tokens, long now) {
-      this.tokens = tokens;
-      this.last = now;
-    }
-
-    /** Takes a token, or returns how long until one is available. */
-    synchronized long take(Rate rate, long now) {
-      double perNano = rate.requests() / (double) rate.window().toNanos();
-      tokens = Math.min(rate.requests(), tokens + (now - last) * perNano);
-      last = now;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return 0;
-      }
-      return (long) Math.ceil((1 - tokens) / perNano);
-    }
+    budgets.spend(key, rate, what);
   }
 }

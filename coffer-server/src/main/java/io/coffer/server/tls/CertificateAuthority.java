@@ -35,7 +35,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /** A private CA (EC P-256) that issues Coffer's server certificates. */
 final class CertificateAuthority {
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Duration CA_LIFETIME = Duration.ofDays(3650);
+
+  /** Two years: long enough to outlive two server certificates, short enough to be replaced. */
+  static final Duration CA_LIFETIME = Duration.ofDays(730);
+
   private static final Duration SERVER_LIFETIME = Duration.ofDays(397);
 
   record Issued(X509Certificate certificate, PrivateKey key) {}

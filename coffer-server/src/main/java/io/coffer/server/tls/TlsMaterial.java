@@ -42,9 +42,30 @@ public final class TlsMaterial {
   }
 
   /**
+   * The server certificate must be issued again, but the CA's key is kept away from the server: it
+   * serves only while the certificate the CA issued is usable.
+   */
+  public static final class CaKeyElsewhere extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String fix;
+
+    CaKeyElsewhere(String problem, String fix) {
+      super(problem);
+      this.fix = fix;
+    }
+
+    public String fix() {
+      return fix;
+    }
+  }
+
+  /**
    * Loads the generated material from {@code tlsDir}, creating the CA and server certificate at
    * first start. A server certificate that is missing, near expiry or for another domain is
-   * re-issued from the existing CA, so clients keep trusting the same CA.
+   * re-issued from the existing CA, so clients keep trusting the same CA. With {@code ca.pem} but
+   * no {@code ca-key.pem} (the CA's key kept offline), the server certificate is served as it is.
+   *
+   * @throws CaKeyElsewhere when it would have to be re-issued without the CA's key
    */
   public static TlsMaterial loadOrCreate(Path tlsDir, List<String> serverNames) {
     try {
@@ -52,8 +73,38 @@ public final class TlsMaterial {
       Files.setPosixFilePermissions(tlsDir, PosixFilePermissions.fromString("rwx------"));
       Path caPem = tlsDir.resolve("ca.pem");
       Path caKeyPem = tlsDir.resolve("ca-key.pem");
+      Path serverPem = tlsDir.resolve("server.pem");
+      Path serverKeyPem = tlsDir.resolve("server-key.pem");
+      Optional<X509Certificate> current =
+          Files.exists(serverPem) && Files.exists(serverKeyPem)
+              ? Optional.of(PemFiles.readCertificates(serverPem).get(0))
+              : Optional.empty();
+      if (Files.exists(caPem) && !Files.exists(caKeyPem)) {
+        // The CA's key is kept elsewhere: serve the certificate it issued, while it is usable.
+        X509Certificate caCertificate = PemFiles.readCertificates(caPem).get(0);
+        if (current.isEmpty()
+            || !usable(current.get(), serverNames, c -> issuedBy(c, caCertificate))) {
+          throw new CaKeyElsewhere(
+              "the server certificate in "
+                  + tlsDir
+                  + " is missing, expires within "
+                  + RENEW_BEFORE.toDays()
+                  + " days or does not cover "
+                  + String.join(", ", serverNames)
+                  + ", and the CA key (ca-key.pem) that would re-issue it is not there",
+              "put ca-key.pem back in " + tlsDir + " for one start, then move it away again");
+        }
+        TlsMaterial material =
+            new TlsMaterial(
+                PemFiles.readPrivateKey(serverKeyPem),
+                PemFiles.readCertificates(serverPem),
+                caCertificate,
+                caPem);
+        material.ensureTrustStore(tlsDir.resolve("ca-truststore.p12"), false);
+        return material;
+      }
       CertificateAuthority authority;
-      if (Files.exists(caPem) && Files.exists(caKeyPem)) {
+      if (Files.exists(caPem)) {
         authority =
             new CertificateAuthority(
                 PemFiles.readCertificates(caPem).get(0), PemFiles.readPrivateKey(caKeyPem));
@@ -62,13 +113,7 @@ public final class TlsMaterial {
         PemFiles.writePrivate(caKeyPem, PemFiles.encode(authority.key()));
         PemFiles.writePublic(caPem, PemFiles.encode(List.of(authority.certificate())));
       }
-      Path serverPem = tlsDir.resolve("server.pem");
-      Path serverKeyPem = tlsDir.resolve("server-key.pem");
-      Optional<X509Certificate> current =
-          Files.exists(serverPem) && Files.exists(serverKeyPem)
-              ? Optional.of(PemFiles.readCertificates(serverPem).get(0))
-              : Optional.empty();
-      if (current.isEmpty() || !usable(current.get(), serverNames, authority)) {
+      if (current.isEmpty() || !usable(current.get(), serverNames, authority::signed)) {
         CertificateAuthority.Issued issued = authority.issueServer(serverNames);
         PemFiles.writePrivate(serverKeyPem, PemFiles.encode(issued.key()));
         PemFiles.writePublic(
@@ -226,10 +271,21 @@ public final class TlsMaterial {
   }
 
   private static boolean usable(
-      X509Certificate certificate, List<String> serverNames, CertificateAuthority authority) {
+      X509Certificate certificate,
+      List<String> serverNames,
+      java.util.function.Predicate<X509Certificate> signedByCa) {
     Instant renewBy = Instant.now().plus(RENEW_BEFORE);
     return certificate.getNotAfter().toInstant().isAfter(renewBy)
         && CertificateAuthority.names(certificate).containsAll(serverNames)
-        && authority.signed(certificate);
+        && signedByCa.test(certificate);
+  }
+
+  private static boolean issuedBy(X509Certificate certificate, X509Certificate ca) {
+    try {
+      certificate.verify(ca.getPublicKey());
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 }

@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,17 +58,88 @@ class AuditTrailTest {
   }
 
   @Test
-  void a_line_torn_by_a_crash_is_reported_and_the_chain_resumes_after_it() throws IOException {
+  void a_line_torn_by_a_crash_is_allowed_at_the_end_and_cut_before_the_next_record()
+      throws IOException {
     append(3);
     Files.writeString(
         file(),
         "{\"time\":\"2026-11-23T00:00:00Z\",\"requestId\":\"torn",
         StandardOpenOption.APPEND);
+    AuditChain.Verification torn = AuditChain.verify(file());
+    assertThat(torn.intact()).isTrue();
+    assertThat(torn.torn()).isEqualTo(1);
+
     append(2);
     AuditChain.Verification result = AuditChain.verify(file());
-    assertThat(result.intact()).isTrue();
-    assertThat(result.torn()).isEqualTo(1);
-    assertThat(result.lines()).isEqualTo(6);
+    assertThat(result.intact()).as(result.problem()).isTrue();
+    assertThat(result.torn()).isZero();
+    assertThat(result.lines()).isEqualTo(5);
+  }
+
+  @Test
+  void an_incomplete_line_inside_a_file_is_a_forgery() throws IOException {
+    append(4);
+    List<String> lines = lines();
+    lines.add(2, "{\"time\":\"2026-11-23T00:00:00Z\",\"operation\":\"SecretDelete\"");
+    write(lines);
+    AuditChain.Verification result = AuditChain.verify(file());
+    assertThat(result.intact()).isFalse();
+    assertThat(result.brokenAt()).isEqualTo(3);
+    assertThat(result.problem()).contains("incomplete line before the end");
+  }
+
+  @Test
+  void a_rewrite_with_recomputed_hashes_is_found_by_the_keyed_chain() throws IOException {
+    byte[] key = new byte[32];
+    key[0] = 7;
+    AuditKeys keys = id -> id.equals("ab12") ? Optional.of(key) : Optional.empty();
+    try (AuditTrail trail =
+        AuditTrail.open(
+            dir, AuditOptions.rotating(0), Optional.of(new AuditKeys.Signing("ab12", key)))) {
+      for (int i = 0; i < 5; i++) {
+        trail.append(event(i));
+      }
+    }
+    AuditChain.Verification untouched =
+        AuditChain.verify(List.of(file()), AuditChain.GENESIS, keys);
+    assertThat(untouched.intact()).as(untouched.problem()).isTrue();
+    assertThat(untouched.macChecked()).isEqualTo(5);
+    assertThat(Files.readString(file())).doesNotContain(java.util.HexFormat.of().formatHex(key));
+
+    // Without the key a forger can only recompute plain hashes: as keyed lines or as plain ones.
+    write(rechained(lines(), 2, true));
+    assertThat(AuditChain.verify(List.of(file()), AuditChain.GENESIS, keys).brokenAt())
+        .isEqualTo(3);
+    write(rechained(lines(), 0, false));
+    AuditChain.Verification plain = AuditChain.verify(List.of(file()), AuditChain.GENESIS, keys);
+    assertThat(plain.intact()).isFalse();
+    assertThat(plain.problem()).contains("plain hash");
+  }
+
+  /**
+   * The lines from {@code from} on, with line {@code from}'s status edited and every link after it
+   * recomputed as plain SHA-256, keeping the key field or dropping it.
+   */
+  private static List<String> rechained(List<String> lines, int from, boolean keepKey) {
+    List<String> out = new ArrayList<>(lines.subList(0, from));
+    String previous =
+        from == 0
+            ? AuditChain.GENESIS
+            : lines.get(from - 1).replaceAll(".*\"hash\":\"([0-9a-f]+)\"}$", "$1");
+    for (int i = from; i < lines.size(); i++) {
+      String line = lines.get(i);
+      String body = line.substring(0, line.indexOf(",\"prev\":\""));
+      if (!keepKey) {
+        body = body.replaceAll(",\"key\":\"[0-9a-f]+\"", "");
+      }
+      if (i == from) {
+        body = body.replace("\"status\":200", "\"status\":403");
+      }
+      String chained = body + ",\"prev\":\"" + previous + "\"";
+      previous = AuditChain.hash(chained);
+      out.add(chained + ",\"hash\":\"" + previous + "\"}");
+    }
+    return out;
   }
 
   @Test
@@ -117,6 +190,94 @@ class AuditTrailTest {
     assertThat(unnamed.problem()).contains("does not start here");
     String lastShipped = AuditChain.verify(files.get(0)).last();
     assertThat(AuditChain.verify(shipped, lastShipped).intact()).isTrue();
+  }
+
+  @Test
+  void a_field_of_a_megabyte_is_cut_in_the_record() throws IOException {
+    String huge = "x".repeat(1024 * 1024);
+    try (AuditTrail trail = AuditTrail.open(dir)) {
+      assertThat(
+              trail.append(
+                  new AuditEvent(
+                      "t", huge, huge, huge, huge, huge, huge, huge, huge, 400, huge, huge, 1)))
+          .isTrue();
+    }
+    assertThat(Files.size(file())).isLessThan(4096);
+    assertThat(Files.readString(file())).contains("(1048576 characters)");
+    assertThat(AuditChain.verify(file()).intact()).isTrue();
+  }
+
+  @Test
+  void rotated_files_beyond_the_kept_number_are_deleted_and_the_rest_verifies() throws IOException {
+    try (AuditTrail trail =
+        AuditTrail.open(dir, new AuditOptions(1, 2, Duration.ZERO, 0, Optional.empty()))) {
+      for (int i = 0; i < 6; i++) {
+        assertThat(trail.append(event(i))).isTrue();
+      }
+    }
+    List<Path> files = AuditChain.files(dir);
+    assertThat(files).hasSize(3); // two rotated, and the live one
+    AuditChain.Verification fromGenesis = AuditChain.verify(files, AuditChain.GENESIS);
+    assertThat(fromGenesis.intact()).isFalse();
+    AuditChain.Verification fromPruned = AuditChain.verify(files, AuditChain.start(dir));
+    assertThat(fromPruned.intact()).as(fromPruned.problem()).isTrue();
+    assertThat(fromPruned.lines()).isEqualTo(2);
+  }
+
+  @Test
+  void rotated_files_older_than_the_kept_days_are_deleted() throws IOException {
+    append(3, 1);
+    Path oldest = AuditChain.files(dir).get(0);
+    Path old = dir.resolve("audit-000001-20200101T000000Z.jsonl");
+    Files.move(oldest, old);
+    try (AuditTrail trail =
+        AuditTrail.open(dir, new AuditOptions(0, 0, Duration.ofDays(30), 0, Optional.empty()))) {
+      assertThat(trail.healthy()).isTrue();
+    }
+    assertThat(old).doesNotExist();
+    List<Path> files = AuditChain.files(dir);
+    assertThat(files).hasSize(3);
+    assertThat(AuditChain.verify(files, AuditChain.start(dir)).intact()).isTrue();
+  }
+
+  @Test
+  void below_the_free_space_floor_nothing_is_written() throws IOException {
+    try (AuditTrail trail =
+        AuditTrail.open(
+            dir, new AuditOptions(0, 0, Duration.ZERO, Long.MAX_VALUE, Optional.empty()))) {
+      assertThat(trail.append(event(0))).isFalse();
+      assertThat(trail.belowFloor()).isTrue();
+      assertThat(trail.ready()).isFalse();
+    }
+    assertThat(Files.size(file())).isZero();
+  }
+
+  @Test
+  void every_record_is_shipped_as_the_line_the_trail_holds() throws IOException {
+    List<String> shipped = new ArrayList<>();
+    try (AuditTrail trail =
+        AuditTrail.open(dir, new AuditOptions(0, 0, Duration.ZERO, 0, Optional.of(shipped::add)))) {
+      trail.append(event(0));
+      trail.append(event(1));
+    }
+    assertThat(shipped).isEqualTo(lines());
+  }
+
+  private static AuditEvent event(int i) {
+    return new AuditEvent(
+        "2026-11-23T10:00:" + (10 + i) + "Z",
+        "req-" + i,
+        "SecretGet",
+        "oid",
+        "app",
+        "tenant",
+        "main",
+        "db-password",
+        "",
+        200,
+        "",
+        "127.0.0.1",
+        1);
   }
 
   private void append(int count) {

@@ -104,10 +104,27 @@ final class KeyVaultWire {
         .hasValue(response.body().getBytes(StandardCharsets.UTF_8).length);
   }
 
+  /** A 200 whose body has a string {@code value}: a secret's bundle or its backup. */
+  private static boolean carriesSecret(HttpResponse<String> response) {
+    if (response.statusCode() != 200 || !response.body().startsWith("{")) {
+      return false;
+    }
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(response.body())
+          .path("value")
+          .isTextual();
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   /** The headers on every Key Vault answer, and those it never sends outside throttling. */
   static void assertKeyVaultHeaders(HttpResponse<String> response) {
     HttpHeaders headers = response.headers();
-    assertThat(headers.allValues("Cache-Control")).containsExactly("no-cache");
+    // Deliberate (docs/wire-fidelity.md): an answer that carries a secret's value is no-store.
+    assertThat(headers.allValues("Cache-Control"))
+        .containsExactly(carriesSecret(response) ? "no-store" : "no-cache");
     assertThat(headers.allValues("Pragma")).containsExactly("no-cache");
     assertThat(headers.allValues("Expires")).containsExactly("-1");
     assertThat(headers.allValues("X-Content-Type-Options")).containsExactly("nosniff");

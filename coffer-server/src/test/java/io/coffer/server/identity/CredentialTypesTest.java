@@ -140,6 +140,35 @@ class CredentialTypesTest {
   }
 
   @Test
+  void a_client_assertion_without_a_jti_or_living_over_an_hour_is_refused() {
+    DirectoryPrincipal app = reader("assertion-lifetime-app");
+    TestKeys keys = TestKeys.rsa("assertion-lifetime-app", Duration.ofDays(1));
+    directory.addCertificate(app, keys.certificatePem().getBytes(StandardCharsets.US_ASCII));
+    String tokenEndpoint =
+        coffer.credentials().authorityHost()
+            + "/"
+            + coffer.credentials().tenantId()
+            + "/oauth2/v2.0/token";
+
+    HttpResponse<String> noJti =
+        postAssertion(app, assertion(keys, app, tokenEndpoint, null, Duration.ofMinutes(10)));
+    assertThat(noJti.statusCode()).isEqualTo(401);
+    assertThat(noJti.body()).contains("invalid_client", "jti");
+
+    HttpResponse<String> tenYears =
+        postAssertion(
+            app,
+            assertion(
+                keys, app, tokenEndpoint, UUID.randomUUID().toString(), Duration.ofDays(3650)));
+    assertThat(tenYears.statusCode()).isEqualTo(401);
+    assertThat(tenYears.body()).contains("invalid_client", "AADSTS700024", "hour");
+
+    String hour =
+        assertion(keys, app, tokenEndpoint, UUID.randomUUID().toString(), Duration.ofMinutes(59));
+    assertThat(postAssertion(app, hour).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void a_workload_exchanges_a_federated_token_with_inline_issuer_keys() throws IOException {
     DirectoryPrincipal app = reader("federated-inline-app");
     String issuer = "https://oidc.example.test/cluster-a";
@@ -324,6 +353,12 @@ class CredentialTypesTest {
   @SuppressWarnings("deprecation") // x5t (SHA-1 thumbprint) is what MSAL sends
   private static String assertion(
       TestKeys keys, DirectoryPrincipal app, String audience, String jti) {
+    return assertion(keys, app, audience, jti, Duration.ofMinutes(10));
+  }
+
+  @SuppressWarnings("deprecation") // x5t (SHA-1 thumbprint) is what MSAL sends
+  private static String assertion(
+      TestKeys keys, DirectoryPrincipal app, String audience, String jti, Duration lifetime) {
     java.time.Instant now = java.time.Instant.now();
     com.nimbusds.jwt.JWTClaimsSet claims =
         new com.nimbusds.jwt.JWTClaimsSet.Builder()
@@ -332,7 +367,7 @@ class CredentialTypesTest {
             .audience(audience)
             .jwtID(jti)
             .notBeforeTime(java.util.Date.from(now))
-            .expirationTime(java.util.Date.from(now.plusSeconds(600)))
+            .expirationTime(java.util.Date.from(now.plus(lifetime)))
             .build();
     com.nimbusds.jwt.SignedJWT jwt =
         new com.nimbusds.jwt.SignedJWT(

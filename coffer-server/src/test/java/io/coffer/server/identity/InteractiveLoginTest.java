@@ -152,6 +152,25 @@ class InteractiveLoginTest {
       assertThat(answer.body()).contains("Your account or password is incorrect.");
       assertThat(answer.body()).doesNotContain("code=");
     }
+    // The page is shown again, but the trail records a refusal, and whom it named.
+    JsonNode refusal =
+        auditRecords().stream()
+            .filter(r -> r.path("operation").asText().equals("SignIn"))
+            .filter(r -> r.path("user").asText().equals(user.userName().orElseThrow()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(refusal.path("status").asInt()).isEqualTo(400);
+    assertThat(refusal.path("errorCode").asText()).isEqualTo("invalid_grant");
+    assertThat(refusal.path("tenant").asText()).isEqualTo(tenantId);
+    assertThat(refusal.toString()).doesNotContain("not the password at all");
+  }
+
+  private static List<JsonNode> auditRecords() throws java.io.IOException {
+    List<JsonNode> records = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(coffer.server().audit().file())) {
+      records.add(JSON.readTree(line));
+    }
+    return records;
   }
 
   @Test
@@ -159,6 +178,15 @@ class InteractiveLoginTest {
     DirectoryPrincipal user = newUser();
     Authorize flow = new Authorize("http://127.0.0.1:4712/", "query");
     String code = flow.signIn(user);
+    assertThat(
+            auditRecords().stream()
+                .filter(r -> r.path("operation").asText().equals("SignIn"))
+                .filter(r -> r.path("principal").asText().equals(user.objectId()))
+                .findFirst()
+                .orElseThrow()
+                .path("user")
+                .asText())
+        .isEqualTo(user.userName().orElseThrow());
 
     HttpResponse<String> first = redeem(flow, code, flow.verifier);
     HttpResponse<String> replay = redeem(flow, code, flow.verifier);
@@ -254,6 +282,49 @@ class InteractiveLoginTest {
     assertThat(answer.headers().firstValue("Content-Security-Policy").orElseThrow())
         .contains("form-action http://localhost:4715")
         .contains("script-src 'sha256-");
+  }
+
+  @Test
+  void a_refresh_token_is_rotated_and_presenting_a_spent_one_revokes_its_family() throws Exception {
+    DirectoryPrincipal user = newUser();
+    Authorize flow = new Authorize("http://localhost:4717", "query");
+    JsonNode tokens = JSON.readTree(redeem(flow, flow.signIn(user), flow.verifier).body());
+    String first = tokens.path("refresh_token").asText();
+
+    HttpResponse<String> rotated = refresh(first);
+    assertThat(rotated.statusCode()).isEqualTo(200);
+    String second = JSON.readTree(rotated.body()).path("refresh_token").asText();
+    assertThat(second).isNotEmpty().isNotEqualTo(first);
+
+    HttpResponse<String> reused = refresh(first);
+    assertThat(reused.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(reused.body()).path("error").asText()).isEqualTo("invalid_grant");
+    assertThat(JSON.readTree(reused.body()).path("error_codes").get(0).asInt()).isEqualTo(50173);
+    // The thief's use and the owner's are indistinguishable: the newer token dies with the family.
+    HttpResponse<String> familyRevoked = refresh(second);
+    assertThat(familyRevoked.statusCode()).isEqualTo(400);
+    assertThat(familyRevoked.body()).contains("revoked");
+
+    // A new sign-in starts a new family.
+    JsonNode again = JSON.readTree(redeem(flow, flow.signIn(user), flow.verifier).body());
+    assertThat(refresh(again.path("refresh_token").asText()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void a_password_change_revokes_the_refresh_tokens_issued_before() throws Exception {
+    DirectoryPrincipal user = newUser();
+    Authorize flow = new Authorize("http://localhost:4718", "query");
+    JsonNode tokens = JSON.readTree(redeem(flow, flow.signIn(user), flow.verifier).body());
+    String refreshToken = tokens.path("refresh_token").asText();
+
+    coffer.server().directory().setPassword(user, "a new password after a leak");
+    HttpResponse<String> afterChange = refresh(refreshToken);
+
+    assertThat(afterChange.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(afterChange.body()).path("error").asText()).isEqualTo("invalid_grant");
+    assertThat(JSON.readTree(afterChange.body()).path("error_codes").get(0).asInt())
+        .isEqualTo(50173);
+    assertThat(afterChange.body()).contains("password");
   }
 
   @Test

@@ -53,4 +53,36 @@ class SignInLockoutTest {
     directory.signIn(tenant.id(), "ada@lockout.example", "one more guess");
     assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD)).isPresent();
   }
+
+  @Test
+  void a_strangers_guesses_do_not_lock_the_owner_out_from_a_familiar_address() {
+    String home = "198.51.100.7";
+    String stranger = "203.0.113.9";
+    assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD, home)).isPresent();
+    for (int i = 0; i < PasswordSignIn.LOCKOUT_THRESHOLD; i++) {
+      directory.signIn(tenant.id(), "ada@lockout.example", "guess-" + i, stranger);
+    }
+    // Every unfamiliar address is locked out together, the owner's own address is not.
+    assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD, stranger)).isEmpty();
+    assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD, "192.0.2.1"))
+        .isEmpty();
+    assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD, home)).isPresent();
+  }
+
+  @Test
+  void an_administrator_clears_a_lockout_at_once() {
+    for (int i = 0; i < PasswordSignIn.LOCKOUT_THRESHOLD; i++) {
+      directory.signIn(tenant.id(), "ada@lockout.example", "guess-" + i, "203.0.113.9");
+    }
+    assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD, "203.0.113.9"))
+        .isEmpty();
+    DirectoryPrincipal ada =
+        directory.principals(tenant.id()).stream()
+            .filter(p -> p.userName().orElse("").equals("ada@lockout.example"))
+            .findFirst()
+            .orElseThrow();
+    directory.unlock(ada);
+    assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD, "203.0.113.9"))
+        .isPresent();
+  }
 }

@@ -115,6 +115,36 @@ class TlsMaterialTest {
     assertThat(other.uncovered(List.of("a.b." + DOMAIN))).containsExactly("a.b." + DOMAIN);
   }
 
+  @Test
+  void a_server_runs_with_the_ca_key_kept_elsewhere_until_its_certificate_needs_issuing(
+      @TempDir Path root) throws Exception {
+    Path dir = root.resolve("tls");
+    TlsMaterial first = TlsMaterial.loadOrCreate(dir, names(DOMAIN));
+    String ca = Files.readString(dir.resolve("ca.pem"));
+    Files.move(dir.resolve("ca-key.pem"), root.resolve("ca-key-offline.pem"));
+
+    TlsMaterial offline = TlsMaterial.loadOrCreate(dir, names(DOMAIN));
+    assertThat(offline.caCertificate()).isEqualTo(first.caCertificate());
+    assertThat(offline.keyStore().getCertificateChain("coffer")[0])
+        .isEqualTo(first.keyStore().getCertificateChain("coffer")[0]);
+    assertThat(dir.resolve("ca-key.pem")).doesNotExist();
+
+    assertThatThrownBy(() -> TlsMaterial.loadOrCreate(dir, names("other.localhost")))
+        .isInstanceOf(TlsMaterial.CaKeyElsewhere.class)
+        .hasMessageContaining("ca-key.pem");
+    // The CA is never replaced behind the clients' back.
+    assertThat(Files.readString(dir.resolve("ca.pem"))).isEqualTo(ca);
+  }
+
+  @Test
+  void the_generated_ca_lives_two_years(@TempDir Path dir) {
+    X509Certificate ca = TlsMaterial.loadOrCreate(dir, names(DOMAIN)).caCertificate();
+    long days =
+        java.time.Duration.between(ca.getNotBefore().toInstant(), ca.getNotAfter().toInstant())
+            .toDays();
+    assertThat(days).isBetween(729L, 731L);
+  }
+
   private static List<String> names(String domain) {
     return new Endpoints(domain, "localhost", 8443).serverNames();
   }
