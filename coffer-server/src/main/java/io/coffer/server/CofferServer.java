@@ -14,6 +14,7 @@ import io.coffer.server.identity.InteractiveLogin;
 import io.coffer.server.identity.SigningKeys;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
+import io.coffer.server.metrics.ServerMetrics;
 import io.coffer.server.secrets.Backups;
 import io.coffer.server.secrets.SecretService;
 import io.coffer.server.storage.PostgresOptions;
@@ -48,6 +49,7 @@ public final class CofferServer implements AutoCloseable {
   private final HttpServer http;
   private final AuditTrail audit;
   private final ScheduledExecutorService background;
+  private final ServerMetrics metrics;
 
   private CofferServer(
       Settings settings,
@@ -58,7 +60,9 @@ public final class CofferServer implements AutoCloseable {
       Authorizer authorizer,
       HttpServer http,
       ScheduledExecutorService background,
-      AuditTrail audit) {
+      AuditTrail audit,
+      ServerMetrics metrics) {
+    this.metrics = metrics;
     this.settings = settings;
     this.storage = storage;
     this.tls = tls;
@@ -91,11 +95,28 @@ public final class CofferServer implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Keyring keyring = Keyring.load(dataDir, environment);
     TlsMaterial tls = tlsMaterial(settings, dataDir);
-    Storage storage =
-        postgresql.isPresent()
-            ? Storage.openPostgresql(postgresql.get())
-            : Storage.openSqlite(
-                dataDir.resolve("coffer.db"), settings.guardrails().readCacheBytes());
+    ServerMetrics metrics = ServerMetrics.create();
+    Storage storage;
+    try {
+      storage =
+          postgresql.isPresent()
+              ? Storage.openPostgresql(postgresql.get(), metrics.registry())
+              : Storage.openSqlite(
+                  dataDir.resolve("coffer.db"),
+                  settings.guardrails().readCacheBytes(),
+                  metrics.registry());
+    } catch (RuntimeException e) {
+      metrics.close();
+      throw e;
+    }
+    ClusterAgreement agreement = new ClusterAgreement(storage.cluster(), clock, settings);
+    try {
+      agreement.check(keyring, tls, storage.isShared(), settings.recordTlsCa());
+    } catch (RuntimeException e) {
+      storage.close();
+      metrics.close();
+      throw e;
+    }
     // Shared storage: other nodes write too, so nothing above storage caches what they may change.
     boolean cache = !storage.isShared();
     AuditTrail audit =
@@ -116,7 +137,8 @@ public final class CofferServer implements AutoCloseable {
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().name("coffer-background").daemon().factory());
       KeyRotation rotation =
-          new KeyRotation(keyring, secrets, signingKeys, background, storage.isShared());
+          new KeyRotation(
+              keyring, secrets, signingKeys, background, storage.isShared(), agreement::rotated);
       Services services =
           new Services(
               directory,
@@ -135,7 +157,8 @@ public final class CofferServer implements AutoCloseable {
               storage::isReachable,
               !storage.isShared(),
               audit,
-              rotation);
+              rotation,
+              metrics);
       HttpServer http = HttpServer.start(settings, tls, services);
       settings
           .cloud()
@@ -149,10 +172,11 @@ public final class CofferServer implements AutoCloseable {
       background.scheduleWithFixedDelay(() -> sweep(storage, secrets), 10, 60, TimeUnit.SECONDS);
       rotation.rewrapInBackground();
       return new CofferServer(
-          settings, storage, tls, directory, vaults, authorizer, http, background, audit);
+          settings, storage, tls, directory, vaults, authorizer, http, background, audit, metrics);
     } catch (RuntimeException e) {
       storage.close();
       audit.close();
+      metrics.close();
       throw e;
     }
   }
@@ -197,6 +221,7 @@ public final class CofferServer implements AutoCloseable {
     http.close();
     storage.close();
     audit.close();
+    metrics.close();
     LOG.info("event=stopped");
   }
 

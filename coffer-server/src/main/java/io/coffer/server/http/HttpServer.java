@@ -1,6 +1,7 @@
 package io.coffer.server.http;
 
 import io.coffer.server.config.ConfigException;
+import io.coffer.server.config.MetricsListener;
 import io.coffer.server.config.Settings;
 import io.coffer.server.throttle.Throttle;
 import io.coffer.server.tls.TlsMaterial;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -25,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTPS server: Jetty with one TLS connector and one handler, {@link JettyDoor}, in front of
- * the {@link Pipeline} every request takes. The routes of every surface are declared here, as data,
- * once.
+ * The HTTPS server: Jetty with one TLS connector (and, when configured, a plain-HTTP one for
+ * Prometheus) and one handler, {@link JettyDoor}, in front of the {@link Pipeline} every request
+ * takes; each connector has its own route table. The routes of every surface are declared here, as
+ * data, once.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -36,6 +39,9 @@ public final class HttpServer implements AutoCloseable {
   private static final long IDLE_TIMEOUT_MS = 60_000;
   // Sending bytes this long without completing a request is a slowloris, not a slow network.
   private static final Duration SLOW_REQUEST_PERIOD = Duration.ofSeconds(30);
+
+  private static final String HTTPS = "https";
+  private static final String METRICS = "metrics";
 
   private final Server server;
   private final ExecutorService blocking;
@@ -51,20 +57,22 @@ public final class HttpServer implements AutoCloseable {
    * @throws ConfigException when the port is taken or cannot be bound
    */
   public static HttpServer start(Settings settings, TlsMaterial tls, Services services) {
-    Pipeline pipeline =
-        new Pipeline(
-            new Router(routes(settings, services)),
-            new Guard(
-                settings.endpoints(),
-                services.vaults(),
-                services.verifier(),
-                services.authorizer(),
-                new Throttle(
-                    settings.guardrails().perPrincipal(),
-                    settings.guardrails().perVault(),
-                    System::nanoTime)),
-            new BodyBudget(Runtime.getRuntime().maxMemory()),
-            new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed()));
+    HttpMetrics metrics = new HttpMetrics(services.metrics().registry());
+    Guard guard =
+        new Guard(
+            settings.endpoints(),
+            services.vaults(),
+            services.verifier(),
+            services.authorizer(),
+            new Throttle(
+                settings.guardrails().perPrincipal(),
+                settings.guardrails().perVault(),
+                System::nanoTime));
+    BodyBudget bodies = new BodyBudget(Runtime.getRuntime().maxMemory());
+    AuditRecorder audit =
+        new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed(), metrics);
+    MetricsRoutes metricsRoutes =
+        new MetricsRoutes(services.metrics(), settings.endpoints(), services.verifier());
     ExecutorService blocking =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coffer-request-", 0).factory());
     QueuedThreadPool threads = new QueuedThreadPool();
@@ -72,20 +80,45 @@ public final class HttpServer implements AutoCloseable {
     Server server = new Server(threads);
     server.setStopTimeout(STOP_TIMEOUT_MS);
     server.setErrorHandler(new JettyErrors());
-    server.addConnector(connector(server, settings, tls));
+    Map<String, Pipeline> pipelines = new HashMap<>();
+    ServerConnector https = connector(server, settings, tls);
+    pipelines.put(
+        https.getName(),
+        new Pipeline(
+            new Router(routes(settings, services, metrics, metricsRoutes)),
+            guard,
+            bodies,
+            audit,
+            metrics));
+    List<ServerConnector> connectors = new ArrayList<>(List.of(https));
+    settings
+        .metrics()
+        .ifPresent(listener -> {
+          ServerConnector plain = metricsConnector(server, listener);
+          connectors.add(plain);
+          pipelines.put(
+              plain.getName(),
+              new Pipeline(
+                  new Router(metricsRoutes.forListener(health(services))),
+                  guard,
+                  bodies,
+                  audit.unrecorded(),
+                  metrics));
+        });
+    connectors.forEach(server::addConnector);
     // On stop: stop accepting, and let requests in flight finish, for up to the stop timeout.
     server.setHandler(
-        new GracefulHandler(new JettyDoor(pipeline, blocking, services.storageLocal())));
+        new GracefulHandler(new JettyDoor(pipelines, blocking, services.storageLocal())));
     try {
+      for (ServerConnector connector : connectors) {
+        open(connector);
+      }
       server.start();
     } catch (Exception e) {
       stopQuietly(server);
       blocking.shutdownNow();
-      if (causedByBind(e)) {
-        throw new ConfigException(
-            "port",
-            settings.bindHost() + ":" + settings.port() + " is already in use or not permitted",
-            "stop the other process or pass --port <free port>");
+      if (e instanceof ConfigException config) {
+        throw config;
       }
       throw new IllegalStateException("the HTTPS server did not start: " + e.getMessage(), e);
     }
@@ -94,11 +127,39 @@ public final class HttpServer implements AutoCloseable {
         settings.bindHost(),
         settings.port(),
         settings.domain());
+    settings
+        .metrics()
+        .ifPresent(listener ->
+            LOG.info(
+                "event=metrics-listening address=http://{}:{}{}",
+                listener.bindHost(),
+                listener.port(),
+                MetricsRoutes.PATH));
     return new HttpServer(server, blocking);
   }
 
+  /** Binds a connector's port now, so that a port in use is named as the setting that chose it. */
+  private static void open(ServerConnector connector) {
+    try {
+      connector.open();
+    } catch (IOException | RuntimeException e) {
+      if (!causedByBind(e)) {
+        throw new IllegalStateException("cannot listen on " + connector.getName(), e);
+      }
+      boolean metrics = connector.getName().equals(METRICS);
+      throw new ConfigException(
+          metrics ? "metrics-port" : "port",
+          connector.getHost() + ":" + connector.getPort() + " is already in use or not permitted",
+          "stop the other process or pass "
+              + (metrics ? "--metrics-port" : "--port")
+              + " <free"
+              + " port>");
+    }
+  }
+
   /** Every route of every surface: the vault, the token service, sign-in, management, health. */
-  private static List<Route> routes(Settings settings, Services services) {
+  private static List<Route> routes(
+      Settings settings, Services services, HttpMetrics metrics, MetricsRoutes metricsRoutes) {
     List<Route> routes = new ArrayList<>();
     routes.addAll(new SecretRoutes(services.secrets()).routes());
     routes.addAll(
@@ -106,7 +167,8 @@ public final class HttpServer implements AutoCloseable {
                 services.tokens(),
                 services.signingKeys(),
                 settings.endpoints(),
-                services.verifier())
+                services.verifier(),
+                metrics)
             .routes());
     routes.addAll(new LoginRoutes(services.login()).routes());
     routes.addAll(
@@ -118,17 +180,33 @@ public final class HttpServer implements AutoCloseable {
                 settings.endpoints(),
                 services.rotation())
             .routes());
-    routes.add(
-        Route.get(
-            "/healthz",
-            "Health",
-            exchange -> {
-              boolean up = services.storageReachable().getAsBoolean();
-              exchange.json(
-                  up ? 200 : 503,
-                  Map.of("status", up ? "ok" : "unavailable", "storage", up ? "ok" : "down"));
-            }));
+    routes.add(metricsRoutes.forAdministrators());
+    routes.add(health(services));
     return routes;
+  }
+
+  private static Route health(Services services) {
+    return Route.get(
+        "/healthz",
+        "Health",
+        exchange -> {
+          boolean up = services.storageReachable().getAsBoolean();
+          exchange.json(
+              up ? 200 : 503,
+              Map.of("status", up ? "ok" : "unavailable", "storage", up ? "ok" : "down"));
+        });
+  }
+
+  /** Plain HTTP for Prometheus, on loopback unless configured otherwise. */
+  private static ServerConnector metricsConnector(Server server, MetricsListener listener) {
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setName(METRICS);
+    connector.setHost(listener.bindHost());
+    connector.setPort(listener.port());
+    connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+    return connector;
   }
 
   private static ServerConnector connector(Server server, Settings settings, TlsMaterial tls) {
@@ -147,6 +225,7 @@ public final class HttpServer implements AutoCloseable {
     ServerConnector connector =
         new ServerConnector(
             server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+    connector.setName(HTTPS);
     connector.setHost(settings.bindHost());
     connector.setPort(settings.port());
     connector.setIdleTimeout(IDLE_TIMEOUT_MS);

@@ -26,9 +26,15 @@ final class IdentityRoutes {
   private final SigningKeys keys;
   private final Endpoints endpoints;
   private final TokenVerifier verifier;
+  private final HttpMetrics metrics;
 
   IdentityRoutes(
-      TokenService tokens, SigningKeys keys, Endpoints endpoints, TokenVerifier verifier) {
+      TokenService tokens,
+      SigningKeys keys,
+      Endpoints endpoints,
+      TokenVerifier verifier,
+      HttpMetrics metrics) {
+    this.metrics = metrics;
     this.tokens = tokens;
     this.keys = keys;
     this.endpoints = endpoints;
@@ -53,7 +59,17 @@ final class IdentityRoutes {
         Route.get("/subscriptions", "SubscriptionList", this::subscriptions));
   }
 
+  /** Issues a token, counting it, or counts the refusal by its OAuth error. */
   private void token(Exchange exchange) {
+    try {
+      issue(exchange);
+    } catch (TokenRefused refused) {
+      metrics.tokenRefused(refused);
+      throw refused;
+    }
+  }
+
+  private void issue(Exchange exchange) {
     Map<String, String> parameters =
         PostedForm.read(
             exchange,
@@ -70,6 +86,7 @@ final class IdentityRoutes {
     TokenRequest request = new TokenRequest(exchange.pathParameter("tenant"), parameters);
     request.clientId().ifPresent(exchange::appId);
     IssuedToken token = tokens.issue(request);
+    metrics.tokenIssued(request.grantType().orElse(""));
     TokenResponse response =
         token
             .user()

@@ -5,20 +5,24 @@ import io.coffer.server.CofferException;
 /**
  * The one path every request takes, in the order of its life: stamp (request id, the service's
  * headers) → route → body budget → guard (vault routes: token, budget, api-version, access) →
- * handler → error mapping → access log → audit. No step knows which server carried the request; the
- * server's adapter ({@link JettyDoor}) only turns the wire into an {@link Exchange} and back.
+ * handler → error mapping → access log → audit → metrics. No step knows which server carried the
+ * request; the server's adapter ({@link JettyDoor}) only turns the wire into an {@link Exchange}
+ * and back.
  */
 final class Pipeline {
   private final Router router;
   private final Guard guard;
   private final BodyBudget bodies;
   private final AuditRecorder audit;
+  private final HttpMetrics metrics;
 
-  Pipeline(Router router, Guard guard, BodyBudget bodies, AuditRecorder audit) {
+  Pipeline(
+      Router router, Guard guard, BodyBudget bodies, AuditRecorder audit, HttpMetrics metrics) {
     this.router = router;
     this.guard = guard;
     this.bodies = bodies;
     this.audit = audit;
+    this.metrics = metrics;
   }
 
   /**
@@ -55,9 +59,16 @@ final class Pipeline {
         bodies.release(held);
       }
     } catch (Exception failure) {
+      if (failure instanceof CofferException.Throttled) {
+        metrics.throttled();
+      }
       Failures.answer(exchange, failure);
     }
     AccessLog.record(exchange);
     audit.record(exchange);
+    metrics.request(
+        exchange.route().map(Route::operation).orElse(HttpMetrics.UNROUTED),
+        exchange.status(),
+        System.nanoTime() - exchange.started());
   }
 }
