@@ -78,9 +78,7 @@ final class ConfigFile {
       Object value = entry.getValue();
       if (value == null || value instanceof Map<?, ?> || value instanceof List<?>) {
         throw new ConfigException(
-            key,
-            "in " + path + " must be one value",
-            "write '" + key + ": <value>' on one line");
+            key, "in " + path + " must be one value", "write '" + key + ": <value>' on one line");
       }
       values.put(key, String.valueOf(value));
     }

@@ -165,8 +165,8 @@ final class ConfigSources implements CommandLine.IDefaultValueProvider {
   }
 
   /**
-   * Every key, its value and where it came from, one per line; the database password is masked,
-   * and so is a password inside the JDBC URL.
+   * Every key, its value and where it came from, one per line; the database password is masked, and
+   * so is a password inside the JDBC URL.
    */
   String report() {
     file();

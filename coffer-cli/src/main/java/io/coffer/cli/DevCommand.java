@@ -57,8 +57,7 @@ final class DevCommand implements Callable<Integer> {
     }
     sources.file();
     CofferServer server =
-        CofferServer.start(
-            options.settings(dataDir), storage.postgresql(sources), System.getenv());
+        CofferServer.start(options.settings(dataDir), storage.postgresql(sources), System.getenv());
     DevCredentials credentials;
     try {
       credentials = DevMode.bootstrap(server, tenant);

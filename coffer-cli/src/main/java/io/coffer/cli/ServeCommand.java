@@ -35,8 +35,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     sources.file();
     CofferServer server =
-        CofferServer.start(
-            options.settings(dataDir), storage.postgresql(sources), System.getenv());
+        CofferServer.start(options.settings(dataDir), storage.postgresql(sources), System.getenv());
     System.out.println(
         "Coffer is serving on https://"
             + options.bind

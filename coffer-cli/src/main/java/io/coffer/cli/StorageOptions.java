@@ -98,7 +98,9 @@ final class StorageOptions {
             new ConfigException(
                 "db-password",
                 "is not set",
-                "pass --db-password-file <file>, set " + PASSWORD_VARIABLE + ", or put"
+                "pass --db-password-file <file>, set "
+                    + PASSWORD_VARIABLE
+                    + ", or put"
                     + " db-password-file in the config file"));
   }
 }

@@ -9,7 +9,7 @@ import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
 import io.coffer.server.config.ConfigException;
 import io.coffer.server.identity.ClientCredential;
-import io.coffer.server.storage.PrincipalRecord;
+import io.coffer.server.identity.DirectoryPrincipal;
 import io.coffer.server.testing.RunningCoffer;
 import io.coffer.wire.Json;
 import java.io.IOException;
@@ -48,9 +48,9 @@ class IdentityAgentTest {
   private static MovableClock clock;
   private static IdentityAgent agent;
   private static Path config;
-  private static PrincipalRecord system;
-  private static PrincipalRecord user;
-  private static PrincipalRecord revocable;
+  private static DirectoryPrincipal system;
+  private static DirectoryPrincipal user;
+  private static DirectoryPrincipal revocable;
   private static ClientCredential revocableKey;
   private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -63,7 +63,7 @@ class IdentityAgentTest {
     system = directory.createManagedIdentity(tenant, "web-host", true);
     user = directory.createManagedIdentity(tenant, "reporting", false);
     revocable = directory.createManagedIdentity(tenant, "batch", false);
-    for (PrincipalRecord identity : List.of(system, user, revocable)) {
+    for (DirectoryPrincipal identity : List.of(system, user, revocable)) {
       coffer
           .server()
           .authorizer()
@@ -104,7 +104,7 @@ class IdentityAgentTest {
   }
 
   private static Map<String, String> identity(
-      PrincipalRecord principal, ClientCredential key, String kind) {
+      DirectoryPrincipal principal, ClientCredential key, String kind) {
     return Map.of(
         "clientId",
         principal.clientId(),

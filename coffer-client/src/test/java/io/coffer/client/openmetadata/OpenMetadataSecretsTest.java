@@ -9,7 +9,7 @@ import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
 import io.coffer.server.identity.ClientCredential;
-import io.coffer.server.storage.PrincipalRecord;
+import io.coffer.server.identity.DirectoryPrincipal;
 import io.coffer.server.testing.RunningCoffer;
 import java.time.Duration;
 import java.util.List;
@@ -105,7 +105,7 @@ class OpenMetadataSecretsTest {
   }
 
   private static SecretClient client(String name, Role role) {
-    PrincipalRecord principal =
+    DirectoryPrincipal principal =
         coffer.server().directory().createServicePrincipal(coffer.credentials().tenantId(), name);
     ClientCredential credential =
         coffer.server().directory().addClientSecret(principal, Duration.ofDays(1));

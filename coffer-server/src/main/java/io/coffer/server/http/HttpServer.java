@@ -107,8 +107,7 @@ public final class HttpServer implements AutoCloseable {
         });
     connectors.forEach(server::addConnector);
     // On stop: stop accepting, and let requests in flight finish, for up to the stop timeout.
-    server.setHandler(
-        new GracefulHandler(new JettyDoor(pipelines, blocking, services.storageLocal())));
+    server.setHandler(new GracefulHandler(new JettyDoor(pipelines, blocking, services.shared())));
     try {
       for (ServerConnector connector : connectors) {
         open(connector);

@@ -1,8 +1,6 @@
 package io.coffer.server.storage;
 
-import java.sql.Connection;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * What the nodes of one database must agree on, by name ({@code master-key}, {@code tls-ca}): a
@@ -19,9 +17,9 @@ public final class ClusterRecords {
   private final Transactions writer;
   private final Jdbc jdbc;
 
-  ClusterRecords(Transactions writer, Supplier<Connection> readers, ReadStatements statements) {
+  ClusterRecords(Transactions writer, Jdbc jdbc) {
     this.writer = writer;
-    this.jdbc = new Jdbc(readers, statements);
+    this.jdbc = jdbc;
   }
 
   public Optional<Recorded> get(String name) {
