@@ -46,7 +46,8 @@ final class DevCommand implements Callable<Integer> {
   public Integer call() {
     ConfigSources sources = ConfigSources.of(spec, System.getenv());
     if (config.printConfig) {
-      System.out.print(sources.report());
+      spec.commandLine().getOut().print(sources.report());
+      spec.commandLine().getOut().flush();
       return 0;
     }
     if (!tenant.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,63}")) {

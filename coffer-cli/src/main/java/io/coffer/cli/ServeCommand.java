@@ -30,7 +30,8 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() {
     ConfigSources sources = ConfigSources.of(spec, System.getenv());
     if (config.printConfig) {
-      System.out.print(sources.report());
+      spec.commandLine().getOut().print(sources.report());
+      spec.commandLine().getOut().flush();
       return 0;
     }
     sources.file();

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -42,18 +44,34 @@ final class HttpMetrics {
           "urn:ietf:params:oauth:grant-type:token-exchange",
           "device_code");
 
+  private static final String OTHER_GRANT = "other";
+
   private final MeterRegistry registry;
   private final Map<String, AtomicReferenceArray<Timer>> requests = new ConcurrentHashMap<>();
-  private final Counter throttled;
+  private final Map<String, Counter> throttled = new ConcurrentHashMap<>();
+  private final Map<String, Counter> issued;
+  private final Map<CofferException.Reason, Counter> refused =
+      new EnumMap<>(CofferException.Reason.class);
   private final Timer auditWrites;
   private final Counter auditFailures;
 
   HttpMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.throttled =
-        Counter.builder("coffer.requests.throttled")
-            .description("Vault requests refused with 429 because a request budget was spent")
-            .register(registry);
+    Map<String, Counter> grants = new HashMap<>();
+    for (String grant : GRANTS) {
+      grants.put(grant, issuedCounter(grant));
+    }
+    grants.put(OTHER_GRANT, issuedCounter(OTHER_GRANT));
+    this.issued = Map.copyOf(grants);
+    // Every reason up front: a refusal rate reads 0, not "no data", before the first one.
+    for (CofferException.Reason reason : CofferException.Reason.values()) {
+      refused.put(
+          reason,
+          Counter.builder("coffer.tokens.refused")
+              .description("Token requests refused, by OAuth error")
+              .tag("error", reason.name().toLowerCase(Locale.ROOT))
+              .register(registry));
+    }
     this.auditWrites =
         Timer.builder("coffer.audit.write")
             .description("Time to append one record to the audit trail")
@@ -80,6 +98,9 @@ final class HttpMetrics {
       byStatus.set(status, timer);
     }
     timer.record(nanos, TimeUnit.NANOSECONDS);
+    if (status == 429) {
+      throttled(operation);
+    }
   }
 
   private Timer register(String operation, int status) {
@@ -92,24 +113,39 @@ final class HttpMetrics {
   }
 
   void tokenIssued(String grantType) {
-    String grant = GRANTS.contains(grantType) ? grantType : "other";
-    Counter.builder("coffer.tokens.issued")
+    issued.getOrDefault(grantType, issued.get(OTHER_GRANT)).increment();
+  }
+
+  void tokenRefused(CofferException.TokenRefused refusal) {
+    refused.get(refusal.reason()).increment();
+  }
+
+  /**
+   * Counts a request refused because a budget was spent. Every answer with status 429 is counted
+   * here by {@link #request}, whichever limit refused it (a vault's budget, a sign-in or token
+   * throttle); a limit that refuses without such an answer (a dropped connection) calls this
+   * itself, with its route's operation.
+   */
+  void throttled(String operation) {
+    Counter counter = throttled.get(operation);
+    if (counter == null) {
+      counter =
+          throttled.computeIfAbsent(
+              operation,
+              k ->
+                  Counter.builder("coffer.requests.throttled")
+                      .description("Requests refused because a request budget was spent")
+                      .tag("operation", k)
+                      .register(registry));
+    }
+    counter.increment();
+  }
+
+  private Counter issuedCounter(String grant) {
+    return Counter.builder("coffer.tokens.issued")
         .description("Access tokens issued, by grant type")
         .tag("grant", grant)
-        .register(registry)
-        .increment();
-  }
-
-  void tokenRefused(CofferException.TokenRefused refused) {
-    Counter.builder("coffer.tokens.refused")
-        .description("Token requests refused, by OAuth error")
-        .tag("error", refused.reason().name().toLowerCase(Locale.ROOT))
-        .register(registry)
-        .increment();
-  }
-
-  void throttled() {
-    throttled.increment();
+        .register(registry);
   }
 
   void auditWrite(long nanos, boolean written) {

@@ -59,9 +59,6 @@ final class Pipeline {
         bodies.release(held);
       }
     } catch (Exception failure) {
-      if (failure instanceof CofferException.Throttled) {
-        metrics.throttled();
-      }
       Failures.answer(exchange, failure);
     }
     AccessLog.record(exchange);

@@ -106,14 +106,16 @@ class MetricsTest {
   @Test
   void throttled_requests_are_counted() throws Exception {
     VaultHttp vault = new VaultHttp(coffer);
+    double before = sample(scrape(), "coffer_requests_throttled_total{operation=\"SecretGet\"}");
     int throttled = 0;
     for (int i = 0; i < 60 && throttled == 0; i++) {
       if (vault.call("GET", "/secrets/counted?api-version=7.5", null).statusCode() == 429) {
         throttled++;
       }
     }
-    assertThat(throttled).isPositive();
-    assertThat(value(scrape(), "coffer_requests_throttled_total", null, null)).isPositive();
+    assertThat(throttled).isEqualTo(1);
+    assertThat(sample(scrape(), "coffer_requests_throttled_total{operation=\"SecretGet\"}"))
+        .isEqualTo(before + 1);
   }
 
   @Test
@@ -154,6 +156,13 @@ class MetricsTest {
     Matcher m =
         Pattern.compile("coffer_tokens_refused_total\\{error=\"invalid_client\"\\} (\\S+)")
             .matcher(metrics);
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  /** The value of the sample written exactly so, 0 when it is not there yet. */
+  private static double sample(String metrics, String nameAndLabels) {
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(nameAndLabels) + " (\\S+)$").matcher(metrics);
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
