@@ -84,6 +84,18 @@ class MetricsTest {
   }
 
   @Test
+  void no_secret_name_or_value_reaches_the_metrics() throws Exception {
+    SecretClient client = coffer.secretClient();
+    client.setSecret("metrics-probe-name", "metrics-probe-value");
+    client.getSecret("metrics-probe-name");
+    client.getSecret("metrics-probe-name");
+
+    String metrics = scrape();
+    assertThat(metrics).doesNotContain("metrics-probe");
+    assertThat(value(metrics, "coffer_requests_seconds_count", "SecretGet", "200")).isPositive();
+  }
+
+  @Test
   void a_path_no_route_takes_counts_as_unrouted_with_no_name_from_the_request() throws Exception {
     new VaultHttp(coffer).call("GET", "/no-such-thing-" + System.nanoTime(), null);
 
