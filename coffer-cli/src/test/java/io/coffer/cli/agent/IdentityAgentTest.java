@@ -297,6 +297,15 @@ class IdentityAgentTest {
     assertThat(noHeader.statusCode()).isEqualTo(401);
     assertThat(wrongHeader.statusCode()).isEqualTo(401);
     assertThat(noHeader.body()).doesNotContain("access_token");
+    // App Service's own members, the ones MSAL Python reports, beside OAuth's.
+    JsonNode refusal = json(wrongHeader);
+    assertThat(refusal.get("statusCode").asInt()).isEqualTo(401);
+    assertThat(refusal.get("message").asText())
+        .isEqualTo("The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER.");
+    assertThat(refusal.get("error").asText()).isEqualTo("unauthorized");
+    assertThat(refusal.get("error_description").asText())
+        .isEqualTo(refusal.get("message").asText());
+    assertThat(json(noMetadata).has("statusCode")).isFalse();
     assertThat(noMetadata.statusCode()).isEqualTo(400);
     assertThat(json(noMetadata).get("error_description").asText())
         .isEqualTo("Required metadata header not specified");
