@@ -10,6 +10,7 @@ import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -57,22 +58,6 @@ public final class HttpServer implements AutoCloseable {
    * @throws ConfigException when the port is taken or cannot be bound
    */
   public static HttpServer start(Settings settings, TlsMaterial tls, Services services) {
-    HttpMetrics metrics = new HttpMetrics(services.metrics().registry());
-    Guard guard =
-        new Guard(
-            settings.endpoints(),
-            services.vaults(),
-            services.verifier(),
-            services.authorizer(),
-            new Throttle(
-                settings.guardrails().perPrincipal(),
-                settings.guardrails().perVault(),
-                System::nanoTime));
-    BodyBudget bodies = new BodyBudget(Runtime.getRuntime().maxMemory());
-    AuditRecorder audit =
-        new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed(), metrics);
-    MetricsRoutes metricsRoutes =
-        new MetricsRoutes(services.metrics(), settings.endpoints(), services.verifier());
     ExecutorService blocking =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coffer-request-", 0).factory());
     QueuedThreadPool threads = new QueuedThreadPool();
@@ -80,36 +65,16 @@ public final class HttpServer implements AutoCloseable {
     Server server = new Server(threads);
     server.setStopTimeout(STOP_TIMEOUT_MS);
     server.setErrorHandler(new JettyErrors());
+    Map<ServerConnector, Pipeline> listeners = listeners(server, settings, tls, services);
     Map<String, Pipeline> pipelines = new HashMap<>();
-    ServerConnector https = connector(server, settings, tls);
-    pipelines.put(
-        https.getName(),
-        new Pipeline(
-            new Router(routes(settings, services, metrics, metricsRoutes)),
-            guard,
-            bodies,
-            audit,
-            metrics));
-    List<ServerConnector> connectors = new ArrayList<>(List.of(https));
-    settings
-        .metrics()
-        .ifPresent(listener -> {
-          ServerConnector plain = metricsConnector(server, listener);
-          connectors.add(plain);
-          pipelines.put(
-              plain.getName(),
-              new Pipeline(
-                  new Router(metricsRoutes.forListener(health(services))),
-                  guard,
-                  bodies,
-                  audit.unrecorded(),
-                  metrics));
-        });
-    connectors.forEach(server::addConnector);
+    listeners.forEach((connector, pipeline) -> {
+      server.addConnector(connector);
+      pipelines.put(connector.getName(), pipeline);
+    });
     // On stop: stop accepting, and let requests in flight finish, for up to the stop timeout.
     server.setHandler(new GracefulHandler(new JettyDoor(pipelines, blocking, services.shared())));
     try {
-      for (ServerConnector connector : connectors) {
+      for (ServerConnector connector : listeners.keySet()) {
         open(connector);
       }
       server.start();
@@ -135,6 +100,51 @@ public final class HttpServer implements AutoCloseable {
                 listener.port(),
                 MetricsRoutes.PATH));
     return new HttpServer(server, blocking);
+  }
+
+  /**
+   * Each connector with the pipeline that serves it: the HTTPS one with every route; the metrics
+   * listener, when configured, with {@code /metrics} and {@code /healthz} only, unaudited.
+   */
+  private static Map<ServerConnector, Pipeline> listeners(
+      Server server, Settings settings, TlsMaterial tls, Services services) {
+    HttpMetrics metrics = new HttpMetrics(services.metrics().registry());
+    Guard guard =
+        new Guard(
+            settings.endpoints(),
+            services.vaults(),
+            services.verifier(),
+            services.authorizer(),
+            new Throttle(
+                settings.guardrails().perPrincipal(),
+                settings.guardrails().perVault(),
+                System::nanoTime));
+    BodyBudget bodies = new BodyBudget(Runtime.getRuntime().maxMemory());
+    AuditRecorder audit =
+        new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed(), metrics);
+    MetricsRoutes metricsRoutes =
+        new MetricsRoutes(services.metrics(), settings.endpoints(), services.verifier());
+    Map<ServerConnector, Pipeline> listeners = new LinkedHashMap<>();
+    listeners.put(
+        connector(server, settings, tls),
+        new Pipeline(
+            new Router(routes(settings, services, metrics, metricsRoutes)),
+            guard,
+            bodies,
+            audit,
+            metrics));
+    settings
+        .metrics()
+        .ifPresent(listener ->
+            listeners.put(
+                metricsConnector(server, listener),
+                new Pipeline(
+                    new Router(metricsRoutes.forListener(health(services))),
+                    guard,
+                    bodies,
+                    audit.unrecorded(),
+                    metrics)));
+    return listeners;
   }
 
   /** Binds a connector's port now, so that a port in use is named as the setting that chose it. */
