@@ -1,8 +1,11 @@
 package io.coffer.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.security.keyvault.secrets.SecretClient;
+import io.coffer.server.CofferServer;
+import io.coffer.server.config.ConfigException;
 import io.coffer.server.config.Guardrails;
 import io.coffer.server.config.MetricsListener;
 import io.coffer.server.config.Rate;
@@ -10,11 +13,14 @@ import io.coffer.server.config.Settings;
 import io.coffer.server.identity.ClientCredential;
 import io.coffer.server.testing.RunningCoffer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -162,6 +168,33 @@ class MetricsTest {
     HttpResponse<String> allowed = https(atService, adminToken);
     assertThat(allowed.statusCode()).isEqualTo(200);
     assertThat(allowed.body()).contains("coffer_requests_seconds_count");
+  }
+
+  @Test
+  void a_metrics_port_that_is_the_https_port_is_refused_naming_the_setting() {
+    Settings settings = Settings.defaults(dataDir, 18443);
+
+    assertThatThrownBy(() -> settings.withMetrics(new MetricsListener("127.0.0.1", 18443)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("setting 'metrics-port'")
+        .hasMessageContaining("is the HTTPS port 18443");
+  }
+
+  @Test
+  void a_metrics_port_in_use_is_refused_at_start_naming_the_setting(@TempDir Path other)
+      throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Settings settings =
+          Settings.defaults(other, RunningCoffer.freePort())
+              .withMetrics(new MetricsListener("127.0.0.1", taken.getLocalPort()));
+
+      assertThatThrownBy(
+              () -> CofferServer.start(settings, RunningCoffer.database(other), Map.of()))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("setting 'metrics-port'")
+          .hasMessageContaining("already in use")
+          .hasMessageContaining("--metrics-port");
+    }
   }
 
   private static double tokensRefused(String metrics) {
