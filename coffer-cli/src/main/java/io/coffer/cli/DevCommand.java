@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code coffer dev}: a ready-to-use server with a dev tenant, vault and principal, printing what
@@ -36,17 +38,27 @@ final class DevCommand implements Callable<Integer> {
 
   @Mixin StorageOptions storage = new StorageOptions();
 
+  @Mixin ConfigOptions config = new ConfigOptions();
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
+    ConfigSources sources = ConfigSources.of(spec, System.getenv());
+    if (config.printConfig) {
+      spec.commandLine().getOut().print(sources.report());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
     if (!tenant.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,63}")) {
       throw new ConfigException(
           "tenant",
           "'" + tenant + "' is not a tenant name",
           "use letters, digits, dots and dashes");
     }
+    sources.file();
     CofferServer server =
-        CofferServer.start(
-            options.settings(dataDir), storage.postgresql(System.getenv()), System.getenv());
+        CofferServer.start(options.settings(dataDir), storage.postgresql(sources), System.getenv());
     DevCredentials credentials;
     try {
       credentials = DevMode.bootstrap(server, tenant);

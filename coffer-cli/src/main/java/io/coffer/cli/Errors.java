@@ -9,6 +9,23 @@ import picocli.CommandLine.ParseResult;
 final class Errors implements IExecutionExceptionHandler {
   static final int CONFIG = 78;
 
+  /**
+   * A setting from the environment or a config file that picocli could not take: the one line that
+   * names it and the fix; other mistakes on the command line as picocli reports them.
+   */
+  static CommandLine.IParameterExceptionHandler parameters(
+      CommandLine.IParameterExceptionHandler picocli) {
+    return (e, args) -> {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof ConfigException config) {
+          e.getCommandLine().getErr().println("coffer: " + config.getMessage());
+          return CONFIG;
+        }
+      }
+      return picocli.handleParseException(e, args);
+    };
+  }
+
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
     if (e instanceof ConfigException) {

@@ -3,6 +3,7 @@ package io.coffer.cli;
 import io.coffer.cli.admin.AdminCommand;
 import io.coffer.cli.admin.HostsCommand;
 import io.coffer.cli.sync.SyncCommand;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,8 +41,20 @@ public final class Main {
 
   /** The command tree, every command of it answering --help and --version. */
   static CommandLine command() {
+    return command(System.getenv());
+  }
+
+  /**
+   * The command tree, with {@code serve} and {@code dev} taking what their command line leaves out
+   * from {@code environment} ({@code COFFER_<KEY>}) and their config file.
+   */
+  static CommandLine command(Map<String, String> environment) {
     CommandLine command = new CommandLine(new Main()).setExecutionExceptionHandler(new Errors());
+    command.setParameterExceptionHandler(Errors.parameters(command.getParameterExceptionHandler()));
     withHelp(command);
+    for (String configurable : new String[] {"serve", "dev"}) {
+      ConfigSources.attach(command.getSubcommands().get(configurable), environment);
+    }
     return command;
   }
 

@@ -3,6 +3,7 @@ package io.coffer.cli;
 import io.coffer.server.config.Cloud;
 import io.coffer.server.config.ConfigException;
 import io.coffer.server.config.Guardrails;
+import io.coffer.server.config.MetricsListener;
 import io.coffer.server.config.Rate;
 import io.coffer.server.config.Settings;
 import java.nio.file.Path;
@@ -47,6 +48,8 @@ final class ServerOptions {
 
   @Option(
       names = "--audit-fail-closed",
+      arity = "0..1",
+      fallbackValue = "true",
       description = "refuse requests (503) while the audit trail cannot be written")
   boolean auditFailClosed;
 
@@ -115,6 +118,27 @@ final class ServerOptions {
       description = "port clients use when a load balancer listens elsewhere (default: --port)")
   Integer publicPort;
 
+  @Option(
+      names = "--metrics-port",
+      description =
+          "serve /metrics to Prometheus over plain HTTP on this port, without a token"
+              + " (default: none; /metrics is then served on --port to administrators only)")
+  Integer metricsPort;
+
+  @Option(
+      names = "--metrics-bind",
+      description = "address of --metrics-port (default ${DEFAULT-VALUE})")
+  String metricsBind = MetricsListener.DEFAULT_BIND;
+
+  @Option(
+      names = "--record-tls-ca",
+      arity = "0..1",
+      fallbackValue = "true",
+      description =
+          "record this node's TLS CA as the cluster's in the shared database, replacing the"
+              + " recorded one (a planned change of CA; other nodes then need it to start)")
+  boolean recordTlsCa;
+
   private static Optional<Rate> budget(String setting, String text) {
     return text.equalsIgnoreCase("off") ? Optional.empty() : Optional.of(Rate.parse(setting, text));
   }
@@ -151,6 +175,12 @@ final class ServerOptions {
                     budget("throttle-sign-in-client", throttleSignInClient)));
     if (publicPort != null) {
       settings = settings.withPublicPort(publicPort);
+    }
+    if (metricsPort != null) {
+      settings = settings.withMetrics(new MetricsListener(metricsBind, metricsPort));
+    }
+    if (recordTlsCa) {
+      settings = settings.withRecordedTlsCa();
     }
     if (cloud == null) {
       return settings;

@@ -32,7 +32,10 @@ final class StorageOptions {
 
   @Option(
       names = "--db-password-file",
-      description = "file holding the role's password (or set " + PASSWORD_VARIABLE + ")")
+      description =
+          "file holding the role's password (or set "
+              + PASSWORD_VARIABLE
+              + ", or db-password in a config file readable by its owner alone)")
   Path dbPasswordFile;
 
   @Option(
@@ -40,8 +43,13 @@ final class StorageOptions {
       description = "PostgreSQL connections per node (default ${DEFAULT-VALUE})")
   int dbPoolSize = PostgresOptions.DEFAULT_POOL_SIZE;
 
-  /** The PostgreSQL to use, or empty for SQLite; a wrong combination fails naming the option. */
+  /** As {@link #postgresql(ConfigSources)}, every option set as a flag. */
   Optional<PostgresOptions> postgresql(Map<String, String> environment) {
+    return postgresql(ConfigSources.environmentOnly(environment));
+  }
+
+  /** The PostgreSQL to use, or empty for SQLite; a wrong combination fails naming the option. */
+  Optional<PostgresOptions> postgresql(ConfigSources sources) {
     switch (storage.toLowerCase(Locale.ROOT)) {
       case "sqlite" -> {
         if (jdbcUrl != null) {
@@ -57,7 +65,7 @@ final class StorageOptions {
               "is required with --storage postgresql",
               "pass --jdbc-url jdbc:postgresql://host:5432/coffer");
         }
-        return Optional.of(new PostgresOptions(jdbcUrl, dbUser, password(environment), dbPoolSize));
+        return Optional.of(new PostgresOptions(jdbcUrl, dbUser, password(sources), dbPoolSize));
       }
       default ->
           throw new ConfigException(
@@ -65,8 +73,16 @@ final class StorageOptions {
     }
   }
 
-  private String password(Map<String, String> environment) {
-    if (dbPasswordFile != null) {
+  /**
+   * The password, from the strongest source (flag, environment, file); at one level a password file
+   * ({@code db-password-file}) wins over the password itself ({@code db-password}, which only the
+   * environment, as {@code COFFER_DB_PASSWORD}, and the config file can hold).
+   */
+  private String password(ConfigSources sources) {
+    Optional<ConfigSources.Sourced> inline = sources.lookUp(ConfigFile.DB_PASSWORD);
+    if (dbPasswordFile != null
+        && (inline.isEmpty()
+            || sources.sourceOf("db-password-file").compareTo(inline.get().source()) <= 0)) {
       try {
         return Files.readString(dbPasswordFile, StandardCharsets.UTF_8).strip();
       } catch (IOException e) {
@@ -76,13 +92,15 @@ final class StorageOptions {
             "pass a readable file holding only the password");
       }
     }
-    String fromEnvironment = environment.get(PASSWORD_VARIABLE);
-    if (fromEnvironment == null) {
-      throw new ConfigException(
-          "db-password",
-          "is not set",
-          "pass --db-password-file <file> or set " + PASSWORD_VARIABLE);
-    }
-    return fromEnvironment;
+    return inline
+        .map(ConfigSources.Sourced::value)
+        .orElseThrow(() ->
+            new ConfigException(
+                "db-password",
+                "is not set",
+                "pass --db-password-file <file>, set "
+                    + PASSWORD_VARIABLE
+                    + ", or put"
+                    + " db-password-file in the config file"));
   }
 }

@@ -17,6 +17,7 @@ import io.coffer.server.identity.InteractiveLogin;
 import io.coffer.server.identity.SigningKeys;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
+import io.coffer.server.metrics.ServerMetrics;
 import io.coffer.server.secrets.Backups;
 import io.coffer.server.secrets.SecretService;
 import io.coffer.server.storage.PostgresOptions;
@@ -53,6 +54,7 @@ public final class CofferServer implements AutoCloseable {
   private final HttpServer http;
   private final AuditTrail audit;
   private final ScheduledExecutorService background;
+  private final ServerMetrics metrics;
 
   private CofferServer(
       Settings settings,
@@ -63,7 +65,9 @@ public final class CofferServer implements AutoCloseable {
       Authorizer authorizer,
       HttpServer http,
       ScheduledExecutorService background,
-      AuditTrail audit) {
+      AuditTrail audit,
+      ServerMetrics metrics) {
+    this.metrics = metrics;
     this.settings = settings;
     this.storage = storage;
     this.tls = tls;
@@ -96,11 +100,28 @@ public final class CofferServer implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Keyring keyring = Keyring.load(dataDir, environment);
     TlsMaterial tls = tlsMaterial(settings, dataDir);
-    Storage storage =
-        postgresql.isPresent()
-            ? Storage.openPostgresql(postgresql.get())
-            : Storage.openSqlite(
-                dataDir.resolve("coffer.db"), settings.guardrails().readCacheBytes());
+    ServerMetrics metrics = ServerMetrics.create();
+    Storage storage;
+    try {
+      storage =
+          postgresql.isPresent()
+              ? Storage.openPostgresql(postgresql.get(), metrics.registry())
+              : Storage.openSqlite(
+                  dataDir.resolve("coffer.db"),
+                  settings.guardrails().readCacheBytes(),
+                  metrics.registry());
+    } catch (RuntimeException e) {
+      metrics.close();
+      throw e;
+    }
+    ClusterAgreement agreement = new ClusterAgreement(storage.cluster(), clock, settings);
+    try {
+      agreement.check(keyring, tls, storage.isShared(), settings.recordTlsCa());
+    } catch (RuntimeException e) {
+      storage.close();
+      metrics.close();
+      throw e;
+    }
     // Shared storage: other nodes write too, so nothing above storage caches what they may change.
     boolean shared = storage.isShared();
     String auditKeyId = keyring.active().id();
@@ -125,7 +146,8 @@ public final class CofferServer implements AutoCloseable {
       ScheduledExecutorService background =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().name("coffer-background").daemon().factory());
-      KeyRotation rotation = new KeyRotation(keyring, secrets, signingKeys, background, shared);
+      KeyRotation rotation =
+          new KeyRotation(keyring, secrets, signingKeys, background, shared, agreement::rotated);
       Services services =
           new Services(
               directory,
@@ -145,7 +167,8 @@ public final class CofferServer implements AutoCloseable {
               storage::isReachable,
               shared,
               audit,
-              rotation);
+              rotation,
+              metrics);
       HttpServer http = HttpServer.start(settings, tls, services);
       settings
           .cloud()
@@ -159,10 +182,11 @@ public final class CofferServer implements AutoCloseable {
       background.scheduleWithFixedDelay(() -> sweep(storage, secrets), 10, 60, TimeUnit.SECONDS);
       rotation.rewrapInBackground();
       return new CofferServer(
-          settings, storage, tls, directory, vaults, authorizer, http, background, audit);
+          settings, storage, tls, directory, vaults, authorizer, http, background, audit, metrics);
     } catch (RuntimeException e) {
       storage.close();
       audit.close();
+      metrics.close();
       throw e;
     }
   }
@@ -207,6 +231,7 @@ public final class CofferServer implements AutoCloseable {
     http.close();
     storage.close();
     audit.close();
+    metrics.close();
     LOG.info("event=stopped");
   }
 

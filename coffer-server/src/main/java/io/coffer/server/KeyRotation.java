@@ -7,6 +7,7 @@ import io.coffer.server.secrets.SecretService;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,14 +27,20 @@ public final class KeyRotation {
   private final ExecutorService background;
   private final AtomicBoolean running = new AtomicBoolean();
   private final boolean shared;
+  private final BiConsumer<MasterKey, MasterKey> rotated;
 
+  /**
+   * @param rotated told the new active key and the one it replaced, once the keyring is saved
+   */
   KeyRotation(
       Keyring keyring,
       SecretService secrets,
       SigningKeys signingKeys,
       ExecutorService background,
-      boolean shared) {
+      boolean shared,
+      BiConsumer<MasterKey, MasterKey> rotated) {
     this.shared = shared;
+    this.rotated = rotated;
     this.keyring = keyring;
     this.secrets = secrets;
     this.signingKeys = signingKeys;
@@ -61,7 +68,9 @@ public final class KeyRotation {
               + " after the restarts.",
           CofferException.Reason.NONE);
     }
+    MasterKey previous = keyring.active();
     MasterKey fresh = keyring.rotate();
+    rotated.accept(fresh, previous);
     LOG.info("event=master-key-rotated active={} keys={}", fresh.id(), keyring.all().size());
     rewrapInBackground();
     return status();

@@ -95,10 +95,25 @@ class ArchitectureTest {
             "io.coffer.server.crypto..",
             "io.coffer.server.storage..",
             "io.coffer.server.config..",
-            "io.coffer.server.tls..")
+            "io.coffer.server.tls..",
+            "io.coffer.server.metrics..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.coffer.server.http..")
+        .check(classes);
+  }
+
+  @Test
+  void only_the_web_layer_storage_and_metrics_know_micrometer() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(
+            "io.coffer.server.http..", "io.coffer.server.storage..", "io.coffer.server.metrics..")
+        .and()
+        .doNotHaveFullyQualifiedName("io.coffer.server.CofferServer")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.micrometer..")
         .check(classes);
   }
 

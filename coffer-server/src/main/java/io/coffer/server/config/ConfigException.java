@@ -8,6 +8,11 @@ public final class ConfigException extends RuntimeException {
     super("setting '" + setting + "': " + problem + " (fix: " + fix + ")");
   }
 
+  /** A message that already names the setting and the fix. */
+  public ConfigException(String message) {
+    super(message);
+  }
+
   public ConfigException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  * @param cloud the Azure cloud whose own names Coffer answers under ({@code cloud}); its vault
  *     domain and login host replace {@code domain} and {@code authority-host}, and clients reach it
  *     on 443, since those names carry no port
+ * @param metrics a plain-HTTP listener for Prometheus ({@code metrics-port}, {@code metrics-bind});
+ *     without it {@code /metrics} is served on the HTTPS port to administrators only
+ * @param recordTlsCa whether this node's TLS CA replaces the one the shared database records as the
+ *     cluster's ({@code record-tls-ca}), for a planned change of CA
  */
 public record Settings(
     Path dataDir,
@@ -36,7 +40,9 @@ public record Settings(
     Duration tokenLifetime,
     Guardrails guardrails,
     OptionalInt publicPort,
-    Optional<Cloud> cloud) {
+    Optional<Cloud> cloud,
+    Optional<MetricsListener> metrics,
+    boolean recordTlsCa) {
 
   public static final String DEFAULT_DOMAIN = "vault.localhost";
   public static final String DEFAULT_AUTHORITY_HOST = "localhost";
@@ -91,6 +97,16 @@ public record Settings(
             "listen on 443, or redirect 443 to --port and pass --public-port 443");
       }
     }
+    if (metrics.isPresent()
+        && metrics.get().port() == port
+        && (metrics.get().bindHost().equals(bindHost)
+            || metrics.get().bindHost().equals("0.0.0.0")
+            || bindHost.equals("0.0.0.0"))) {
+      throw new ConfigException(
+          "metrics-port",
+          "is the HTTPS port " + port,
+          "pick another port, e.g. 9464, or leave it out to serve /metrics to administrators");
+    }
     domain = domain.toLowerCase(java.util.Locale.ROOT);
     authorityHost = authorityHost.toLowerCase(java.util.Locale.ROOT);
   }
@@ -116,7 +132,9 @@ public record Settings(
         tokenLifetime,
         Guardrails.DEFAULT,
         OptionalInt.empty(),
-        Optional.empty());
+        Optional.empty(),
+        Optional.empty(),
+        false);
   }
 
   public Settings withGuardrails(Guardrails changed) {
@@ -131,7 +149,9 @@ public record Settings(
         tokenLifetime,
         changed,
         publicPort,
-        cloud);
+        cloud,
+        metrics,
+        recordTlsCa);
   }
 
   /** The same settings with clients reaching this node through {@code publicPort}. */
@@ -147,7 +167,9 @@ public record Settings(
         tokenLifetime,
         guardrails,
         OptionalInt.of(publicPort),
-        cloud);
+        cloud,
+        metrics,
+        recordTlsCa);
   }
 
   /**
@@ -166,7 +188,45 @@ public record Settings(
         tokenLifetime,
         guardrails,
         OptionalInt.of(443),
-        Optional.of(answered));
+        Optional.of(answered),
+        metrics,
+        recordTlsCa);
+  }
+
+  /** The same settings with a plain-HTTP listener for Prometheus. */
+  public Settings withMetrics(MetricsListener listener) {
+    return new Settings(
+        dataDir,
+        bindHost,
+        port,
+        domain,
+        authorityHost,
+        tlsCertificate,
+        tlsKey,
+        tokenLifetime,
+        guardrails,
+        publicPort,
+        cloud,
+        Optional.of(listener),
+        recordTlsCa);
+  }
+
+  /** The same settings, recording this node's TLS CA as the cluster's at start. */
+  public Settings withRecordedTlsCa() {
+    return new Settings(
+        dataDir,
+        bindHost,
+        port,
+        domain,
+        authorityHost,
+        tlsCertificate,
+        tlsKey,
+        tokenLifetime,
+        guardrails,
+        publicPort,
+        cloud,
+        metrics,
+        true);
   }
 
   /** Development defaults for a data directory and port. */
@@ -182,7 +242,9 @@ public record Settings(
         Duration.ofHours(1),
         Guardrails.DEFAULT,
         OptionalInt.empty(),
-        Optional.empty());
+        Optional.empty(),
+        Optional.empty(),
+        false);
   }
 
   public Endpoints endpoints() {

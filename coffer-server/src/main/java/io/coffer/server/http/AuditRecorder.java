@@ -29,15 +29,32 @@ final class AuditRecorder {
 
   private final AuditTrail trail;
   private final boolean failClosed;
+  private final HttpMetrics metrics;
+  private final boolean recording;
 
-  AuditRecorder(AuditTrail trail, boolean failClosed) {
+  AuditRecorder(AuditTrail trail, boolean failClosed, HttpMetrics metrics) {
+    this(trail, failClosed, metrics, true);
+  }
+
+  private AuditRecorder(
+      AuditTrail trail, boolean failClosed, HttpMetrics metrics, boolean recording) {
     this.trail = trail;
     this.failClosed = failClosed;
+    this.metrics = metrics;
+    this.recording = recording;
+  }
+
+  /**
+   * For the metrics listener, like health checks: a scrape every few seconds is no one's access to
+   * a vault, and is served while the trail cannot be written.
+   */
+  AuditRecorder unrecorded() {
+    return new AuditRecorder(trail, false, metrics, false);
   }
 
   /** Before anything else: refuse at once if fail-closed and the trail cannot be written. */
   void admit(Exchange exchange) {
-    if (exchange.path().equals(HEALTH) || trail.ready()) {
+    if (!recording || exchange.path().equals(HEALTH) || trail.ready()) {
       return;
     }
     // Under the free-space floor every request is refused, fail-closed or not: each would write a
@@ -56,7 +73,7 @@ final class AuditRecorder {
   }
 
   void record(Exchange exchange) {
-    if (exchange.path().equals(HEALTH)) {
+    if (!recording || exchange.path().equals(HEALTH)) {
       return;
     }
     String operation =
@@ -87,7 +104,10 @@ final class AuditRecorder {
             exchange.auditErrorCode(),
             exchange.clientAddress(),
             Duration.ofNanos(System.nanoTime() - exchange.started()).toMillis());
-    if (!trail.append(event) && failClosed) {
+    long start = System.nanoTime();
+    boolean written = trail.append(event);
+    metrics.auditWrite(System.nanoTime() - start, written);
+    if (!written && failClosed) {
       exchange.header("Retry-After", "5");
       exchange.json(503, UNRECORDED);
     }

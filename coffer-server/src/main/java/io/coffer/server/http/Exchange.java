@@ -324,6 +324,11 @@ final class Exchange {
     answer(answerStatus, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A plain-text answer of the given type, such as Prometheus' exposition format. */
+  void text(int answerStatus, String type, String text) {
+    answer(answerStatus, type, text.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** An answer without a body and without a type (204, a redirect). */
   void empty(int answerStatus) {
     status = answerStatus;

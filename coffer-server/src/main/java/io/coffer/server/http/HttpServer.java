@@ -2,6 +2,7 @@ package io.coffer.server.http;
 
 import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.config.ConfigException;
+import io.coffer.server.config.MetricsListener;
 import io.coffer.server.config.Settings;
 import io.coffer.server.throttle.CredentialThrottle;
 import io.coffer.server.throttle.Throttle;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTPS server: Jetty with one TLS connector and one handler, {@link JettyDoor}, in front of
- * the {@link Pipeline} every request takes. The routes of every surface are declared here, as data,
- * once.
+ * The HTTPS server: Jetty with one TLS connector (and, when configured, a plain-HTTP one for
+ * Prometheus) and one handler, {@link JettyDoor}, in front of the {@link Pipeline} every request
+ * takes; each connector has its own route table. The routes of every surface are declared here, as
+ * data, once.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -59,6 +62,9 @@ public final class HttpServer implements AutoCloseable {
           "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
           "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+  private static final String HTTPS = "https";
+  private static final String METRICS = "metrics";
+
   private final Server server;
   private final ExecutorService blocking;
 
@@ -73,26 +79,6 @@ public final class HttpServer implements AutoCloseable {
    * @throws ConfigException when the port is taken or cannot be bound
    */
   public static HttpServer start(Settings settings, TlsMaterial tls, Services services) {
-    CredentialThrottle signIns =
-        new CredentialThrottle(
-            settings.guardrails().signInPerAddress(),
-            settings.guardrails().signInPerClient(),
-            System::nanoTime);
-    Pipeline pipeline =
-        new Pipeline(
-            new Router(routes(settings, services, signIns)),
-            new Guard(
-                settings.endpoints(),
-                services.vaults(),
-                services.verifier(),
-                services.authorizer(),
-                new Throttle(
-                    settings.guardrails().perPrincipal(),
-                    settings.guardrails().perVault(),
-                    System::nanoTime)),
-            new BodyBudget(Runtime.getRuntime().maxMemory()),
-            new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed()),
-            signIns);
     ExecutorService blocking =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coffer-request-", 0).factory());
     QueuedThreadPool threads = new QueuedThreadPool();
@@ -100,19 +86,24 @@ public final class HttpServer implements AutoCloseable {
     Server server = new Server(threads, null, new UnsharedBuffers());
     server.setStopTimeout(STOP_TIMEOUT_MS);
     server.setErrorHandler(new JettyErrors());
-    server.addConnector(connector(server, settings, tls));
+    Map<ServerConnector, Pipeline> listeners = listeners(server, settings, tls, services);
+    Map<String, Pipeline> pipelines = new HashMap<>();
+    listeners.forEach((connector, pipeline) -> {
+      server.addConnector(connector);
+      pipelines.put(connector.getName(), pipeline);
+    });
     // On stop: stop accepting, and let requests in flight finish, for up to the stop timeout.
-    server.setHandler(new GracefulHandler(new JettyDoor(pipeline, blocking, services.shared())));
+    server.setHandler(new GracefulHandler(new JettyDoor(pipelines, blocking, services.shared())));
     try {
+      for (ServerConnector connector : listeners.keySet()) {
+        open(connector);
+      }
       server.start();
     } catch (Exception e) {
       stopQuietly(server);
       blocking.shutdownNow();
-      if (causedByBind(e)) {
-        throw new ConfigException(
-            "port",
-            settings.bindHost() + ":" + settings.port() + " is already in use or not permitted",
-            "stop the other process or pass --port <free port>");
+      if (e instanceof ConfigException config) {
+        throw config;
       }
       throw new IllegalStateException("the HTTPS server did not start: " + e.getMessage(), e);
     }
@@ -121,12 +112,97 @@ public final class HttpServer implements AutoCloseable {
         settings.bindHost(),
         settings.port(),
         settings.domain());
+    settings
+        .metrics()
+        .ifPresent(listener ->
+            LOG.info(
+                "event=metrics-listening address=http://{}:{}{}",
+                listener.bindHost(),
+                listener.port(),
+                MetricsRoutes.PATH));
     return new HttpServer(server, blocking);
+  }
+
+  /**
+   * Each connector with the pipeline that serves it: the HTTPS one with every route; the metrics
+   * listener, when configured, with {@code /metrics} and {@code /healthz} only, unaudited.
+   */
+  private static Map<ServerConnector, Pipeline> listeners(
+      Server server, Settings settings, TlsMaterial tls, Services services) {
+    HttpMetrics metrics = new HttpMetrics(services.metrics().registry());
+    CredentialThrottle signIns =
+        new CredentialThrottle(
+            settings.guardrails().signInPerAddress(),
+            settings.guardrails().signInPerClient(),
+            System::nanoTime);
+    Guard guard =
+        new Guard(
+            settings.endpoints(),
+            services.vaults(),
+            services.verifier(),
+            services.authorizer(),
+            new Throttle(
+                settings.guardrails().perPrincipal(),
+                settings.guardrails().perVault(),
+                System::nanoTime));
+    BodyBudget bodies = new BodyBudget(Runtime.getRuntime().maxMemory());
+    AuditRecorder audit =
+        new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed(), metrics);
+    MetricsRoutes metricsRoutes =
+        new MetricsRoutes(services.metrics(), settings.endpoints(), services.verifier());
+    Map<ServerConnector, Pipeline> listeners = new LinkedHashMap<>();
+    listeners.put(
+        connector(server, settings, tls),
+        new Pipeline(
+            new Router(routes(settings, services, signIns, metrics, metricsRoutes)),
+            guard,
+            bodies,
+            audit,
+            signIns,
+            metrics));
+    settings
+        .metrics()
+        .ifPresent(listener ->
+            listeners.put(
+                metricsConnector(server, listener),
+                new Pipeline(
+                    new Router(
+                        metricsRoutes.forListener(
+                            health(services, settings.guardrails().auditFailClosed()))),
+                    guard,
+                    bodies,
+                    audit.unrecorded(),
+                    signIns,
+                    metrics)));
+    return listeners;
+  }
+
+  /** Binds a connector's port now, so that a port in use is named as the setting that chose it. */
+  private static void open(ServerConnector connector) {
+    try {
+      connector.open();
+    } catch (IOException | RuntimeException e) {
+      if (!causedByBind(e)) {
+        throw new IllegalStateException("cannot listen on " + connector.getName(), e);
+      }
+      boolean metrics = connector.getName().equals(METRICS);
+      throw new ConfigException(
+          metrics ? "metrics-port" : "port",
+          connector.getHost() + ":" + connector.getPort() + " is already in use or not permitted",
+          "stop the other process or pass "
+              + (metrics ? "--metrics-port" : "--port")
+              + " <free"
+              + " port>");
+    }
   }
 
   /** Every route of every surface: the vault, the token service, sign-in, management, health. */
   private static List<Route> routes(
-      Settings settings, Services services, CredentialThrottle signIns) {
+      Settings settings,
+      Services services,
+      CredentialThrottle signIns,
+      HttpMetrics metrics,
+      MetricsRoutes metricsRoutes) {
     List<Route> routes = new ArrayList<>();
     routes.addAll(new SecretRoutes(services.secrets()).routes());
     routes.addAll(
@@ -135,7 +211,8 @@ public final class HttpServer implements AutoCloseable {
                 services.signingKeys(),
                 settings.endpoints(),
                 services.verifier(),
-                signIns)
+                signIns,
+                metrics)
             .routes());
     routes.addAll(new LoginRoutes(services.login(), signIns).routes());
     routes.addAll(
@@ -147,11 +224,8 @@ public final class HttpServer implements AutoCloseable {
                 settings.endpoints(),
                 services.rotation())
             .routes());
-    routes.add(
-        Route.get(
-            "/healthz",
-            "Health",
-            exchange -> health(exchange, services, settings.guardrails().auditFailClosed())));
+    routes.add(metricsRoutes.forAdministrators());
+    routes.add(health(services, settings.guardrails().auditFailClosed()));
     return routes;
   }
 
@@ -159,17 +233,34 @@ public final class HttpServer implements AutoCloseable {
    * Up when storage answers and the audit trail can be written, or when the server serves without
    * it: fail-closed and below the disk-space floor it refuses requests, so it is down.
    */
-  private static void health(Exchange exchange, Services services, boolean auditFailClosed) {
-    boolean storage = services.storageReachable().getAsBoolean();
-    AuditTrail trail = services.audit();
-    boolean audit = trail.ready();
-    boolean up = storage && (audit || !(auditFailClosed || trail.belowFloor()));
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", up ? "ok" : "unavailable");
-    body.put("storage", storage ? "ok" : "down");
-    body.put("audit", audit ? "ok" : trail.belowFloor() ? "below-disk-floor" : "failing");
-    body.put("unauditedRequests", trail.unaudited());
-    exchange.json(up ? 200 : 503, body);
+  private static Route health(Services services, boolean auditFailClosed) {
+    return Route.get(
+        "/healthz",
+        "Health",
+        exchange -> {
+          boolean storage = services.storageReachable().getAsBoolean();
+          AuditTrail trail = services.audit();
+          boolean audit = trail.ready();
+          boolean up = storage && (audit || !(auditFailClosed || trail.belowFloor()));
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("status", up ? "ok" : "unavailable");
+          body.put("storage", storage ? "ok" : "down");
+          body.put("audit", audit ? "ok" : trail.belowFloor() ? "below-disk-floor" : "failing");
+          body.put("unauditedRequests", trail.unaudited());
+          exchange.json(up ? 200 : 503, body);
+        });
+  }
+
+  /** Plain HTTP for Prometheus, on loopback unless configured otherwise. */
+  private static ServerConnector metricsConnector(Server server, MetricsListener listener) {
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setName(METRICS);
+    connector.setHost(listener.bindHost());
+    connector.setPort(listener.port());
+    connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+    return connector;
   }
 
   private static ServerConnector connector(Server server, Settings settings, TlsMaterial tls) {
@@ -189,6 +280,7 @@ public final class HttpServer implements AutoCloseable {
     ServerConnector connector =
         new ServerConnector(
             server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+    connector.setName(HTTPS);
     connector.setHost(settings.bindHost());
     connector.setPort(settings.port());
     connector.setIdleTimeout(IDLE_TIMEOUT_MS);

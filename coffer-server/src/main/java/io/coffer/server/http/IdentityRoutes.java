@@ -28,14 +28,17 @@ final class IdentityRoutes {
   private final Endpoints endpoints;
   private final TokenVerifier verifier;
   private final CredentialThrottle signIns;
+  private final HttpMetrics metrics;
 
   IdentityRoutes(
       TokenService tokens,
       SigningKeys keys,
       Endpoints endpoints,
       TokenVerifier verifier,
-      CredentialThrottle signIns) {
+      CredentialThrottle signIns,
+      HttpMetrics metrics) {
     this.signIns = signIns;
+    this.metrics = metrics;
     this.tokens = tokens;
     this.keys = keys;
     this.endpoints = endpoints;
@@ -60,7 +63,17 @@ final class IdentityRoutes {
         Route.get("/subscriptions", "SubscriptionList", this::subscriptions));
   }
 
+  /** Issues a token, counting it, or counts the refusal by its OAuth error. */
   private void token(Exchange exchange) {
+    try {
+      issue(exchange);
+    } catch (TokenRefused refused) {
+      metrics.tokenRefused(refused);
+      throw refused;
+    }
+  }
+
+  private void issue(Exchange exchange) {
     Map<String, String> parameters =
         PostedForm.read(
             exchange,
@@ -81,6 +94,7 @@ final class IdentityRoutes {
     request.parameter("username").ifPresent(exchange::userName);
     IssuedToken token = tokens.issue(request);
     exchange.principal(token.issuedTo());
+    metrics.tokenIssued(request.grantType().orElse(""));
     TokenResponse response =
         token
             .user()

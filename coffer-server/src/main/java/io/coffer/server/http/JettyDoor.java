@@ -26,16 +26,18 @@ import org.eclipse.jetty.util.UrlEncoded;
  * a virtual thread of its own, where reading a body or waiting on storage may block.
  */
 final class JettyDoor extends Handler.Abstract.NonBlocking {
-  private final Pipeline pipeline;
+  private final Map<String, Pipeline> pipelines;
   private final ExecutorService blocking;
   private final boolean shared;
 
   /**
+   * @param pipelines the pipeline of each connector, by the connector's name: each listener serves
+   *     its own route table
    * @param shared whether other nodes share the storage: inline routes run on I/O threads only when
    *     it is not, so that what they may wait for (a cold cache's read of SQLite) is short
    */
-  JettyDoor(Pipeline pipeline, ExecutorService blocking, boolean shared) {
-    this.pipeline = pipeline;
+  JettyDoor(Map<String, Pipeline> pipelines, ExecutorService blocking, boolean shared) {
+    this.pipelines = Map.copyOf(pipelines);
     this.blocking = blocking;
     this.shared = shared;
   }
@@ -45,17 +47,23 @@ final class JettyDoor extends Handler.Abstract.NonBlocking {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    Pipeline pipeline = pipelines.get(request.getConnectionMetaData().getConnector().getName());
     Exchange exchange = exchange(request);
     if (pipeline.route(exchange) && !shared) {
-      answer(request, exchange, response, callback, false);
+      answer(pipeline, request, exchange, response, callback, false);
     } else {
-      blocking.execute(() -> answer(request, exchange, response, callback, true));
+      blocking.execute(() -> answer(pipeline, request, exchange, response, callback, true));
     }
     return true;
   }
 
-  private void answer(
-      Request request, Exchange exchange, Response response, Callback callback, boolean mayBlock) {
+  private static void answer(
+      Pipeline pipeline,
+      Request request,
+      Exchange exchange,
+      Response response,
+      Callback callback,
+      boolean mayBlock) {
     try {
       pipeline.serve(exchange);
       settleBody(request, exchange, mayBlock);

@@ -7,8 +7,8 @@ import io.coffer.server.throttle.CredentialThrottle;
  * The one path every request takes, in the order of its life: stamp (request id, the service's
  * headers) → audit admission → route → sign-in budget (routes that present a credential) → body
  * budget → guard (vault routes: token, budget, api-version, access) → handler → error mapping →
- * access log → audit. No step knows which server carried the request; the server's adapter ({@link
- * JettyDoor}) only turns the wire into an {@link Exchange} and back.
+ * access log → audit → metrics. No step knows which server carried the request; the server's
+ * adapter ({@link JettyDoor}) only turns the wire into an {@link Exchange} and back.
  */
 final class Pipeline {
   private final Router router;
@@ -16,18 +16,21 @@ final class Pipeline {
   private final BodyBudget bodies;
   private final AuditRecorder audit;
   private final CredentialThrottle signIns;
+  private final HttpMetrics metrics;
 
   Pipeline(
       Router router,
       Guard guard,
       BodyBudget bodies,
       AuditRecorder audit,
-      CredentialThrottle signIns) {
+      CredentialThrottle signIns,
+      HttpMetrics metrics) {
     this.router = router;
     this.signIns = signIns;
     this.guard = guard;
     this.bodies = bodies;
     this.audit = audit;
+    this.metrics = metrics;
   }
 
   /**
@@ -71,5 +74,9 @@ final class Pipeline {
     }
     AccessLog.record(exchange);
     audit.record(exchange);
+    metrics.request(
+        exchange.route().map(Route::operation).orElse(HttpMetrics.UNROUTED),
+        exchange.status(),
+        System.nanoTime() - exchange.started());
   }
 }

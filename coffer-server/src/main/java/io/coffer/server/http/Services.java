@@ -8,6 +8,7 @@ import io.coffer.server.identity.InteractiveLogin;
 import io.coffer.server.identity.SigningKeys;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
+import io.coffer.server.metrics.ServerMetrics;
 import io.coffer.server.secrets.SecretService;
 import io.coffer.server.vault.Vaults;
 import java.util.function.BooleanSupplier;
@@ -29,4 +30,5 @@ public record Services(
     BooleanSupplier storageReachable,
     boolean shared,
     AuditTrail audit,
-    KeyRotation rotation) {}
+    KeyRotation rotation,
+    ServerMetrics metrics) {}

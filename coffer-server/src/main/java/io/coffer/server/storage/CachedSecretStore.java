@@ -2,6 +2,8 @@ package io.coffer.server.storage;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import java.util.function.Function;
  */
 final class CachedSecretStore extends ForwardedReads implements SecretStore {
   private static final int ENTRY_OVERHEAD = 256;
+  private static final String CACHE_NAME = "secret-reads";
 
   /** A secret, by vault and lower-cased name. */
   private record Key(String vaultId, String nameKey) {
@@ -51,15 +54,23 @@ final class CachedSecretStore extends ForwardedReads implements SecretStore {
   /** Counts committed writes; a read that saw it move may hold what a write just replaced. */
   private final AtomicLong writes = new AtomicLong();
 
-  /** {@code maxBytes}: 64 MiB hold about 150k small secrets; a 25 KB value weighs its size. */
-  CachedSecretStore(SecretStore store, long maxBytes) {
+  /**
+   * @param maxBytes 64 MiB hold about 150k small secrets; a 25 KB value weighs its size
+   * @param metrics where hits, misses, evictions and size are counted ({@code
+   *     cache_*{cache="secret-reads"}})
+   */
+  CachedSecretStore(SecretStore store, long maxBytes, Optional<MeterRegistry> metrics) {
     super(store);
     this.store = store;
-    this.active =
+    Caffeine<Key, Versions> builder =
         Caffeine.newBuilder()
             .maximumWeight(maxBytes)
-            .<Key, Versions>weigher((key, versions) -> versions.weight())
-            .build();
+            .<Key, Versions>weigher((key, versions) -> versions.weight());
+    if (metrics.isPresent()) {
+      builder.recordStats();
+    }
+    this.active = builder.build();
+    metrics.ifPresent(m -> CaffeineCacheMetrics.monitor(m, active, CACHE_NAME));
   }
 
   /**

@@ -16,7 +16,8 @@ enum Dialect {
           "V2__identity_and_access.sql",
           "V3__used_assertions.sql",
           "V4__sign_in_failures.sql",
-          "V5__rewrap_index.sql")),
+          "V5__rewrap_index.sql",
+          "V6__cluster_identity.sql")),
   POSTGRESQL(
       " FOR UPDATE",
       "postgresql/",
@@ -25,7 +26,8 @@ enum Dialect {
           "V2__identity_and_access.sql",
           "V3__used_assertions.sql",
           "V4__sign_in_failures.sql",
-          "V5__rewrap_index.sql"));
+          "V5__rewrap_index.sql",
+          "V6__cluster_identity.sql"));
 
   /** Appended to a SELECT inside a write transaction to hold the rows it read until commit. */
   final String forUpdate;

@@ -2,9 +2,11 @@ package io.coffer.server.storage;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.coffer.server.CofferException;
 import io.coffer.server.config.ConfigException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -12,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -38,8 +41,14 @@ public final class Storage implements AutoCloseable {
   private final VaultStore vaults;
   private final OneTimeStore oneTime;
   private final SigningKeyStore signingKeys;
+  private final ClusterRecords cluster;
 
-  private Storage(Dialect dialect, HikariDataSource pool, Writer writer, long readCacheBytes) {
+  private Storage(
+      Dialect dialect,
+      HikariDataSource pool,
+      Writer writer,
+      long readCacheBytes,
+      Optional<MeterRegistry> metrics) {
     this.dialect = dialect;
     this.pool = pool;
     this.writer = writer;
@@ -49,12 +58,15 @@ public final class Storage implements AutoCloseable {
     SecretStore sql = new SqlSecretStore(transactions, this::connection, statements, dialect);
     // Only a database this process alone writes can answer reads from memory.
     this.secrets =
-        isShared() || readCacheBytes == 0 ? sql : new CachedSecretStore(sql, readCacheBytes);
+        isShared() || readCacheBytes == 0
+            ? sql
+            : new CachedSecretStore(sql, readCacheBytes, metrics);
     Jdbc reads = new Jdbc(this::connection, statements);
     this.directory = new SqlDirectoryStore(transactions, reads);
     this.vaults = new SqlVaultStore(transactions, reads, dialect);
     this.oneTime = new SqlOneTimeStore(transactions, reads, dialect);
     this.signingKeys = new SqlSigningKeyStore(transactions, reads);
+    this.cluster = new ClusterRecords(transactions, reads);
   }
 
   /** Opens (creating and migrating if needed) the database file, for tools: no read cache. */
@@ -67,6 +79,20 @@ public final class Storage implements AutoCloseable {
    * {@code readCacheBytes} of sealed rows in memory.
    */
   public static Storage openSqlite(Path file, long readCacheBytes) {
+    return openSqlite(file, readCacheBytes, Optional.empty());
+  }
+
+  /**
+   * As {@link #openSqlite(Path, long)}, with the reader pool's and the read cache's meters in
+   * {@code metrics} ({@code hikaricp_*{pool="coffer-readers"}}, {@code
+   * cache_*{cache="secret-reads"}}).
+   */
+  public static Storage openSqlite(Path file, long readCacheBytes, MeterRegistry metrics) {
+    return openSqlite(file, readCacheBytes, Optional.of(metrics));
+  }
+
+  private static Storage openSqlite(
+      Path file, long readCacheBytes, Optional<MeterRegistry> metrics) {
     try {
       SQLiteConfig writeConfig = config();
       writeConfig.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
@@ -84,8 +110,13 @@ public final class Storage implements AutoCloseable {
       pool.setMaximumPoolSize(READERS);
       pool.setMinimumIdle(1);
       pool.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+      metrics.ifPresent(m -> pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(m)));
       return new Storage(
-          Dialect.SQLITE, new HikariDataSource(pool), new Writer(writeConnection), readCacheBytes);
+          Dialect.SQLITE,
+          new HikariDataSource(pool),
+          new Writer(writeConnection),
+          readCacheBytes,
+          metrics);
     } catch (SQLException e) {
       throw new StorageException("cannot open the database " + file + ": " + e.getMessage(), e);
     }
@@ -97,6 +128,18 @@ public final class Storage implements AutoCloseable {
    * @throws ConfigException when PostgreSQL cannot be reached or refuses the credentials
    */
   public static Storage openPostgresql(PostgresOptions options) {
+    return openPostgresql(options, Optional.empty());
+  }
+
+  /**
+   * As {@link #openPostgresql(PostgresOptions)}, with the pool's meters in {@code metrics} ({@code
+   * hikaricp_*{pool="coffer-postgresql"}}).
+   */
+  public static Storage openPostgresql(PostgresOptions options, MeterRegistry metrics) {
+    return openPostgresql(options, Optional.of(metrics));
+  }
+
+  private static Storage openPostgresql(PostgresOptions options, Optional<MeterRegistry> metrics) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("coffer-postgresql");
     config.setJdbcUrl(options.jdbcUrl());
@@ -113,6 +156,7 @@ public final class Storage implements AutoCloseable {
     config.addDataSourceProperty("socketTimeout", "30");
     config.addDataSourceProperty("tcpKeepAlive", "true");
     config.addDataSourceProperty("ApplicationName", "coffer");
+    metrics.ifPresent(m -> config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(m)));
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(config);
@@ -134,7 +178,7 @@ public final class Storage implements AutoCloseable {
       pool.close();
       throw new StorageException("cannot migrate " + options.jdbcUrl() + ": " + e.getMessage(), e);
     }
-    return new Storage(Dialect.POSTGRESQL, pool, null, 0);
+    return new Storage(Dialect.POSTGRESQL, pool, null, 0, metrics);
   }
 
   public SecretStore secrets() {
@@ -155,6 +199,11 @@ public final class Storage implements AutoCloseable {
 
   public SigningKeyStore signingKeys() {
     return signingKeys;
+  }
+
+  /** What the nodes of this database must agree on: the master key's id, the TLS CA's digest. */
+  public ClusterRecords cluster() {
+    return cluster;
   }
 
   /**

@@ -41,7 +41,8 @@ final class StorageCopy {
           "sign_in_failures",
           "signing_keys",
           "secrets",
-          "secret_versions");
+          "secret_versions",
+          "cluster_identity");
 
   private static final String VERSION_ROWS =
       "SELECT vault_id, name_key, version, seq, ciphertext, wrapped_key, master_key_id,"
