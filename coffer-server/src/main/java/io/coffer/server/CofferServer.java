@@ -16,6 +16,7 @@ import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
 import io.coffer.server.secrets.Backups;
 import io.coffer.server.secrets.SecretService;
+import io.coffer.server.storage.ChangeLog;
 import io.coffer.server.storage.PostgresOptions;
 import io.coffer.server.storage.Storage;
 import io.coffer.server.tls.TlsMaterial;
@@ -190,9 +191,16 @@ public final class CofferServer implements AutoCloseable {
     return authorizer;
   }
 
+  /** Every committed secret write, in commit order. */
+  public ChangeLog changes() {
+    return storage.changes();
+  }
+
   /** Stops accepting requests, lets running ones finish, then closes storage. */
   @Override
   public void close() {
+    // Long polls wait on the change log: end them first, or the HTTP stop waits for them.
+    storage.changes().stopWaiting();
     background.shutdownNow();
     http.close();
     storage.close();

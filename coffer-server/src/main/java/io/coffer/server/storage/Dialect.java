@@ -16,7 +16,10 @@ enum Dialect {
           "V2__identity_and_access.sql",
           "V3__used_assertions.sql",
           "V4__sign_in_failures.sql",
-          "V5__rewrap_index.sql")),
+          "V5__rewrap_index.sql",
+          "V6__change_log.sql",
+          "V7__events.sql",
+          "V8__rotation.sql")),
   POSTGRESQL(
       " FOR UPDATE",
       "postgresql/",
@@ -25,7 +28,10 @@ enum Dialect {
           "V2__identity_and_access.sql",
           "V3__used_assertions.sql",
           "V4__sign_in_failures.sql",
-          "V5__rewrap_index.sql"));
+          "V5__rewrap_index.sql",
+          "V6__change_log.sql",
+          "V7__events.sql",
+          "V8__rotation.sql"));
 
   /** Appended to a SELECT inside a write transaction to hold the rows it read until commit. */
   final String forUpdate;

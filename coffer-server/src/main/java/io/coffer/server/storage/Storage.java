@@ -35,6 +35,9 @@ public final class Storage implements AutoCloseable {
   private final Writer writer;
   private final SecretStore secrets;
   private final SqlDirectoryStore directory;
+  private final SqlChangeLog changes;
+  private final SqlEventStore events;
+  private final SqlRotationStore rotations;
 
   private Storage(Dialect dialect, HikariDataSource pool, Writer writer, long readCacheBytes) {
     this.dialect = dialect;
@@ -43,13 +46,18 @@ public final class Storage implements AutoCloseable {
     Transactions transactions = writer != null ? writer : new PooledTransactions(this::connection);
     ReadStatements statements =
         dialect == Dialect.SQLITE ? new KeptStatements() : ReadStatements.COMPILED_EACH_TIME;
-    SecretStore sql = new SqlSecretStore(transactions, this::connection, statements, dialect);
+    Jdbc jdbc = new Jdbc(this::connection, statements);
+    this.changes = new SqlChangeLog(jdbc, transactions, dialect == Dialect.POSTGRESQL);
+    SecretStore sql =
+        new SqlSecretStore(transactions, this::connection, statements, dialect, changes);
     // Only a database this process alone writes can answer reads from memory.
     this.secrets =
         dialect == Dialect.POSTGRESQL || readCacheBytes == 0
             ? sql
             : new CachedSecretStore(sql, readCacheBytes);
     this.directory = new SqlDirectoryStore(transactions, this::connection, statements, dialect);
+    this.events = new SqlEventStore(jdbc, transactions);
+    this.rotations = new SqlRotationStore(jdbc, transactions);
   }
 
   /** Opens (creating and migrating if needed) the database file, for tools: no read cache. */
@@ -138,6 +146,19 @@ public final class Storage implements AutoCloseable {
 
   public DirectoryStore directory() {
     return directory;
+  }
+
+  /** Every committed secret write, in commit order. */
+  public ChangeLog changes() {
+    return changes;
+  }
+
+  public EventStore events() {
+    return events;
+  }
+
+  public RotationStore rotations() {
+    return rotations;
   }
 
   /**

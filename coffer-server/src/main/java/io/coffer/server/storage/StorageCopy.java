@@ -41,7 +41,9 @@ final class StorageCopy {
           "sign_in_failures",
           "signing_keys",
           "secrets",
-          "secret_versions");
+          "secret_versions",
+          "event_subscriptions",
+          "rotation_policies");
 
   private static final String VERSION_ROWS =
       "SELECT vault_id, name_key, version, seq, ciphertext, wrapped_key, master_key_id,"
@@ -60,6 +62,9 @@ final class StorageCopy {
       for (String table : TABLES) {
         copyTable(from, to, table);
       }
+      // Positions are the source's; the target's change log starts empty, so its subscriptions
+      // owe every change from its first.
+      Jdbc.update(to, "UPDATE event_subscriptions SET after_position = 0");
       verify(from, to);
       to.commit();
     } catch (SQLException | RuntimeException e) {
