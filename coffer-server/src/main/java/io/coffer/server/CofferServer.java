@@ -7,6 +7,8 @@ import io.coffer.server.config.Settings;
 import io.coffer.server.crypto.Envelope;
 import io.coffer.server.crypto.Keyring;
 import io.coffer.server.crypto.SealedBlob;
+import io.coffer.server.events.EventSubscriptions;
+import io.coffer.server.events.RetrySchedule;
 import io.coffer.server.http.HttpServer;
 import io.coffer.server.http.Services;
 import io.coffer.server.identity.Directory;
@@ -14,6 +16,7 @@ import io.coffer.server.identity.InteractiveLogin;
 import io.coffer.server.identity.SigningKeys;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
+import io.coffer.server.rotation.SecretRotation;
 import io.coffer.server.secrets.Backups;
 import io.coffer.server.secrets.SecretService;
 import io.coffer.server.storage.ChangeLog;
@@ -49,6 +52,7 @@ public final class CofferServer implements AutoCloseable {
   private final HttpServer http;
   private final AuditTrail audit;
   private final ScheduledExecutorService background;
+  private final List<AutoCloseable> workers;
 
   private CofferServer(
       Settings settings,
@@ -59,7 +63,8 @@ public final class CofferServer implements AutoCloseable {
       Authorizer authorizer,
       HttpServer http,
       ScheduledExecutorService background,
-      AuditTrail audit) {
+      AuditTrail audit,
+      List<AutoCloseable> workers) {
     this.settings = settings;
     this.storage = storage;
     this.tls = tls;
@@ -69,6 +74,7 @@ public final class CofferServer implements AutoCloseable {
     this.http = http;
     this.audit = audit;
     this.background = background;
+    this.workers = workers;
   }
 
   /**
@@ -118,6 +124,14 @@ public final class CofferServer implements AutoCloseable {
               Thread.ofPlatform().name("coffer-background").daemon().factory());
       KeyRotation rotation =
           new KeyRotation(keyring, secrets, signingKeys, background, storage.isShared());
+      EventSubscriptions events =
+          new EventSubscriptions(
+              storage,
+              vaults,
+              settings.endpoints()::vaultUrl,
+              settings.endpoints().authority(),
+              RetrySchedule.from(environment));
+      SecretRotation secretRotation = new SecretRotation(storage, vaults, secrets, events, audit);
       Services services =
           new Services(
               directory,
@@ -136,7 +150,10 @@ public final class CofferServer implements AutoCloseable {
               storage::isReachable,
               !storage.isShared(),
               audit,
-              rotation);
+              rotation,
+              storage.changes(),
+              events,
+              secretRotation);
       HttpServer http = HttpServer.start(settings, tls, services);
       settings
           .cloud()
@@ -149,8 +166,19 @@ public final class CofferServer implements AutoCloseable {
                   settings.domain()));
       background.scheduleWithFixedDelay(() -> sweep(storage, secrets), 10, 60, TimeUnit.SECONDS);
       rotation.rewrapInBackground();
+      events.startDelivering();
+      secretRotation.startSchedule();
       return new CofferServer(
-          settings, storage, tls, directory, vaults, authorizer, http, background, audit);
+          settings,
+          storage,
+          tls,
+          directory,
+          vaults,
+          authorizer,
+          http,
+          background,
+          audit,
+          List.of(secretRotation, events));
     } catch (RuntimeException e) {
       storage.close();
       audit.close();
@@ -201,6 +229,13 @@ public final class CofferServer implements AutoCloseable {
   public void close() {
     // Long polls wait on the change log: end them first, or the HTTP stop waits for them.
     storage.changes().stopWaiting();
+    for (AutoCloseable worker : workers) {
+      try {
+        worker.close();
+      } catch (Exception e) {
+        LOG.warn("event=worker-stop-failed reason={}", e.getMessage());
+      }
+    }
     background.shutdownNow();
     http.close();
     storage.close();

@@ -26,7 +26,9 @@ import org.apache.kafka.common.config.provider.ConfigProvider;
  * config.providers.coffer.param.<setting>}): {@code vault.url}, {@code vault.domain} (may carry a
  * port), the {@link VaultSettings} credential settings, and {@code cache.ttl.ms} (default 5 min).
  * Every answer carries that TTL, so Connect restarts a connector after it and the restarted
- * connector reads the rotated secret.
+ * connector reads the rotated secret. The provider's cache follows Coffer's change channel ({@code
+ * changes.follow}, default true), so the value a restart reads is the rotated one even when the
+ * cache's own TTL has not run out; Connect itself asks providers for nothing between restarts.
  */
 public final class CofferConfigProvider implements ConfigProvider {
   private static final String KEY_SEPARATOR = "/";
@@ -35,6 +37,7 @@ public final class CofferConfigProvider implements ConfigProvider {
   private String defaultVault;
   private long ttlMillis;
   private ConfigResolver resolver;
+  private SecretCache cache;
 
   @Override
   public void configure(Map<String, ?> configs) {
@@ -49,14 +52,18 @@ public final class CofferConfigProvider implements ConfigProvider {
     domain = settings.getOrDefault("vault.domain", VaultSettings.DEFAULT_DOMAIN);
     defaultVault = vault.vaultUrl().orElse("");
     ttlMillis = Long.parseLong(settings.getOrDefault("cache.ttl.ms", "300000"));
-    SecretCache cache =
+    VaultAccess access = VaultAccess.from(vault);
+    cache =
         new SecretCache(
-            VaultAccess.from(vault)::fetch,
+            access::fetch,
             Duration.ofMillis(ttlMillis),
             Duration.ofHours(1),
             10_000,
             Ticker.systemTicker(),
             ForkJoinPool.commonPool());
+    if (!"false".equalsIgnoreCase(settings.get("changes.follow"))) {
+      cache.followChanges(access.changes());
+    }
     resolver = new ConfigResolver(cache);
   }
 
@@ -91,6 +98,8 @@ public final class CofferConfigProvider implements ConfigProvider {
 
   @Override
   public void close() {
-    // Nothing held but memory.
+    if (cache != null) {
+      cache.close();
+    }
   }
 }
