@@ -7,8 +7,8 @@ import io.coffer.server.authz.Scope;
 import io.coffer.server.config.ConfigException;
 import io.coffer.server.config.OwnerOnlyFile;
 import io.coffer.server.identity.ClientCredential;
-import io.coffer.server.storage.PrincipalRecord;
-import io.coffer.server.storage.TenantRecord;
+import io.coffer.server.identity.DirectoryPrincipal;
+import io.coffer.server.identity.Tenant;
 import io.coffer.server.vault.Vault;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +45,7 @@ public final class DevMode {
    */
   public static DevCredentials bootstrap(CofferServer server, String tenantName) {
     Path dataDir = server.settings().dataDir().toAbsolutePath();
-    TenantRecord tenant =
+    Tenant tenant =
         server
             .directory()
             .tenant(tenantName)
@@ -90,9 +90,8 @@ public final class DevMode {
     return credentials;
   }
 
-  private static ClientCredential newPrincipal(
-      CofferServer server, TenantRecord tenant, Vault vault) {
-    PrincipalRecord principal = server.directory().createServicePrincipal(tenant.id(), APP);
+  private static ClientCredential newPrincipal(CofferServer server, Tenant tenant, Vault vault) {
+    DirectoryPrincipal principal = server.directory().createServicePrincipal(tenant.id(), APP);
     server
         .authorizer()
         .assign(principal.objectId(), Role.KEY_VAULT_ADMINISTRATOR, Scope.vault(vault.id()));

@@ -4,8 +4,7 @@ import io.coffer.server.CofferException.AuthorizeRefused;
 import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.AuthorizationCodeRecord;
 import io.coffer.server.storage.DirectoryStore;
-import io.coffer.server.storage.PrincipalRecord;
-import io.coffer.server.storage.TenantRecord;
+import io.coffer.server.storage.OneTimeStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -36,11 +35,14 @@ public final class InteractiveLogin {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final DirectoryStore store;
+  private final OneTimeStore codes;
   private final Directory directory;
   private final Clock clock;
 
-  public InteractiveLogin(DirectoryStore store, Directory directory, Clock clock) {
+  public InteractiveLogin(
+      DirectoryStore store, OneTimeStore codes, Directory directory, Clock clock) {
     this.store = store;
+    this.codes = codes;
     this.directory = directory;
     this.clock = clock;
   }
@@ -52,9 +54,10 @@ public final class InteractiveLogin {
    * @throws AuthorizeRefused for a request that cannot proceed to sign-in
    */
   public AuthorizeRequest authorize(String tenantIdOrName, Map<String, String> parameters) {
-    TenantRecord tenant =
+    Tenant tenant =
         store
             .tenant(tenantIdOrName)
+            .map(Tenant::of)
             .orElseThrow(() ->
                 new AuthorizeRefused(
                     "invalid_request",
@@ -143,17 +146,17 @@ public final class InteractiveLogin {
    */
   public Optional<AuthorizationResponse> signIn(
       AuthorizeRequest request, String userName, String password) {
-    Optional<PrincipalRecord> user =
+    Optional<DirectoryPrincipal> user =
         directory
             .signIn(request.tenantId(), userName.trim(), password)
-            .filter(p -> PrincipalKind.USER.stored().equals(p.kind()));
+            .filter(DirectoryPrincipal::isUser);
     if (user.isEmpty()) {
       return Optional.empty();
     }
     byte[] random = new byte[32];
     RANDOM.nextBytes(random);
     String code = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    store.insertAuthorizationCode(
+    codes.insertAuthorizationCode(
         new AuthorizationCodeRecord(
             UserGrants.codeHash(code),
             user.get().objectId(),

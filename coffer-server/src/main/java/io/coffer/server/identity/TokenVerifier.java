@@ -11,7 +11,6 @@ import com.nimbusds.jwt.SignedJWT;
 import io.coffer.server.CofferException;
 import io.coffer.server.CofferException.Unauthenticated;
 import io.coffer.server.config.Endpoints;
-import io.coffer.server.storage.PrincipalRecord;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -138,7 +137,7 @@ public final class TokenVerifier {
     // A principal disabled or deleted after the token was issued loses access at once.
     if (!directory
         .principal(entry.principal().objectId())
-        .map(PrincipalRecord::enabled)
+        .map(DirectoryPrincipal::enabled)
         .orElse(false)) {
       throw new Unauthenticated("AKV10010: The token's principal is disabled or deleted.");
     }
@@ -200,7 +199,7 @@ public final class TokenVerifier {
               + issuer
               + ".");
     }
-    PrincipalRecord principal =
+    DirectoryPrincipal principal =
         directory
             .principal(objectId)
             .filter(p -> p.tenantId().equals(tenantId) && p.enabled())

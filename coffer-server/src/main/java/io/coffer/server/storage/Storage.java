@@ -34,7 +34,10 @@ public final class Storage implements AutoCloseable {
   private final HikariDataSource pool;
   private final Writer writer;
   private final SecretStore secrets;
-  private final SqlDirectoryStore directory;
+  private final DirectoryStore directory;
+  private final VaultStore vaults;
+  private final OneTimeStore oneTime;
+  private final SigningKeyStore signingKeys;
   private final SqlChangeLog changes;
   private final SqlEventStore events;
   private final SqlRotationStore rotations;
@@ -52,10 +55,11 @@ public final class Storage implements AutoCloseable {
         new SqlSecretStore(transactions, this::connection, statements, dialect, changes);
     // Only a database this process alone writes can answer reads from memory.
     this.secrets =
-        dialect == Dialect.POSTGRESQL || readCacheBytes == 0
-            ? sql
-            : new CachedSecretStore(sql, readCacheBytes);
-    this.directory = new SqlDirectoryStore(transactions, this::connection, statements, dialect);
+        isShared() || readCacheBytes == 0 ? sql : new CachedSecretStore(sql, readCacheBytes);
+    this.directory = new SqlDirectoryStore(transactions, jdbc);
+    this.vaults = new SqlVaultStore(transactions, jdbc, dialect);
+    this.oneTime = new SqlOneTimeStore(transactions, jdbc, dialect);
+    this.signingKeys = new SqlSigningKeyStore(transactions, jdbc);
     this.events = new SqlEventStore(jdbc, transactions);
     this.rotations = new SqlRotationStore(jdbc, transactions);
   }
@@ -146,6 +150,18 @@ public final class Storage implements AutoCloseable {
 
   public DirectoryStore directory() {
     return directory;
+  }
+
+  public VaultStore vaults() {
+    return vaults;
+  }
+
+  public OneTimeStore oneTime() {
+    return oneTime;
+  }
+
+  public SigningKeyStore signingKeys() {
+    return signingKeys;
   }
 
   /** Every committed secret write, in commit order. */
