@@ -18,6 +18,7 @@ import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
 import io.coffer.server.rotation.SecretRotation;
 import io.coffer.server.secrets.Backups;
+import io.coffer.server.secrets.SecretChanges;
 import io.coffer.server.secrets.SecretService;
 import io.coffer.server.storage.ChangeLog;
 import io.coffer.server.storage.PostgresOptions;
@@ -151,7 +152,7 @@ public final class CofferServer implements AutoCloseable {
               shared,
               audit,
               rotation,
-              storage.changes(),
+              new SecretChanges(storage.changes()),
               events,
               secretRotation);
       HttpServer http = HttpServer.start(settings, tls, services);

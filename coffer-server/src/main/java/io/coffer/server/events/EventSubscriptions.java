@@ -13,7 +13,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -69,7 +68,7 @@ public final class EventSubscriptions implements AutoCloseable {
    *
    * @throws CofferException.BadRequest when the endpoint refused the handshake
    */
-  public EventSubscriptionRecord save(Vault vault, String name, NewSubscription wanted) {
+  public EventSubscription save(Vault vault, String name, NewSubscription wanted) {
     if (!name.matches("[A-Za-z0-9-]{3,64}")) {
       throw new CofferException.BadRequest(
           "An event subscription's name is 3-64 letters, digits and dashes.");
@@ -113,7 +112,7 @@ public final class EventSubscriptions implements AutoCloseable {
         name,
         Webhook.baseUrl(wanted.endpoint()),
         state);
-    return saved;
+    return view(saved);
   }
 
   /**
@@ -136,15 +135,23 @@ public final class EventSubscriptions implements AutoCloseable {
     return true;
   }
 
-  public List<EventSubscriptionRecord> list(Vault vault) {
-    return store.subscriptions(vault.id());
+  public List<EventSubscription> list(Vault vault) {
+    return store.subscriptions(vault.id()).stream().map(this::view).toList();
   }
 
-  public EventSubscriptionRecord get(Vault vault, String name) {
+  public EventSubscription get(Vault vault, String name) {
+    return view(stored(vault, name));
+  }
+
+  private EventSubscriptionRecord stored(Vault vault, String name) {
     return store
         .subscription(vault.id(), name)
         .orElseThrow(() ->
             new CofferException.NotFound("The event subscription '" + name + "' does not exist."));
+  }
+
+  private EventSubscription view(EventSubscriptionRecord s) {
+    return EventSubscription.of(s, store.deliveryCounts(s.id()));
   }
 
   public void delete(Vault vault, String name) {
@@ -153,14 +160,9 @@ public final class EventSubscriptions implements AutoCloseable {
     }
   }
 
-  /** How many of its deliveries are pending, delivered, dead-lettered. */
-  public Map<String, Long> deliveryCounts(EventSubscriptionRecord subscription) {
-    return store.deliveryCounts(subscription.id());
-  }
-
   /** Its dead-lettered events as Event Grid writes them, newest first. */
   public List<JsonNode> deadLetters(Vault vault, String name, int limit) {
-    EventSubscriptionRecord subscription = get(vault, name);
+    EventSubscriptionRecord subscription = stored(vault, name);
     DeliverySchema schema = DeliverySchema.of(subscription.deliverySchema()).orElseThrow();
     List<JsonNode> letters = new ArrayList<>();
     for (EventDeliveryRecord d :
@@ -203,10 +205,5 @@ public final class EventSubscriptions implements AutoCloseable {
   @Override
   public void close() {
     dispatcher.close();
-  }
-
-  /** Used by the views: the endpoint as shown, without a query that may hold a key. */
-  public static String endpointBaseUrl(EventSubscriptionRecord subscription) {
-    return Webhook.baseUrl(subscription.endpoint());
   }
 }

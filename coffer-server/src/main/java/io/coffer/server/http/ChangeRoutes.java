@@ -2,12 +2,11 @@ package io.coffer.server.http;
 
 import io.coffer.server.CofferException.BadRequest;
 import io.coffer.server.authz.Action;
-import io.coffer.server.storage.ChangeLog;
-import io.coffer.server.storage.ChangeRecord;
+import io.coffer.server.secrets.SecretChanges;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * A Coffer extension on the vault host: {@code GET /coffer/changes?since=<cursor>&timeout=<s>}, a
@@ -20,7 +19,6 @@ final class ChangeRoutes {
   private static final int DEFAULT_TIMEOUT_S = 30;
   // Stays below the connector's idle timeout, so an idle poll is answered, never cut.
   private static final int MAX_TIMEOUT_S = 50;
-  private static final int BATCH = 500;
 
   /** One change as a follower sees it: which secret, which version, what happened. */
   record ChangeView(String name, String version, String kind) {}
@@ -28,10 +26,10 @@ final class ChangeRoutes {
   /** The answer: where to continue from, and what changed. */
   record ChangesView(String cursor, boolean reset, List<ChangeView> changes) {}
 
-  private final ChangeLog log;
+  private final SecretChanges changes;
 
-  ChangeRoutes(ChangeLog log) {
-    this.log = log;
+  ChangeRoutes(SecretChanges changes) {
+    this.changes = changes;
   }
 
   List<Route> routes() {
@@ -40,40 +38,20 @@ final class ChangeRoutes {
   }
 
   private void changes(Exchange exchange) {
-    String vaultId = exchange.vaultRequest().vault().id();
-    Duration timeout = Duration.ofSeconds(timeout(exchange));
     String since = exchange.query("since").orElse("");
-    if (since.isEmpty()) {
-      exchange.json(200, new ChangesView(Long.toString(log.head()), false, List.of()));
-      return;
-    }
-    long cursor = position(since);
-    if (cursor + 1 < log.oldest()) {
-      exchange.json(200, new ChangesView(Long.toString(log.head()), true, List.of()));
-      return;
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<ChangeView> found = new ArrayList<>();
-    while (true) {
-      List<ChangeRecord> batch = log.after(cursor, BATCH);
-      for (ChangeRecord change : batch) {
-        cursor = change.position();
-        if (change.vaultId().equals(vaultId)) {
-          found.add(new ChangeView(change.name(), change.version(), change.kind().wireName()));
-        }
-      }
-      if (!found.isEmpty()) {
-        break;
-      }
-      if (batch.size() == BATCH) {
-        continue; // other vaults' changes: read on before waiting
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || !log.awaitAfter(cursor, Duration.ofNanos(left))) {
-        break;
-      }
-    }
-    exchange.json(200, new ChangesView(Long.toString(cursor), false, found));
+    SecretChanges.Page page =
+        changes.after(
+            exchange.vaultRequest().vault(),
+            since.isEmpty() ? OptionalLong.empty() : OptionalLong.of(position(since)),
+            Duration.ofSeconds(timeout(exchange)));
+    exchange.json(
+        200,
+        new ChangesView(
+            Long.toString(page.cursor()),
+            page.reset(),
+            page.changes().stream()
+                .map(c -> new ChangeView(c.name(), c.version(), c.kind()))
+                .toList()));
   }
 
   private static long position(String since) {

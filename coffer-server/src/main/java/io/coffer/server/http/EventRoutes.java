@@ -2,10 +2,10 @@ package io.coffer.server.http;
 
 import io.coffer.server.CofferException;
 import io.coffer.server.events.DeliverySchema;
+import io.coffer.server.events.EventSubscription;
 import io.coffer.server.events.EventSubscriptions;
 import io.coffer.server.events.EventType;
 import io.coffer.server.events.NewSubscription;
-import io.coffer.server.storage.EventSubscriptionRecord;
 import io.coffer.server.vault.Vault;
 import io.coffer.server.vault.Vaults;
 import java.util.List;
@@ -48,7 +48,8 @@ final class EventRoutes {
             "GET",
             PATH,
             ex ->
-                new AdminViews.Listing<>(events.list(vault(ex)).stream().map(this::view).toList())),
+                new AdminViews.Listing<>(
+                    events.list(vault(ex)).stream().map(EventRoutes::view).toList())),
         access.route("PUT", PATH + "/{name}", this::save),
         access.route(
             "GET", PATH + "/{name}", ex -> view(events.get(vault(ex), ex.pathParameter("name")))),
@@ -106,18 +107,18 @@ final class EventRoutes {
     exchange.json(200, Map.of("provisioningState", "Succeeded"));
   }
 
-  private SubscriptionView view(EventSubscriptionRecord s) {
+  private static SubscriptionView view(EventSubscription s) {
     return new SubscriptionView(
         s.name(),
         s.id(),
-        EventSubscriptions.endpointBaseUrl(s),
-        s.deliverySchema(),
+        s.endpointBaseUrl(),
+        s.schema().wireName(),
         s.eventTypes(),
         s.subjectPrefix(),
         s.nearExpiryDays(),
         Map.of("maxDeliveryAttempts", s.maxAttempts(), "eventTimeToLiveInMinutes", s.ttlMinutes()),
         s.state(),
-        events.deliveryCounts(s));
+        s.deliveries());
   }
 
   private Vault vault(Exchange exchange) {

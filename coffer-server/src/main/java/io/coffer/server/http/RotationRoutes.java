@@ -1,9 +1,9 @@
 package io.coffer.server.http;
 
 import io.coffer.server.rotation.RotationPolicy;
+import io.coffer.server.rotation.RotationRun;
+import io.coffer.server.rotation.RotationStatus;
 import io.coffer.server.rotation.SecretRotation;
-import io.coffer.server.storage.RotationPolicyRecord;
-import io.coffer.server.storage.RotationRunRecord;
 import io.coffer.server.vault.Vault;
 import io.coffer.server.vault.Vaults;
 import java.time.Duration;
@@ -40,14 +40,14 @@ final class RotationRoutes {
       String version,
       String login,
       String error) {
-    static RunView of(RotationRunRecord r) {
+    static RunView of(RotationRun r) {
       return new RunView(
           r.id(),
-          r.name(),
+          r.secret(),
           r.cause(),
-          Instant.ofEpochMilli(r.started()).toString(),
-          r.started(),
-          r.finished() - r.started(),
+          r.started().toString(),
+          r.started().toEpochMilli(),
+          Duration.between(r.started(), r.finished()).toMillis(),
           r.status(),
           r.version(),
           r.login(),
@@ -111,20 +111,18 @@ final class RotationRoutes {
         rotation.runs(vault, secret, 10).stream().map(RunView::of).toList());
   }
 
-  private static PolicyView view(RotationPolicyRecord p, List<RunView> runs) {
+  private static PolicyView view(RotationStatus p, List<RunView> runs) {
     return new PolicyView(
-        p.name(),
+        p.secret(),
         p.jdbcUrl(),
         p.role(),
-        List.of(p.role() + "_a", p.role() + "_b"),
+        p.logins(),
         p.adminSecret(),
-        Duration.ofSeconds(p.everySeconds()).toString(),
-        Duration.ofSeconds(p.graceSeconds()).toString(),
+        p.every().toString(),
+        p.grace().toString(),
         p.nearExpiryDays(),
-        Instant.ofEpochSecond(p.nextDue()).toString(),
-        p.lastRotated().isPresent()
-            ? Instant.ofEpochMilli(p.lastRotated().getAsLong()).toString()
-            : "",
+        p.nextDue().toString(),
+        p.lastRotated().map(Instant::toString).orElse(""),
         p.lastStatus(),
         p.lastError(),
         runs);

@@ -10,8 +10,8 @@ import io.coffer.server.identity.SigningKeys;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
 import io.coffer.server.rotation.SecretRotation;
+import io.coffer.server.secrets.SecretChanges;
 import io.coffer.server.secrets.SecretService;
-import io.coffer.server.storage.ChangeLog;
 import io.coffer.server.vault.Vaults;
 import java.util.function.BooleanSupplier;
 
@@ -33,6 +33,6 @@ public record Services(
     boolean shared,
     AuditTrail audit,
     KeyRotation rotation,
-    ChangeLog changes,
+    SecretChanges changes,
     EventSubscriptions events,
     SecretRotation secretRotation) {}

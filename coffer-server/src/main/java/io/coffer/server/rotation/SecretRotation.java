@@ -76,7 +76,7 @@ public final class SecretRotation implements AutoCloseable {
   }
 
   /** Sets (or replaces) a secret's policy; the first scheduled run is due at once. */
-  public RotationPolicyRecord set(Vault vault, String name, RotationPolicy policy) {
+  public RotationStatus set(Vault vault, String name, RotationPolicy policy) {
     Optional<RotationPolicyRecord> old = store.policy(vault.id(), name);
     RotationPolicyRecord saved =
         new RotationPolicyRecord(
@@ -93,22 +93,26 @@ public final class SecretRotation implements AutoCloseable {
             old.map(RotationPolicyRecord::lastStatus).orElse("never"),
             old.map(RotationPolicyRecord::lastError).orElse(""));
     store.savePolicy(saved);
-    return saved;
+    return RotationStatus.of(saved);
   }
 
-  public List<RotationPolicyRecord> list(Vault vault) {
-    return store.policies(vault.id());
+  public List<RotationStatus> list(Vault vault) {
+    return store.policies(vault.id()).stream().map(RotationStatus::of).toList();
   }
 
-  public RotationPolicyRecord get(Vault vault, String name) {
+  public RotationStatus get(Vault vault, String name) {
+    return RotationStatus.of(policy(vault, name));
+  }
+
+  private RotationPolicyRecord policy(Vault vault, String name) {
     return store
         .policy(vault.id(), name)
         .orElseThrow(() ->
             new CofferException.NotFound("No rotation policy is set for secret '" + name + "'."));
   }
 
-  public List<RotationRunRecord> runs(Vault vault, String name, int limit) {
-    return store.runs(vault.id(), name, limit);
+  public List<RotationRun> runs(Vault vault, String name, int limit) {
+    return store.runs(vault.id(), name, limit).stream().map(RotationRun::of).toList();
   }
 
   public void remove(Vault vault, String name) {
@@ -123,9 +127,10 @@ public final class SecretRotation implements AutoCloseable {
    * @throws CofferException.Conflict while another run of it goes on, or while the previous login
    *     is still in its grace (changing it then would break whoever still uses it)
    */
-  public RotationRunRecord runNow(Vault vault, String name) {
-    get(vault, name);
+  public RotationRun runNow(Vault vault, String name) {
+    policy(vault, name);
     return exclusively(vault, name, "on-demand", true)
+        .map(RotationRun::of)
         .orElseThrow(() ->
             new CofferException.Conflict(
                 "A rotation of '" + name + "' is running; try again when it ends.",
@@ -201,7 +206,7 @@ public final class SecretRotation implements AutoCloseable {
           storage.exclusively(
               "rotation:" + vault.id() + "/" + name.toLowerCase(),
               () -> {
-                RotationPolicyRecord policy = get(vault, name);
+                RotationPolicyRecord policy = policy(vault, name);
                 if (inGrace(policy)) {
                   if (onDemand) {
                     throw new CofferException.Conflict(
