@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * Follows Coffer's change channel, a long poll on the vault host ({@code GET
@@ -37,11 +39,30 @@ public final class VaultChanges implements ChangeFeed {
   private static final String API_VERSION = "7.5";
 
   private final TokenCredential credential;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http;
 
   public VaultChanges(TokenCredential credential) {
     this.credential = credential;
+    this.http =
+        HttpClient.newBuilder()
+            .sslContext(trustingAsTheSdkDoes())
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+  }
+
+  /**
+   * A TLS context made now from the JVM's trust settings as they are now, as the Azure SDK's
+   * clients make theirs: the JVM's default context is fixed at its first use, which may have come
+   * before the application set {@code javax.net.ssl.trustStore} to trust its vault's CA.
+   */
+  private static SSLContext trustingAsTheSdkDoes() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, null, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS context: " + e.getMessage(), e);
+    }
   }
 
   @Override

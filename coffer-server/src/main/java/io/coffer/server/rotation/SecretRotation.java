@@ -77,6 +77,9 @@ public final class SecretRotation implements AutoCloseable {
 
   /** Sets (or replaces) a secret's policy; the first scheduled run is due at once. */
   public RotationStatus set(Vault vault, String name, RotationPolicy policy) {
+    if (!name.matches("[0-9a-zA-Z-]{1,127}")) {
+      throw new CofferException.BadRequest("A secret's name is 1-127 letters, digits and dashes.");
+    }
     Optional<RotationPolicyRecord> old = store.policy(vault.id(), name);
     RotationPolicyRecord saved =
         new RotationPolicyRecord(
