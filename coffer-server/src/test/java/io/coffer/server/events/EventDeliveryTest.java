@@ -289,4 +289,71 @@ class EventDeliveryTest {
               "Microsoft.KeyVault.SecretNearExpiry", "Microsoft.KeyVault.SecretExpired");
     }
   }
+
+  @Test
+  void mistakes_are_answered_in_key_vaults_error_shape() throws Exception {
+    String path = "/vaults/main/event-subscriptions/";
+    assertError(
+        coffer.admin(
+            "PUT",
+            path + "bad-schema",
+            "{\"endpoint\":\"http://127.0.0.1:9/x\"," + "\"eventDeliverySchema\":\"Custom\"}"),
+        400,
+        "BadParameter");
+    assertError(
+        coffer.admin(
+            "PUT",
+            path + "bad-type",
+            "{\"endpoint\":\"http://127.0.0.1:9/x\","
+                + "\"includedEventTypes\":[\"Microsoft.KeyVault.KeyNewVersionCreated\"]}"),
+        400,
+        "BadParameter");
+    assertError(
+        coffer.admin(
+            "PUT",
+            path + "bad-days",
+            "{\"endpoint\":\"http://127.0.0.1:9/x\"," + "\"nearExpiryDays\":0}"),
+        400,
+        "BadParameter");
+    assertError(
+        coffer.admin("PUT", path + "no-url", "{\"endpoint\":\"ftp://x\"}"), 400, "BadParameter");
+    assertError(coffer.admin("PUT", path + "x", "[1]"), 400, "BadParameter");
+    assertError(coffer.admin("GET", path + "missing", null), 404, "NotFound");
+    assertError(coffer.admin("GET", "/vaults/nowhere/event-subscriptions", null), 404, null);
+    assertError(coffer.admin("POST", "/vaults/main/rotations/none/run", null), 404, "NotFound");
+    assertError(
+        coffer.admin(
+            "PUT",
+            "/vaults/main/rotations/r1",
+            "{\"postgres\":\"jdbc:mysql://x/y\"," + "\"role\":\"r\",\"adminSecret\":\"a\"}"),
+        400,
+        "BadParameter");
+    assertError(
+        coffer.admin(
+            "PUT",
+            "/vaults/main/rotations/r1",
+            "{\"postgres\":\"jdbc:postgresql://x/y\","
+                + "\"role\":\"r\",\"adminSecret\":\"a\",\"every\":\"1h\",\"grace\":\"2h\"}"),
+        400,
+        "BadParameter");
+    assertError(
+        coffer.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        coffer.vaultUrl() + "/coffer/changes?api-version=7.5&since=abc"))
+                .header("Authorization", "Bearer " + coffer.token())
+                .build()),
+        400,
+        "BadParameter");
+  }
+
+  private static void assertError(HttpResponse<String> answer, int status, String code)
+      throws Exception {
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+    JsonNode error = WebhookReceiver.JSON.readTree(answer.body()).path("error");
+    assertThat(error.path("message").asText()).as(answer.body()).isNotBlank();
+    if (code != null) {
+      assertThat(error.path("code").asText()).as(answer.body()).isEqualTo(code);
+    }
+  }
 }
