@@ -43,8 +43,8 @@ class PushedRotationTest {
   /** One connection a consumer made: when, and as which login. */
   private record Login(int thread, long at, String user) {}
 
-  /** One rotation: when it was asked for, and the login it gave. */
-  private record Rotation(long started, String login) {}
+  /** One rotation: when it was asked for, when it was answered, and the login it gave. */
+  private record Rotation(long started, long answered, String login) {}
 
   @Test
   void twenty_rotations_reach_sixteen_consumers_with_zero_failed_queries() throws Exception {
@@ -125,8 +125,8 @@ class PushedRotationTest {
         assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
         JsonNode view = JSON.readTree(run.body());
         assertThat(view.path("status").asText()).as(run.body()).isEqualTo("succeeded");
-        rotations.add(new Rotation(started, view.path("login").asText()));
         last = System.currentTimeMillis();
+        rotations.add(new Rotation(started, last, view.path("login").asText()));
       }
       Thread.sleep(3000);
     } finally {
@@ -152,8 +152,20 @@ class PushedRotationTest {
           }
         }
       }
+      System.out.printf(
+          "rotation %d: run %d ms, first login with %s after %s ms%n",
+          k,
+          rotation.answered() - rotation.started(),
+          rotation.login(),
+          earliest == Long.MAX_VALUE ? "never" : Long.toString(earliest - rotation.started()));
       assertThat(earliest)
-          .as("rotation " + k + " was seen by a consumer")
+          .as(
+              "rotation %d was seen by a consumer; logins in its window by user: %s; failures: %s;"
+                  + " stale retries: %d",
+              k,
+              byUser(logins, rotation.started(), until),
+              failures.size(),
+              CofferDriver.staleCredentialRetries() - retriesBefore)
           .isNotEqualTo(Long.MAX_VALUE);
       first.add(earliest - rotation.started());
       long all = 0;
@@ -179,6 +191,15 @@ class PushedRotationTest {
     assertThat(CofferDriver.staleCredentialRetries() - retriesBefore)
         .as("logins refused with a stale credential")
         .isZero();
+  }
+
+  private static java.util.Map<String, Long> byUser(
+      java.util.Collection<Login> logins, long from, long until) {
+    return logins.stream()
+        .filter(l -> l.at() >= from && l.at() < until)
+        .collect(
+            java.util.stream.Collectors.groupingBy(
+                Login::user, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
   }
 
   private static long percentile(List<Long> values, int p) {

@@ -3,6 +3,10 @@ package io.coffer.server.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.azure.security.keyvault.secrets.SecretClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coffer.server.config.Settings;
@@ -18,12 +22,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Coffer rotating a real PostgreSQL role's password: the new login works, the previous one keeps
@@ -34,9 +40,12 @@ class RotationTest {
   private static RunningCoffer coffer;
   private static SecretClient client;
   private static TestPostgres postgres;
+  private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
 
   @BeforeAll
   static void start() throws Exception {
+    LOGS.start();
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
     postgres = TestPostgres.get();
     Path data = Files.createTempDirectory("coffer-rotation");
     coffer =
@@ -138,6 +147,21 @@ class RotationTest {
       assertThat(trail).contains("\"operation\":\"" + step + "\"");
     }
     assertThat(trail).doesNotContain(v2.path("password").asText());
+    List<ILoggingEvent> lines;
+    synchronized (LOGS) { // the appender adds under this lock
+      lines = List.copyOf(LOGS.list);
+    }
+    for (ILoggingEvent line : lines) {
+      String text =
+          line.getFormattedMessage()
+              + (line.getThrowableProxy() == null
+                  ? ""
+                  : ThrowableProxyUtil.asString(line.getThrowableProxy()));
+      assertThat(text)
+          .doesNotContain(v1.path("password").asText())
+          .doesNotContain(v2.path("password").asText());
+    }
+    assertThat(lines).anyMatch(l -> l.getFormattedMessage().contains("secret-rotated"));
   }
 
   @Test
@@ -181,6 +205,50 @@ class RotationTest {
     String trail =
         Files.readString(coffer.server().settings().dataDir().resolve("audit/audit.jsonl"));
     assertThat(trail).contains("\"operation\":\"SecretRotationFail\"");
+  }
+
+  @Test
+  void a_version_near_its_expiry_is_rotated_by_the_schedule() throws Exception {
+    String role = prepare("rotnear", "admin-pw-1");
+    String secret = role.replace('_', '-');
+    HttpResponse<String> answer =
+        coffer.admin(
+            "PUT",
+            "/vaults/main/rotations/" + secret,
+            "{\"postgres\":\""
+                + postgres.jdbcUrl(role)
+                + "\",\"role\":\""
+                + role
+                + "\",\"adminSecret\":\""
+                + secret
+                + "-admin\",\"every\":\"30d\",\"grace\":\"1s\",\"nearExpiryDays\":7}");
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    assertThat(awaitRun(secret).path("cause").asText()).isEqualTo("schedule");
+    Thread.sleep(1200);
+    // The current version now expires in two days, within the policy's seven.
+    var properties = client.getSecret(secret).getProperties();
+    properties.setExpiresOn(java.time.OffsetDateTime.now().plusDays(2));
+    client.updateSecretProperties(properties);
+
+    JsonNode near = null;
+    for (int i = 0; i < 100 && near == null; i++) {
+      JsonNode runs =
+          WebhookReceiver.JSON
+              .readTree(coffer.admin("GET", "/vaults/main/rotations/" + secret, null).body())
+              .path("runs");
+      if (runs.size() > 1) {
+        near = runs.get(0);
+      } else {
+        Thread.sleep(200);
+      }
+    }
+    assertThat(near).as("a second run").isNotNull();
+    assertThat(near.path("cause").asText()).isEqualTo("near-expiry");
+    assertThat(near.path("status").asText()).isEqualTo("succeeded");
+    JsonNode login = value(secret);
+    assertThat(login.path("user").asText()).isEqualTo(role + "_b");
+    assertThat(sessionUser(role, login)).isEqualTo(role + "_b");
+    assertThat(client.getSecret(secret).getProperties().getExpiresOn()).isNull();
   }
 
   private static JsonNode awaitRun(String secret) throws Exception {
