@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -106,8 +105,16 @@ public final class SecretCache implements AutoCloseable {
         Duration.ofHours(1),
         10_000,
         Ticker.systemTicker(),
-        ForkJoinPool.commonPool());
+        REFRESHER);
   }
+
+  /**
+   * Where refreshes run by default: a virtual thread each. A refresh is a blocking vault call; on
+   * the common pool (a single thread on a two-core machine) it would wait behind, and hold up,
+   * whatever else the application runs there, and a change heard would wait with it.
+   */
+  public static final Executor REFRESHER =
+      task -> Thread.ofVirtual().name("coffer-cache-refresh").start(task);
 
   /**
    * The secret's value.

@@ -105,8 +105,9 @@ public final class VaultChanges implements ChangeFeed {
           if (answer.statusCode() == 401 || answer.statusCode() == 403) {
             token = null;
           }
+          failed(backoff, "answered " + answer.statusCode());
         } catch (IOException | RuntimeException e) {
-          LOG.log(Level.FINE, "change channel of " + vaultUri + " failed; retrying", e);
+          failed(backoff, e.toString());
         } catch (InterruptedException e) {
           return;
         }
@@ -117,6 +118,15 @@ public final class VaultChanges implements ChangeFeed {
         }
         backoff = Math.min(backoff * 2, 30_000);
       }
+    }
+
+    /** The first failure of a streak is worth a warning: until it ends, only the TTL applies. */
+    private void failed(long backoff, String why) {
+      Level level = backoff == 1000 ? Level.WARNING : Level.FINE;
+      LOG.log(
+          level,
+          () ->
+              "change channel of " + vaultUri + " failed (" + why + "); retrying, the TTL applies");
     }
 
     private void heard(JsonNode answer) {

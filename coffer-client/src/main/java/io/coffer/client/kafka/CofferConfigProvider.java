@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ForkJoinPool;
 import org.apache.kafka.common.config.ConfigData;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.provider.ConfigProvider;
@@ -60,7 +59,7 @@ public final class CofferConfigProvider implements ConfigProvider {
             Duration.ofHours(1),
             10_000,
             Ticker.systemTicker(),
-            ForkJoinPool.commonPool());
+            SecretCache.REFRESHER);
     if (!"false".equalsIgnoreCase(settings.get("changes.follow"))) {
       cache.followChanges(access.changes());
     }
