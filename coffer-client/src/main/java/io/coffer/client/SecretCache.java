@@ -5,11 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -26,9 +27,14 @@ import java.util.function.Function;
  *   <li>At most {@code maximumSize} secrets are held.
  * </ul>
  *
- * Values live only in this process's memory; nothing is written anywhere.
+ * With {@link #followChanges} the cache also hears of changes from the vault (Coffer's change
+ * channel) and refreshes a changed secret at once, so a rotation reaches it in about a second; the
+ * TTL still bounds every value, so when the channel is down nothing is served longer than without
+ * it.
+ *
+ * <p>Values live only in this process's memory; nothing is written anywhere.
  */
-public final class SecretCache {
+public final class SecretCache implements AutoCloseable {
   /** A fetched value and when it was fetched (ticker nanos). */
   private record Entry(String value, long fetchedAt) {
     @Override
@@ -48,6 +54,9 @@ public final class SecretCache {
   private final LongAdder errors = new LongAdder();
   private final LongAdder stale = new LongAdder();
   private final LongAdder calls = new LongAdder();
+  private final LongAdder heard = new LongAdder();
+  private final Map<String, AutoCloseable> following = new ConcurrentHashMap<>();
+  private volatile ChangeFeed feed;
 
   /**
    * @param fetch reads one secret (reference without JSON key) from its vault
@@ -96,8 +105,16 @@ public final class SecretCache {
         Duration.ofHours(1),
         10_000,
         Ticker.systemTicker(),
-        ForkJoinPool.commonPool());
+        REFRESHER);
   }
+
+  /**
+   * Where refreshes run by default: a virtual thread each. A refresh is a blocking vault call; on
+   * the common pool (a single thread on a two-core machine) it would wait behind, and hold up,
+   * whatever else the application runs there, and a change heard would wait with it.
+   */
+  public static final Executor REFRESHER =
+      task -> Thread.ofVirtual().name("coffer-cache-refresh").start(task);
 
   /**
    * The secret's value.
@@ -154,13 +171,83 @@ public final class SecretCache {
 
   public CacheMetrics metrics() {
     return new CacheMetrics(
-        hits.sum(), misses.sum(), refreshes.sum(), errors.sum(), stale.sum(), calls.sum());
+        hits.sum(),
+        misses.sum(),
+        refreshes.sum(),
+        errors.sum(),
+        stale.sum(),
+        calls.sum(),
+        heard.sum());
+  }
+
+  /**
+   * Follows the changes of every vault this cache reads from (each from its first read on) and
+   * refreshes a changed secret at once.
+   *
+   * @return this cache
+   */
+  public SecretCache followChanges(ChangeFeed changes) {
+    this.feed = changes;
+    return this;
+  }
+
+  /** Stops following changes; the values stay until they expire. */
+  @Override
+  public void close() {
+    feed = null;
+    following.values().forEach(SecretCache::closeQuietly);
+    following.clear();
+  }
+
+  private void follow(String vaultUri) {
+    ChangeFeed changes = feed;
+    if (changes != null && !following.containsKey(vaultUri)) {
+      following.computeIfAbsent(vaultUri, uri -> changes.follow(uri, new Refresher(uri)));
+    }
+  }
+
+  /** Refreshes what a followed vault says changed; the old value serves until the new arrives. */
+  private final class Refresher implements ChangeFeed.ChangeListener {
+    private final String vaultUri;
+
+    Refresher(String vaultUri) {
+      this.vaultUri = vaultUri;
+    }
+
+    @Override
+    public void changed(String name) {
+      heard.increment();
+      for (SecretReference key : entries.asMap().keySet()) {
+        if (key.vaultUri().equals(vaultUri) && key.name().equalsIgnoreCase(name)) {
+          entries.refresh(key);
+        }
+      }
+    }
+
+    @Override
+    public void missed() {
+      for (SecretReference key : entries.asMap().keySet()) {
+        if (key.vaultUri().equals(vaultUri)) {
+          entries.refresh(key);
+        }
+      }
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // Stopping a follower cannot fail in a way that matters here.
+    }
   }
 
   private Entry fetchNow(SecretReference key) {
     calls.increment();
     try {
-      return new Entry(fetch.apply(key), ticker.read());
+      Entry fetched = new Entry(fetch.apply(key), ticker.read());
+      follow(key.vaultUri());
+      return fetched;
     } catch (RuntimeException e) {
       errors.increment();
       throw e;

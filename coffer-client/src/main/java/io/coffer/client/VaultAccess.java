@@ -56,6 +56,11 @@ public final class VaultAccess {
     };
   }
 
+  /** Coffer's change channel, followed with this credential (see {@link VaultChanges}). */
+  public ChangeFeed changes() {
+    return new VaultChanges(credential);
+  }
+
   /** The newest value, or the referenced version's, of a secret (its JSON key is ignored here). */
   public String fetch(SecretReference reference) {
     SecretClient client =

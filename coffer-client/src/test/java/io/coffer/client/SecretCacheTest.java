@@ -130,6 +130,6 @@ class SecretCacheTest {
         new SecretReference(
             "https://v.vault.azure.net", "db", Optional.empty(), Optional.of("user")));
     assertThat(calls.get()).isEqualTo(1);
-    assertThat(cache.metrics()).isEqualTo(new CacheMetrics(1, 1, 0, 0, 0, 1));
+    assertThat(cache.metrics()).isEqualTo(new CacheMetrics(1, 1, 0, 0, 0, 1, 0));
   }
 }

@@ -10,6 +10,8 @@ import io.coffer.server.config.Settings;
 import io.coffer.server.crypto.Envelope;
 import io.coffer.server.crypto.Keyring;
 import io.coffer.server.crypto.SealedBlob;
+import io.coffer.server.events.EventSubscriptions;
+import io.coffer.server.events.RetrySchedule;
 import io.coffer.server.http.HttpServer;
 import io.coffer.server.http.Services;
 import io.coffer.server.identity.Directory;
@@ -18,8 +20,11 @@ import io.coffer.server.identity.SigningKeys;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
 import io.coffer.server.metrics.ServerMetrics;
+import io.coffer.server.rotation.SecretRotation;
 import io.coffer.server.secrets.Backups;
+import io.coffer.server.secrets.SecretChanges;
 import io.coffer.server.secrets.SecretService;
+import io.coffer.server.storage.ChangeLog;
 import io.coffer.server.storage.PostgresOptions;
 import io.coffer.server.storage.Storage;
 import io.coffer.server.tls.TlsMaterial;
@@ -55,6 +60,7 @@ public final class CofferServer implements AutoCloseable {
   private final AuditTrail audit;
   private final ScheduledExecutorService background;
   private final ServerMetrics metrics;
+  private final List<AutoCloseable> workers;
 
   private CofferServer(
       Settings settings,
@@ -66,7 +72,8 @@ public final class CofferServer implements AutoCloseable {
       HttpServer http,
       ScheduledExecutorService background,
       AuditTrail audit,
-      ServerMetrics metrics) {
+      ServerMetrics metrics,
+      List<AutoCloseable> workers) {
     this.metrics = metrics;
     this.settings = settings;
     this.storage = storage;
@@ -77,6 +84,7 @@ public final class CofferServer implements AutoCloseable {
     this.http = http;
     this.audit = audit;
     this.background = background;
+    this.workers = workers;
   }
 
   /**
@@ -148,6 +156,14 @@ public final class CofferServer implements AutoCloseable {
               Thread.ofPlatform().name("coffer-background").daemon().factory());
       KeyRotation rotation =
           new KeyRotation(keyring, secrets, signingKeys, background, shared, agreement::rotated);
+      EventSubscriptions events =
+          new EventSubscriptions(
+              storage,
+              vaults,
+              settings.endpoints()::vaultUrl,
+              settings.endpoints().authority(),
+              RetrySchedule.from(environment));
+      SecretRotation secretRotation = new SecretRotation(storage, vaults, secrets, events, audit);
       Services services =
           new Services(
               directory,
@@ -168,7 +184,10 @@ public final class CofferServer implements AutoCloseable {
               shared,
               audit,
               rotation,
-              metrics);
+              metrics,
+              new SecretChanges(storage.changes()),
+              events,
+              secretRotation);
       HttpServer http = HttpServer.start(settings, tls, services);
       settings
           .cloud()
@@ -181,8 +200,20 @@ public final class CofferServer implements AutoCloseable {
                   settings.domain()));
       background.scheduleWithFixedDelay(() -> sweep(storage, secrets), 10, 60, TimeUnit.SECONDS);
       rotation.rewrapInBackground();
+      events.startDelivering();
+      secretRotation.startSchedule();
       return new CofferServer(
-          settings, storage, tls, directory, vaults, authorizer, http, background, audit, metrics);
+          settings,
+          storage,
+          tls,
+          directory,
+          vaults,
+          authorizer,
+          http,
+          background,
+          audit,
+          metrics,
+          List.of(secretRotation, events));
     } catch (RuntimeException e) {
       storage.close();
       audit.close();
@@ -224,9 +255,23 @@ public final class CofferServer implements AutoCloseable {
     return authorizer;
   }
 
+  /** Every committed secret write, in commit order. */
+  public ChangeLog changes() {
+    return storage.changes();
+  }
+
   /** Stops accepting requests, lets running ones finish, then closes storage. */
   @Override
   public void close() {
+    // Long polls wait on the change log: end them first, or the HTTP stop waits for them.
+    storage.changes().stopWaiting();
+    for (AutoCloseable worker : workers) {
+      try {
+        worker.close();
+      } catch (Exception e) {
+        LOG.warn("event=worker-stop-failed reason={}", e.getMessage());
+      }
+    }
     background.shutdownNow();
     http.close();
     storage.close();

@@ -36,11 +36,23 @@ class ArchitectureTest {
   void only_storage_knows_sql() {
     noClasses()
         .that()
-        .resideOutsideOfPackage("io.coffer.server.storage..")
+        .resideOutsideOfPackages("io.coffer.server.storage..", "io.coffer.server.rotation..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
             "java.sql..", "javax.sql..", "org.sqlite..", "org.postgresql..", "com.zaxxer..")
+        .check(classes);
+  }
+
+  /** Rotation speaks SQL to the database whose password it rotates, never to Coffer's own. */
+  @Test
+  void rotation_reaches_no_storage_internals() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.coffer.server.rotation..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.sqlite..", "com.zaxxer..")
         .check(classes);
   }
 
@@ -96,7 +108,9 @@ class ArchitectureTest {
             "io.coffer.server.storage..",
             "io.coffer.server.config..",
             "io.coffer.server.tls..",
-            "io.coffer.server.metrics..")
+            "io.coffer.server.metrics..",
+            "io.coffer.server.events..",
+            "io.coffer.server.rotation..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.coffer.server.http..")

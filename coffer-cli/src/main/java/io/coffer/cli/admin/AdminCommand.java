@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code coffer admin}: tenants, vaults, principals, credentials, roles and access policies. */
+/**
+ * {@code coffer admin}: tenants, vaults, principals, credentials, roles, access policies, event
+ * subscriptions and rotation.
+ */
 @Command(
     name = "admin",
     mixinStandardHelpOptions = true,
@@ -32,7 +35,9 @@ import picocli.CommandLine.Spec;
       AdminCommand.Credential.class,
       AdminCommand.RoleCmd.class,
       AdminCommand.Policy.class,
-      AdminCommand.MasterKeyCmd.class
+      AdminCommand.MasterKeyCmd.class,
+      EventCommand.class,
+      RotationCommand.class
     })
 public final class AdminCommand {
   private static final String[] TENANT = {"name", "id", "created"};

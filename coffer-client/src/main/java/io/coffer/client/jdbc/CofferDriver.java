@@ -26,13 +26,17 @@ import java.util.logging.Logger;
  * cache shared by every connection with the same vault settings ({@code coffer.*} properties, see
  * {@link VaultSettings}); when the database refuses them as wrong — PostgreSQL 28P01/28000, MySQL
  * 1045, SQL Server 18456, Oracle 1017 — they are read again from the vault and the connection is
- * tried once more, so a pool survives a password rotation without a restart.
+ * tried once more, so a pool survives a password rotation without a restart. The cache follows the
+ * vault's change channel where there is one (Coffer), so after a rotation the next connection
+ * already uses the new credential; {@code coffer.changes.follow=false} leaves only the TTL.
  */
 public final class CofferDriver implements Driver {
   public static final String PREFIX = "jdbc:coffer:";
   private static final String SETTINGS_PREFIX = "coffer.";
   private static final Set<String> CREDENTIALS = Set.of("user", "password");
   private static final Map<Map<String, String>, SecretCache> CACHES = new ConcurrentHashMap<>();
+  private static final java.util.concurrent.atomic.LongAdder RETRIES =
+      new java.util.concurrent.atomic.LongAdder();
 
   static {
     try {
@@ -70,10 +74,7 @@ public final class CofferDriver implements Driver {
     if (references.isEmpty()) {
       return real.connect(target, passed);
     }
-    SecretCache cache =
-        CACHES.computeIfAbsent(
-            Map.copyOf(settings),
-            s -> SecretCache.withDefaults(VaultAccess.from(VaultSettings.from(s, ""))::fetch));
+    SecretCache cache = CACHES.computeIfAbsent(Map.copyOf(settings), CofferDriver::cache);
     ConfigResolver resolver = new ConfigResolver(cache);
     Properties first = withCredentials(passed, resolver.resolve(references));
     try {
@@ -83,10 +84,28 @@ public final class CofferDriver implements Driver {
         throw e;
       }
       // The password may have been rotated: forget it, read it again, try once more.
+      RETRIES.increment();
       references.forEach(
           (name, reference) -> cache.invalidate(SecretReference.parse(name, reference)));
       return real.connect(target, withCredentials(passed, resolver.resolve(references)));
     }
+  }
+
+  /**
+   * The cache of one set of vault settings; it follows the vault's change channel unless {@code
+   * coffer.changes.follow=false}, so a rotated password is used by the next connection.
+   */
+  private static SecretCache cache(Map<String, String> settings) {
+    VaultAccess access = VaultAccess.from(VaultSettings.from(settings, ""));
+    SecretCache cache = SecretCache.withDefaults(access::fetch);
+    return "false".equalsIgnoreCase(settings.get("changes.follow"))
+        ? cache
+        : cache.followChanges(access.changes());
+  }
+
+  /** Logins refused with a credential read before a rotation, then retried with a fresh one. */
+  public static long staleCredentialRetries() {
+    return RETRIES.sum();
   }
 
   private static Properties withCredentials(Properties base, Map<String, String> resolved) {

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ForkJoinPool;
 import org.apache.kafka.common.config.ConfigData;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.provider.ConfigProvider;
@@ -31,11 +30,15 @@ import org.apache.kafka.common.config.provider.ConfigProvider;
  * config.providers.coffer.class=io.coffer.client.kafka.CofferConfigProvider}, then {@code
  * config.providers.coffer.param.<setting>} for the {@link VaultSettings} credential settings and
  * {@code cache.ttl.ms} (default 5 min). Every answer carries that TTL, after which Connect restarts
- * the connector, and the restarted connector reads the secret as it is then.
+ * the connector, and the restarted connector reads the secret as it is then. The provider's cache
+ * follows Coffer's change channel ({@code changes.follow}, default true), so the value a restart
+ * reads is the rotated one even when the cache's own TTL has not run out; Connect itself asks
+ * providers for nothing between restarts.
  */
 public final class CofferConfigProvider implements ConfigProvider {
   private long ttlMillis;
   private ConfigResolver resolver;
+  private SecretCache cache;
 
   @Override
   public void configure(Map<String, ?> configs) {
@@ -48,14 +51,18 @@ public final class CofferConfigProvider implements ConfigProvider {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("coffer config provider: " + e.getMessage());
     }
-    SecretCache cache =
+    VaultAccess access = VaultAccess.from(vault);
+    cache =
         new SecretCache(
-            VaultAccess.from(vault)::fetch,
+            access::fetch,
             Duration.ofMillis(ttlMillis),
             Duration.ofHours(1),
             10_000,
             Ticker.systemTicker(),
-            ForkJoinPool.commonPool());
+            SecretCache.REFRESHER);
+    if (!"false".equalsIgnoreCase(settings.get("changes.follow"))) {
+      cache.followChanges(access.changes());
+    }
     resolver = new ConfigResolver(cache);
   }
 
@@ -88,6 +95,8 @@ public final class CofferConfigProvider implements ConfigProvider {
 
   @Override
   public void close() {
-    // Nothing held but memory.
+    if (cache != null) {
+      cache.close();
+    }
   }
 }

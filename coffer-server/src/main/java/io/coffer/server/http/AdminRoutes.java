@@ -53,6 +53,7 @@ final class AdminRoutes {
   private final TokenVerifier verifier;
   private final Endpoints endpoints;
   private final KeyRotation rotation;
+  private final AdminAccess access;
 
   AdminRoutes(
       Directory directory,
@@ -67,6 +68,7 @@ final class AdminRoutes {
     this.authorizer = authorizer;
     this.verifier = verifier;
     this.endpoints = endpoints;
+    this.access = new AdminAccess(verifier, endpoints);
   }
 
   List<Route> routes() {
@@ -122,41 +124,9 @@ final class AdminRoutes {
             "DELETE", "/principals/{principal}/federated-credentials/{id}", this::removeFederated));
   }
 
-  /** A route body that answers with a JSON object (none: 204), run for an administrator. */
-  private interface AdminAction {
-    Object run(Exchange exchange);
-  }
-
   /** A management route: an administrator's token first, then the action; changes are logged. */
-  private Route admin(String method, String path, AdminAction action) {
-    Route.Handler handler =
-        exchange -> {
-          exchange.challenge(
-              "Bearer authorization=\""
-                  + endpoints.authority()
-                  + "/"
-                  + Directory.ADMIN_TENANT
-                  + "\", resource=\""
-                  + endpoints.managementResource()
-                  + "\"");
-          var principal = verifier.administrator(exchange.requestHeader("Authorization"));
-          exchange.principal(principal);
-          Object body = action.run(exchange);
-          if (!method.equals("GET")) {
-            LOG.info(
-                "event=admin-change method={} path={} admin={} status={}",
-                method,
-                exchange.path(),
-                principal.objectId(),
-                body == null ? 204 : 200);
-          }
-          if (body == null) {
-            exchange.empty(204);
-          } else {
-            exchange.json(200, body);
-          }
-        };
-    return Route.of(method, BASE + path, "Admin " + method + " " + BASE + path, handler);
+  private Route admin(String method, String path, AdminAccess.AdminAction action) {
+    return access.route(method, path, action);
   }
 
   /**

@@ -205,6 +205,7 @@ public final class HttpServer implements AutoCloseable {
       MetricsRoutes metricsRoutes) {
     List<Route> routes = new ArrayList<>();
     routes.addAll(new SecretRoutes(services.secrets()).routes());
+    routes.addAll(new ChangeRoutes(services.changes()).routes());
     routes.addAll(
         new IdentityRoutes(
                 services.tokens(),
@@ -224,6 +225,9 @@ public final class HttpServer implements AutoCloseable {
                 settings.endpoints(),
                 services.rotation())
             .routes());
+    AdminAccess admin = new AdminAccess(services.verifier(), settings.endpoints());
+    routes.addAll(new EventRoutes(services.events(), services.vaults(), admin).routes());
+    routes.addAll(new RotationRoutes(services.secretRotation(), services.vaults(), admin).routes());
     routes.add(metricsRoutes.forAdministrators());
     routes.add(health(services, settings.guardrails().auditFailClosed()));
     return routes;

@@ -3,12 +3,15 @@ package io.coffer.server.http;
 import io.coffer.server.KeyRotation;
 import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.authz.Authorizer;
+import io.coffer.server.events.EventSubscriptions;
 import io.coffer.server.identity.Directory;
 import io.coffer.server.identity.InteractiveLogin;
 import io.coffer.server.identity.SigningKeys;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
 import io.coffer.server.metrics.ServerMetrics;
+import io.coffer.server.rotation.SecretRotation;
+import io.coffer.server.secrets.SecretChanges;
 import io.coffer.server.secrets.SecretService;
 import io.coffer.server.vault.Vaults;
 import java.util.function.BooleanSupplier;
@@ -31,4 +34,7 @@ public record Services(
     boolean shared,
     AuditTrail audit,
     KeyRotation rotation,
-    ServerMetrics metrics) {}
+    ServerMetrics metrics,
+    SecretChanges changes,
+    EventSubscriptions events,
+    SecretRotation secretRotation) {}

@@ -7,6 +7,7 @@ import io.coffer.server.CofferException.Reason;
 import io.coffer.server.CofferException.SecretNotFound;
 import io.coffer.server.crypto.Envelope;
 import io.coffer.server.crypto.SealedValue;
+import io.coffer.server.storage.ChangeKind;
 import io.coffer.server.storage.SecretHead;
 import io.coffer.server.storage.SecretListing;
 import io.coffer.server.storage.SecretReads;
@@ -87,6 +88,7 @@ public final class SecretService {
     VersionRecord record =
         seal(vault, display, newVersionId(), tx.nextSeq(vault.id(), name), secret, now, now);
     tx.insertVersion(record);
+    tx.logChange(vault.id(), display, record.version(), ChangeKind.SET, record.nbf(), record.exp());
     return toVersion(record, Optional.of(secret.value()));
   }
 
@@ -116,6 +118,13 @@ public final class SecretService {
               change.expires().map(OptionalLong::of).orElse(current.exp()),
               now());
       tx.updateVersion(updated);
+      tx.logChange(
+          vault.id(),
+          updated.name(),
+          updated.version(),
+          ChangeKind.UPDATE,
+          updated.nbf(),
+          updated.exp());
       return toVersion(updated, Optional.empty());
     });
   }
@@ -128,6 +137,7 @@ public final class SecretService {
       long purgeAfter = now + vault.retentionDays() * DAY;
       tx.markDeleted(vault.id(), name, now, purgeAfter);
       VersionRecord latest = tx.latest(vault.id(), name).orElseThrow();
+      log(tx, latest, ChangeKind.DELETE);
       return new DeletedSecret(toVersion(latest, Optional.empty()), now, purgeAfter);
     });
   }
@@ -144,7 +154,9 @@ public final class SecretService {
     return store.write(tx -> {
       deletedHead(tx, vault, name);
       tx.markRecovered(vault.id(), name);
-      return toVersion(tx.latest(vault.id(), name).orElseThrow(), Optional.empty());
+      VersionRecord latest = tx.latest(vault.id(), name).orElseThrow();
+      log(tx, latest, ChangeKind.RECOVER);
+      return toVersion(latest, Optional.empty());
     });
   }
 
@@ -158,8 +170,9 @@ public final class SecretService {
           Reason.NONE);
     }
     store.write(tx -> {
-      deletedHead(tx, vault, name);
+      SecretHead head = deletedHead(tx, vault, name);
       tx.purge(vault.id(), name);
+      logPurge(tx, head);
       return null;
     });
   }
@@ -212,6 +225,7 @@ public final class SecretService {
                 version.updated());
         tx.insertVersion(last);
       }
+      log(tx, last, ChangeKind.RESTORE);
       return toVersion(last, Optional.empty());
     });
   }
@@ -248,11 +262,29 @@ public final class SecretService {
       store.write(tx -> {
         tx.head(head.vaultId(), head.name())
             .filter(h -> h.purgeAfter().isPresent() && h.purgeAfter().getAsLong() <= now())
-            .ifPresent(h -> tx.purge(h.vaultId(), h.name()));
+            .ifPresent(h -> {
+              tx.purge(h.vaultId(), h.name());
+              logPurge(tx, h);
+            });
         return null;
       });
     }
     return due.size();
+  }
+
+  private static void log(SecretWrites tx, VersionRecord version, ChangeKind kind) {
+    tx.logChange(
+        version.vaultId(), version.name(), version.version(), kind, version.nbf(), version.exp());
+  }
+
+  private static void logPurge(SecretWrites tx, SecretHead head) {
+    tx.logChange(
+        head.vaultId(),
+        head.name(),
+        "",
+        ChangeKind.PURGE,
+        OptionalLong.empty(),
+        OptionalLong.empty());
   }
 
   private <R, T> Page<T> page(

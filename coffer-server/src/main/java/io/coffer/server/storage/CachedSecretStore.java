@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -166,6 +167,17 @@ final class CachedSecretStore extends ForwardedReads implements SecretStore {
     @Override
     public long nextSeq(String vaultId, String name) {
       return tx.nextSeq(vaultId, name);
+    }
+
+    @Override
+    public void logChange(
+        String vaultId,
+        String name,
+        String version,
+        ChangeKind kind,
+        OptionalLong nbf,
+        OptionalLong exp) {
+      tx.logChange(vaultId, name, version, kind, nbf, exp);
     }
   }
 

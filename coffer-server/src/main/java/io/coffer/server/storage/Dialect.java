@@ -17,7 +17,10 @@ enum Dialect {
           "V3__used_assertions.sql",
           "V4__sign_in_failures.sql",
           "V5__rewrap_index.sql",
-          "V6__cluster_identity.sql")),
+          "V6__change_log.sql",
+          "V7__events.sql",
+          "V8__rotation.sql",
+          "V9__cluster_identity.sql")),
   POSTGRESQL(
       " FOR UPDATE",
       "postgresql/",
@@ -27,7 +30,10 @@ enum Dialect {
           "V3__used_assertions.sql",
           "V4__sign_in_failures.sql",
           "V5__rewrap_index.sql",
-          "V6__cluster_identity.sql"));
+          "V6__change_log.sql",
+          "V7__events.sql",
+          "V8__rotation.sql",
+          "V9__cluster_identity.sql"));
 
   /** Appended to a SELECT inside a write transaction to hold the rows it read until commit. */
   final String forUpdate;

@@ -1,6 +1,7 @@
 package io.coffer.server.storage;
 
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -41,5 +42,17 @@ public interface SecretStore extends SecretReads {
     void purge(String vaultId, String name);
 
     long nextSeq(String vaultId, String name);
+
+    /**
+     * Records what this transaction did to a secret; it is appended to the {@link ChangeLog} when
+     * the transaction commits. Every transaction that changes a secret must call it.
+     */
+    void logChange(
+        String vaultId,
+        String name,
+        String version,
+        ChangeKind kind,
+        OptionalLong nbf,
+        OptionalLong exp);
   }
 }

@@ -3,10 +3,12 @@ package io.coffer.server.storage;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -33,20 +35,36 @@ final class SqlSecretStore implements SecretStore {
   private final Transactions writer;
   private final Jdbc jdbc;
   private final Dialect dialect;
+  private final SqlChangeLog changes;
 
   SqlSecretStore(
       Transactions writer,
       Supplier<Connection> readers,
       ReadStatements statements,
-      Dialect dialect) {
+      Dialect dialect,
+      SqlChangeLog changes) {
     this.writer = writer;
     this.jdbc = new Jdbc(readers, statements);
     this.dialect = dialect;
+    this.changes = changes;
   }
 
+  /**
+   * Runs the work in one transaction whose last statements append its changes to the change log,
+   * then wakes whoever waits on the log.
+   */
   @Override
   public <T> T write(Function<SecretWrites, T> work) {
-    return writer.transaction(connection -> work.apply(new Transaction(connection)));
+    long[] last = {0};
+    T result =
+        writer.transaction(connection -> {
+          Transaction tx = new Transaction(connection);
+          T done = work.apply(tx);
+          last[0] = tx.appendChanges();
+          return done;
+        });
+    changes.committed(last[0]);
+    return result;
   }
 
   @Override
@@ -192,6 +210,8 @@ final class SqlSecretStore implements SecretStore {
   private final class Transaction implements SecretWrites {
     private final Connection connection;
     private final Set<String> locked = new HashSet<>();
+    private final List<ChangeRecord> logged = new ArrayList<>();
+    private boolean changed;
 
     Transaction(Connection connection) {
       this.connection = connection;
@@ -264,6 +284,37 @@ final class SqlSecretStore implements SecretStore {
     @Override
     public List<SecretListing> deleted(String vaultId, String afterKey, int limit) {
       return all(Sql.DELETED, SqlSecretStore::listing, vaultId, afterKey, limit);
+    }
+
+    @Override
+    public void logChange(
+        String vaultId,
+        String name,
+        String version,
+        ChangeKind kind,
+        OptionalLong nbf,
+        OptionalLong exp) {
+      logged.add(SqlChangeLog.draft(vaultId, name, version, kind, nbf, exp));
+    }
+
+    /**
+     * Writes the logged changes as the transaction's last statements; a transaction that changed a
+     * secret without logging it is a bug, refused here so the log stays complete.
+     *
+     * @return the last position taken, 0 when nothing was logged
+     */
+    long appendChanges() {
+      if (changed && logged.isEmpty()) {
+        throw new IllegalStateException("a secret write must log its change");
+      }
+      if (logged.isEmpty()) {
+        return 0;
+      }
+      try {
+        return SqlChangeLog.append(connection, logged);
+      } catch (SQLException e) {
+        throw Jdbc.failure(e);
+      }
     }
 
     @Override
@@ -363,6 +414,7 @@ final class SqlSecretStore implements SecretStore {
     }
 
     private void change(String sql, Object... args) {
+      changed = true;
       try {
         Jdbc.update(connection, sql, args);
       } catch (SQLException e) {

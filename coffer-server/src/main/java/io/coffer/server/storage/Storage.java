@@ -42,6 +42,9 @@ public final class Storage implements AutoCloseable {
   private final OneTimeStore oneTime;
   private final SigningKeyStore signingKeys;
   private final ClusterRecords cluster;
+  private final SqlChangeLog changes;
+  private final SqlEventStore events;
+  private final SqlRotationStore rotations;
 
   private Storage(
       Dialect dialect,
@@ -55,18 +58,22 @@ public final class Storage implements AutoCloseable {
     Transactions transactions = writer != null ? writer : new PooledTransactions(this::connection);
     ReadStatements statements =
         dialect == Dialect.SQLITE ? new KeptStatements() : ReadStatements.COMPILED_EACH_TIME;
-    SecretStore sql = new SqlSecretStore(transactions, this::connection, statements, dialect);
+    Jdbc jdbc = new Jdbc(this::connection, statements);
+    this.changes = new SqlChangeLog(jdbc, transactions, dialect == Dialect.POSTGRESQL);
+    SecretStore sql =
+        new SqlSecretStore(transactions, this::connection, statements, dialect, changes);
     // Only a database this process alone writes can answer reads from memory.
     this.secrets =
         isShared() || readCacheBytes == 0
             ? sql
             : new CachedSecretStore(sql, readCacheBytes, metrics);
-    Jdbc reads = new Jdbc(this::connection, statements);
-    this.directory = new SqlDirectoryStore(transactions, reads);
-    this.vaults = new SqlVaultStore(transactions, reads, dialect);
-    this.oneTime = new SqlOneTimeStore(transactions, reads, dialect);
-    this.signingKeys = new SqlSigningKeyStore(transactions, reads);
-    this.cluster = new ClusterRecords(transactions, reads);
+    this.directory = new SqlDirectoryStore(transactions, jdbc);
+    this.vaults = new SqlVaultStore(transactions, jdbc, dialect);
+    this.oneTime = new SqlOneTimeStore(transactions, jdbc, dialect);
+    this.signingKeys = new SqlSigningKeyStore(transactions, jdbc);
+    this.cluster = new ClusterRecords(transactions, jdbc);
+    this.events = new SqlEventStore(jdbc, transactions);
+    this.rotations = new SqlRotationStore(jdbc, transactions);
   }
 
   /** Opens (creating and migrating if needed) the database file, for tools: no read cache. */
@@ -204,6 +211,19 @@ public final class Storage implements AutoCloseable {
   /** What the nodes of this database must agree on: the master key's id, the TLS CA's digest. */
   public ClusterRecords cluster() {
     return cluster;
+  }
+
+  /** Every committed secret write, in commit order. */
+  public ChangeLog changes() {
+    return changes;
+  }
+
+  public EventStore events() {
+    return events;
+  }
+
+  public RotationStore rotations() {
+    return rotations;
   }
 
   /**

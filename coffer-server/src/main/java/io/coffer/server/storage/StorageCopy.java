@@ -42,6 +42,8 @@ final class StorageCopy {
           "signing_keys",
           "secrets",
           "secret_versions",
+          "event_subscriptions",
+          "rotation_policies",
           "cluster_identity");
 
   private static final String VERSION_ROWS =
@@ -61,6 +63,9 @@ final class StorageCopy {
       for (String table : TABLES) {
         copyTable(from, to, table);
       }
+      // Positions are the source's; the target's change log starts empty, so its subscriptions
+      // owe every change from its first.
+      Jdbc.update(to, "UPDATE event_subscriptions SET after_position = 0");
       verify(from, to);
       to.commit();
     } catch (SQLException | RuntimeException e) {

@@ -51,7 +51,13 @@ public final class ChildNode implements AutoCloseable {
    * serves.
    */
   public static ChildNode startDev(Path dataDir, int port, List<String> jvmOptions, Path log) {
-    return start(jvmOptions, List.of(dataDir.toString(), Integer.toString(port)), Map.of(), log);
+    return startDev(dataDir, port, jvmOptions, Map.of(), log);
+  }
+
+  /** A dev-mode node whose environment also holds {@code env}. */
+  public static ChildNode startDev(
+      Path dataDir, int port, List<String> jvmOptions, Map<String, String> env, Path log) {
+    return start(jvmOptions, List.of(dataDir.toString(), Integer.toString(port)), env, log);
   }
 
   private static ChildNode start(
@@ -125,7 +131,9 @@ public final class ChildNode implements AutoCloseable {
     if (args.length == 2) {
       DevMode.bootstrap(
           CofferServer.start(
-              Settings.defaults(dataDir, Integer.parseInt(args[1])), Optional.empty(), Map.of()));
+              Settings.defaults(dataDir, Integer.parseInt(args[1])),
+              Optional.empty(),
+              System.getenv()));
       System.out.println(READY);
       System.out.flush();
       Thread.currentThread().join();

@@ -90,9 +90,15 @@ public final class RunningCoffer implements AutoCloseable {
    */
   public static synchronized RunningCoffer start(
       Settings settings, Optional<PostgresOptions> database) {
+    return start(settings, database, Map.of());
+  }
+
+  /** A server that reads these environment variables (e.g. {@code COFFER_EVENT_RETRY_MS}). */
+  public static synchronized RunningCoffer start(
+      Settings settings, Optional<PostgresOptions> database, Map<String, String> environment) {
     Path dataDir = settings.dataDir();
     seedCa(dataDir);
-    CofferServer server = CofferServer.start(settings, database, Map.of());
+    CofferServer server = CofferServer.start(settings, database, environment);
     DevCredentials credentials = DevMode.bootstrap(server);
     if (sharedCa == null) {
       trustForJvm(server, credentials);
@@ -206,6 +212,36 @@ public final class RunningCoffer implements AutoCloseable {
     String body = response.body();
     int start = body.indexOf("\"access_token\":\"") + "\"access_token\":\"".length();
     return body.substring(start, body.indexOf('"', start));
+  }
+
+  /** A token for the management API, as the dev administrator ({@code admin.json}). */
+  public String adminToken() {
+    try {
+      var admin =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(server.settings().dataDir().resolve("admin.json").toFile());
+      return token(
+          admin.path("tenantId").asText(),
+          admin.path("clientId").asText(),
+          admin.path("clientSecret").asText(),
+          server.settings().endpoints().managementResource() + "/.default");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Calls the management API ({@code /admin/v1<path>}) as the dev administrator. */
+  public HttpResponse<String> admin(String method, String path, String json) {
+    return send(
+        HttpRequest.newBuilder(URI.create(credentials.authorityHost() + "/admin/v1" + path))
+            .header("Authorization", "Bearer " + adminToken())
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   public HttpResponse<String> send(HttpRequest request) {
