@@ -9,6 +9,7 @@ import io.coffer.server.crypto.Keyring;
 import io.coffer.server.crypto.SealedBlob;
 import io.coffer.server.http.HttpServer;
 import io.coffer.server.http.Services;
+import io.coffer.server.identity.AuthorizationResponse;
 import io.coffer.server.identity.Directory;
 import io.coffer.server.identity.InteractiveLogin;
 import io.coffer.server.identity.SigningKeys;
@@ -130,7 +131,11 @@ public final class CofferServer implements AutoCloseable {
                   settings.endpoints(),
                   settings.tokenLifetime(),
                   clock),
-              new InteractiveLogin(storage.directory(), directory, clock),
+              new InteractiveLogin(
+                  storage.directory(),
+                  directory,
+                  clock,
+                  settings.endpoints().authority() + AuthorizationResponse.CONSOLE_PATH),
               signingKeys,
               storage::isReachable,
               !storage.isShared(),

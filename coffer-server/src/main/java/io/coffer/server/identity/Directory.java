@@ -103,6 +103,10 @@ public final class Directory {
     return store.principalByClientId(clientId);
   }
 
+  public Optional<PrincipalRecord> principalByUserName(String userName) {
+    return store.principalByUserName(userName);
+  }
+
   /** The live state of a principal, as token verification needs it on every request. */
   public Optional<PrincipalRecord> principal(String objectId) {
     return cached ? principals.get(objectId) : store.principal(objectId);

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -38,11 +39,18 @@ public final class InteractiveLogin {
   private final DirectoryStore store;
   private final Directory directory;
   private final Clock clock;
+  private final String consoleRedirect;
 
-  public InteractiveLogin(DirectoryStore store, Directory directory, Clock clock) {
+  /**
+   * @param consoleRedirect the one redirect URI of Coffer's console: its own address under the
+   *     token service's public name
+   */
+  public InteractiveLogin(
+      DirectoryStore store, Directory directory, Clock clock, String consoleRedirect) {
     this.store = store;
     this.directory = directory;
     this.clock = clock;
+    this.consoleRedirect = consoleRedirect;
   }
 
   /**
@@ -52,14 +60,20 @@ public final class InteractiveLogin {
    * @throws AuthorizeRefused for a request that cannot proceed to sign-in
    */
   public AuthorizeRequest authorize(String tenantIdOrName, Map<String, String> parameters) {
+    // On /organizations and /common the account that signs in names the tenant, as on Entra; only
+    // the well-known public clients, which belong to every tenant, may ask there.
+    boolean anyTenant = TokenService.isAccountAlias(tenantIdOrName);
     TenantRecord tenant =
-        store
-            .tenant(tenantIdOrName)
-            .orElseThrow(() ->
-                new AuthorizeRefused(
-                    "invalid_request",
-                    90002,
-                    "Tenant '" + tenantIdOrName + "' not found. Check the tenant ID."));
+        anyTenant
+            ? new TenantRecord(
+                tenantIdOrName.toLowerCase(Locale.ROOT), tenantIdOrName.toLowerCase(Locale.ROOT), 0)
+            : store
+                .tenant(tenantIdOrName)
+                .orElseThrow(() ->
+                    new AuthorizeRefused(
+                        "invalid_request",
+                        90002,
+                        "Tenant '" + tenantIdOrName + "' not found. Check the tenant ID."));
     for (Map.Entry<String, String> parameter : parameters.entrySet()) {
       if (parameter.getValue().length() > MAX_PARAMETER) {
         throw new AuthorizeRefused(
@@ -82,7 +96,18 @@ public final class InteractiveLogin {
               + "'.");
     }
     String redirectUri = present(parameters, "redirect_uri").orElse("");
-    if (!AuthorizationResponse.isLoopback(redirectUri)) {
+    if (clientId.equals(PublicClients.CONSOLE)) {
+      if (!redirectUri.equals(consoleRedirect)) {
+        throw new AuthorizeRefused(
+            "invalid_request",
+            50011,
+            "The redirect URI '"
+                + redirectUri
+                + "' is not allowed: Coffer's console redirects to "
+                + consoleRedirect
+                + " only.");
+      }
+    } else if (!AuthorizationResponse.isLoopback(redirectUri)) {
       throw new AuthorizeRefused(
           "invalid_request",
           50011,
@@ -143,9 +168,13 @@ public final class InteractiveLogin {
    */
   public Optional<AuthorizationResponse> signIn(
       AuthorizeRequest request, String userName, String password) {
+    String tenantId =
+        TokenService.isAccountAlias(request.tenantId())
+            ? store.principalByUserName(userName.trim()).map(PrincipalRecord::tenantId).orElse("")
+            : request.tenantId();
     Optional<PrincipalRecord> user =
         directory
-            .signIn(request.tenantId(), userName.trim(), password)
+            .signIn(tenantId, userName.trim(), password)
             .filter(p -> PrincipalKind.USER.stored().equals(p.kind()));
     if (user.isEmpty()) {
       return Optional.empty();
