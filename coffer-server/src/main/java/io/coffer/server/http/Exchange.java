@@ -281,6 +281,11 @@ final class Exchange {
     answer(answerStatus, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A text answer of another type (the console's style sheet and script). */
+  void content(int answerStatus, String type, String text) {
+    answer(answerStatus, type, text.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** An answer without a body and without a type (204, a redirect). */
   void empty(int answerStatus) {
     status = answerStatus;

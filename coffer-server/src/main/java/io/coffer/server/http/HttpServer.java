@@ -6,6 +6,7 @@ import io.coffer.server.throttle.Throttle;
 import io.coffer.server.tls.TlsMaterial;
 import java.io.IOException;
 import java.net.BindException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,9 +52,10 @@ public final class HttpServer implements AutoCloseable {
    * @throws ConfigException when the port is taken or cannot be bound
    */
   public static HttpServer start(Settings settings, TlsMaterial tls, Services services) {
+    ConsoleApi console = new ConsoleApi(settings.endpoints(), Clock.systemUTC());
     Pipeline pipeline =
         new Pipeline(
-            new Router(routes(settings, services)),
+            new Router(routes(settings, services, console)),
             new Guard(
                 settings.endpoints(),
                 services.vaults(),
@@ -65,6 +67,8 @@ public final class HttpServer implements AutoCloseable {
                     System::nanoTime)),
             new BodyBudget(Runtime.getRuntime().maxMemory()),
             new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed()));
+    // The console serves its work through the very pipeline it is a route of.
+    console.attach(pipeline);
     ExecutorService blocking =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coffer-request-", 0).factory());
     QueuedThreadPool threads = new QueuedThreadPool();
@@ -97,8 +101,11 @@ public final class HttpServer implements AutoCloseable {
     return new HttpServer(server, blocking);
   }
 
-  /** Every route of every surface: the vault, the token service, sign-in, management, health. */
-  private static List<Route> routes(Settings settings, Services services) {
+  /**
+   * Every route of every surface: the vault, the token service, sign-in, management, the console,
+   * health.
+   */
+  private static List<Route> routes(Settings settings, Services services, ConsoleApi console) {
     List<Route> routes = new ArrayList<>();
     routes.addAll(new SecretRoutes(services.secrets()).routes());
     routes.addAll(
@@ -116,7 +123,28 @@ public final class HttpServer implements AutoCloseable {
                 services.authorizer(),
                 services.verifier(),
                 settings.endpoints(),
-                services.rotation())
+                services.rotation(),
+                services.audit())
+            .routes());
+    Clock clock = Clock.systemUTC();
+    ConsoleVaultPages vaultPages =
+        new ConsoleVaultPages(
+            services.vaults(),
+            services.secrets(),
+            services.authorizer(),
+            services.directory(),
+            clock);
+    routes.addAll(
+        new ConsoleRoutes(
+                console,
+                new ConsoleSessions(clock),
+                settings.endpoints(),
+                services.directory(),
+                List.of(
+                    vaultPages,
+                    new ConsoleSecretPages(services.vaults(), vaultPages, clock),
+                    new ConsoleAccessPages(services.vaults(), vaultPages),
+                    new ConsoleAdminPages()))
             .routes());
     routes.add(
         Route.get(
