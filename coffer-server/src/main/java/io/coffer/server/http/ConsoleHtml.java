@@ -145,12 +145,21 @@ final class ConsoleHtml {
     return "<input type=\"hidden\" name=\"" + escape(name) + "\" value=\"" + escape(value) + "\">";
   }
 
+  /**
+   * The field name of a control id: ids are unique on a page, so a second form's control is {@code
+   * <form>--<name>} (e.g. {@code nv--value}) and posts as {@code <name>}.
+   */
+  static String nameOf(String id) {
+    int at = id.indexOf("--");
+    return at < 0 ? id : id.substring(at + 2);
+  }
+
   /** A labelled text input; {@code hint} is tied to it for screen readers. */
   static String input(
       String id, String label, String type, String value, String hint, boolean required) {
     StringBuilder field = new StringBuilder("<div><label for=\"");
     field.append(id).append("\">").append(escape(label)).append("</label><input type=\"");
-    field.append(type).append("\" id=\"").append(id).append("\" name=\"").append(id);
+    field.append(type).append("\" id=\"").append(id).append("\" name=\"").append(nameOf(id));
     field.append("\" value=\"").append(escape(value)).append('"');
     if (!hint.isEmpty()) {
       field.append(" aria-describedby=\"").append(id).append("-hint\"");
@@ -178,7 +187,7 @@ final class ConsoleHtml {
         + "</label><textarea id=\""
         + id
         + "\" name=\""
-        + id
+        + nameOf(id)
         + "\""
         + (hint.isEmpty() ? "" : " aria-describedby=\"" + id + "-hint\"")
         + (required ? " required" : "")
@@ -195,7 +204,7 @@ final class ConsoleHtml {
     return "<div class=\"check\"><input type=\"checkbox\" id=\""
         + id
         + "\" name=\""
-        + id
+        + nameOf(id)
         + "\" value=\"true\""
         + (checked ? " checked" : "")
         + "> <label for=\""

@@ -232,29 +232,31 @@ final class ConsoleSecretPages implements ConsoleRoutes.PageGroup {
           .append(path)
           .append("/versions\">")
           .append(ConsoleHtml.csrf(session))
-          .append(ConsoleHtml.textarea("value", "New value", "", "", true))
+          .append(ConsoleHtml.textarea("nv--value", "New value", "", "", true))
           .append("<div class=\"grid\">")
           .append(
               ConsoleHtml.input(
-                  "contentType",
+                  "nv--contentType",
                   "Content type",
                   "text",
                   current.path("contentType").asText(""),
                   "",
                   false))
           .append(
-              ConsoleHtml.input("nbf", "Activation date (UTC)", "datetime-local", "", "", false))
+              ConsoleHtml.input(
+                  "nv--nbf", "Activation date (UTC)", "datetime-local", "", "", false))
           .append(
-              ConsoleHtml.input("exp", "Expiration date (UTC)", "datetime-local", "", "", false))
+              ConsoleHtml.input(
+                  "nv--exp", "Expiration date (UTC)", "datetime-local", "", "", false))
           .append("</div>")
           .append(
               ConsoleHtml.textarea(
-                  "tags",
+                  "nv--tags",
                   "Tags",
                   ConsolePages.tagLines(current.path("tags")),
                   "One name=value a line.",
                   false))
-          .append(ConsoleHtml.checkbox("enabled", "Enabled", true))
+          .append(ConsoleHtml.checkbox("nv--enabled", "Enabled", true))
           .append("<div class=\"actions\"><button type=\"submit\">Create version</button></div>")
           .append("</form></details>");
     }
@@ -270,7 +272,7 @@ final class ConsoleSecretPages implements ConsoleRoutes.PageGroup {
           .append("<div class=\"grid\">")
           .append(
               ConsoleHtml.input(
-                  "contentType",
+                  "ea--contentType",
                   "Content type",
                   "text",
                   current.path("contentType").asText(""),
@@ -278,7 +280,7 @@ final class ConsoleSecretPages implements ConsoleRoutes.PageGroup {
                   false))
           .append(
               ConsoleHtml.input(
-                  "nbf",
+                  "ea--nbf",
                   "Activation date (UTC)",
                   "datetime-local",
                   ConsolePages.inputTime(attributes, "nbf"),
@@ -286,7 +288,7 @@ final class ConsoleSecretPages implements ConsoleRoutes.PageGroup {
                   false))
           .append(
               ConsoleHtml.input(
-                  "exp",
+                  "ea--exp",
                   "Expiration date (UTC)",
                   "datetime-local",
                   ConsolePages.inputTime(attributes, "exp"),
@@ -295,12 +297,12 @@ final class ConsoleSecretPages implements ConsoleRoutes.PageGroup {
           .append("</div>")
           .append(
               ConsoleHtml.textarea(
-                  "tags",
+                  "ea--tags",
                   "Tags",
                   ConsolePages.tagLines(current.path("tags")),
                   "One name=value a line.",
                   false))
-          .append(ConsoleHtml.checkbox("enabled", "Enabled", enabled))
+          .append(ConsoleHtml.checkbox("ea--enabled", "Enabled", enabled))
           .append("<div class=\"actions\"><button type=\"submit\">Save</button></div>")
           .append("</form></details>");
     }

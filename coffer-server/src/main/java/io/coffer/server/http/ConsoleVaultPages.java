@@ -323,7 +323,7 @@ final class ConsoleVaultPages implements ConsoleRoutes.PageGroup {
         + vaultPath(vault.name())
         + "/open\">"
         + ConsoleHtml.input(
-            "name",
+            "open--name",
             "Open a secret by name",
             "text",
             "",
