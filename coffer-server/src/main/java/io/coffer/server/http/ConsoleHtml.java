@@ -112,12 +112,14 @@ final class ConsoleHtml {
             + "</main></body></html>");
   }
 
-  /** The headers of every console answer: no caching, no framing, no sniffing, no referrer. */
+  /** The headers of every console answer: no caching, no framing, no referrer to other sites. */
   static void headers(Exchange exchange) {
     exchange
         .header("Content-Security-Policy", POLICY)
         .header("X-Frame-Options", "DENY")
-        .header("Referrer-Policy", "no-referrer")
+        // same-origin, not no-referrer: under no-referrer a browser's posts say "Origin: null",
+        // and the forgery check wants the console's own origin there.
+        .header("Referrer-Policy", "same-origin")
         .header("Cross-Origin-Opener-Policy", "same-origin")
         .header("Cache-Control", "no-store")
         .header("Pragma", "no-cache");
