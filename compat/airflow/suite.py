@@ -17,6 +17,7 @@ import uuid
 import report  # compat/report.py, on PYTHONPATH from compat/run
 
 RUN = uuid.uuid4().hex[:8]
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def write(name, value):
@@ -102,13 +103,32 @@ def naming_matches_the_shared_cases():
     """The cases coffer-client's AirflowSecrets is tested against, checked with the real provider."""
     from airflow.providers.microsoft.azure.secrets.key_vault import AzureKeyVaultBackend
 
-    here = os.path.dirname(os.path.abspath(__file__))
-    with open(os.path.join(here, "..", "..", "coffer-client", "src", "test", "resources",
+    with open(os.path.join(HERE, "..", "..", "coffer-client", "src", "test", "resources",
                            "airflow-naming.json")) as f:
         cases = json.load(f)["cases"]
     for case in cases:
         got = AzureKeyVaultBackend.build_path(case["prefix"], case["id"], case["sep"])
         assert got == case["name"], (case, got)
+
+
+def dag_run_reads_through_the_backend():
+    """`airflow dags test` runs compat/airflow/dags/coffer_dropin.py; its task reads a connection and
+    a variable the way any task does, and the configured backend fetches them from the vault."""
+    write("airflow-connections-warehouse-dag", "postgres://etl:dag-s3cret@db.internal:5432/dwh")
+    write("airflow-variables-batch-size-dag", "250")
+    airflow = os.path.join(os.path.dirname(sys.executable), "airflow")
+    output = os.path.join(os.environ["AIRFLOW_HOME"], "dag-output.json")
+    env = dict(os.environ, AIRFLOW__CORE__DAGS_FOLDER=os.path.join(HERE, "dags"),
+               AIRFLOW__CORE__LOAD_EXAMPLES="False", COFFER_DAG_OUTPUT=output)
+    for command in (["db", "migrate"], ["dags", "test", "coffer_dropin"]):
+        result = subprocess.run([airflow, *command], env=env, capture_output=True, text=True, timeout=300)
+        if result.returncode != 0:
+            sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        assert result.returncode == 0, (command, (result.stdout + result.stderr).strip().splitlines()[-1:])
+    with open(output) as f:
+        read = json.load(f)
+    assert read == {"conn_type": "postgres", "host": "db.internal", "login": "etl", "password": "dag-s3cret",
+                    "port": 5432, "schema": "dwh", "batch_size": "250"}, read
 
 
 SCENARIOS = [
@@ -122,6 +142,10 @@ SCENARIOS = [
     empty_prefix_uses_the_bare_name,
     custom_separator,
 ]
+if os.environ.get("COFFER_DROPIN") == "1":
+    # A whole DAG run, configured as Astronomer and other deployments configure the backend: only
+    # through AIRFLOW__SECRETS__BACKEND and AIRFLOW__SECRETS__BACKEND_KWARGS.
+    SCENARIOS.append(dag_run_reads_through_the_backend)
 
 
 def main():

@@ -35,6 +35,21 @@ public final class Main {
   }
 
   static int run(String... args) {
-    return new CommandLine(new Main()).setExecutionExceptionHandler(new Errors()).execute(args);
+    return command().execute(args);
+  }
+
+  /** The command tree, every command of it answering --help and --version. */
+  static CommandLine command() {
+    CommandLine command = new CommandLine(new Main()).setExecutionExceptionHandler(new Errors());
+    withHelp(command);
+    return command;
+  }
+
+  private static void withHelp(CommandLine command) {
+    boolean hasHelp = command.getCommandSpec().options().stream().anyMatch(o -> o.usageHelp());
+    if (!hasHelp) {
+      command.getCommandSpec().mixinStandardHelpOptions(true);
+    }
+    command.getSubcommands().values().forEach(Main::withHelp);
   }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,6 +63,16 @@ final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--tag", description = "tag every secret written: --tag owner=data")
   Map<String, String> tags = new LinkedHashMap<>();
 
+  @Option(
+      names = "--target",
+      defaultValue = "reference",
+      converter = TargetConverter.class,
+      description =
+          "who reads the rewritten files: reference (default) writes <vault-uri>::<secret>;"
+              + " kafka-connect writes ${coffer:<vault-uri>::<secret>} for a Connect worker"
+              + " with CofferConfigProvider")
+  Migration.Target target;
+
   @Option(names = "--apply", description = "write the secrets and rewrite the files")
   boolean apply;
 
@@ -72,7 +83,7 @@ final class MigrateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    Migration migration = new Migration(vaultUrl, prefix, tags);
+    Migration migration = new Migration(vaultUrl, prefix, tags, target);
     SecretClient client = apply ? client() : null;
     int written = 0;
     int unchanged = 0;
@@ -165,6 +176,14 @@ final class MigrateCommand implements Callable<Integer> {
       builder.setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(s -> {}));
     }
     return builder.build();
+  }
+
+  /** {@code reference} or {@code kafka-connect}, as the option is written. */
+  static final class TargetConverter implements CommandLine.ITypeConverter<Migration.Target> {
+    @Override
+    public Migration.Target convert(String value) {
+      return Migration.Target.named(value);
+    }
   }
 
   private SecretClient client() {

@@ -72,6 +72,40 @@ class MigrateCommandTest {
   }
 
   @Test
+  void a_managed_connector_keeps_its_secret_manager_settings_and_lists_each_moved_key()
+      throws IOException {
+    String prefix = "managed-" + UUID.randomUUID().toString().substring(0, 6);
+    Path connector =
+        Files.writeString(
+            dir.resolve("managed.json"),
+            "{\"name\":\"pg-sink\",\"config\":{\"secret.manager.enabled\":\"false\","
+                + "\"secret.manager.managed.configs\":\"connection.user\","
+                + "\"connection.user\":\""
+                + coffer.vaultUrl()
+                + "::"
+                + prefix
+                + "-user\",\"connection.password\":\"pw-managed\","
+                + "\"sasl.jaas.config\":\"${file:/etc/kafka/jaas.properties:sasl}\"}}");
+
+    migrate(prefix, connector, "--apply");
+
+    String rewritten = Files.readString(connector);
+    assertThat(rewritten)
+        .contains("\"secret.manager.enabled\" : \"true\"")
+        .contains("\"secret.manager.managed.configs\" : \"connection.user,connection.password\"")
+        .contains(
+            "\"connection.password\" : \""
+                + coffer.vaultUrl()
+                + "::"
+                + prefix
+                + "-config-connection-password\"")
+        .contains("${file:/etc/kafka/jaas.properties:sasl}")
+        .doesNotContain("pw-managed");
+    assertThat(admin.getSecret(prefix + "-config-connection-password").getValue())
+        .isEqualTo("pw-managed");
+  }
+
+  @Test
   void airflow_variables_move_under_airflows_own_names_and_leave_the_env_file() throws IOException {
     String id = UUID.randomUUID().toString().substring(0, 6).replace('-', '_');
     Path env =

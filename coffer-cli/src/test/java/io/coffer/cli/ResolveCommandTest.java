@@ -43,6 +43,43 @@ class ResolveCommandTest {
         .doesNotContain("rs-pw");
   }
 
+  @Test
+  void a_connector_file_resolves_its_managed_keys_and_its_worker_placeholders() throws IOException {
+    RunningCoffer coffer = RunningCoffer.shared();
+    coffer
+        .secretClient()
+        .setSecret("resolve-connector", "{\"user\":\"etl\",\"password\":\"c-pw\"}");
+    String vault = coffer.vaultUrl();
+    Path connector =
+        Files.writeString(
+            dir.resolve("pg-sink.json"),
+            "{\"name\":\"pg-sink\",\"config\":{"
+                + "\"secret.manager.managed.configs\":\"connection.password\","
+                + "\"connection.password\":\""
+                + vault
+                + "::resolve-connector::password\","
+                + "\"connection.user\":\"${coffer:"
+                + vault
+                + "::resolve-connector::user}\","
+                + "\"docs.url\":\""
+                + vault
+                + "::not-managed\"}}");
+    Path secret = Files.writeString(dir.resolve("secret"), coffer.credentials().clientSecret());
+
+    String resolved =
+        run(
+            "--file", connector.toString(),
+            "--tenant-id", coffer.credentials().tenantId(),
+            "--client-id", coffer.credentials().clientId(),
+            "--client-secret-file", secret.toString(),
+            "--authority-host", coffer.credentials().authorityHost());
+
+    assertThat(resolved)
+        .contains("\"connection.password\" : \"c-pw\"")
+        .contains("\"connection.user\" : \"etl\"")
+        .contains("\"docs.url\" : \"" + vault + "::not-managed\"");
+  }
+
   private static String run(String... args) {
     StringWriter out = new StringWriter();
     CommandLine command = new CommandLine(new ResolveCommand());

@@ -5,27 +5,23 @@ import com.azure.core.exception.ResourceNotFoundException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 
 /**
  * Resolves a configuration: every value written as a {@link SecretReference} becomes the secret's
- * value — or, when {@value #MANAGED_CONFIGS} lists keys, exactly those keys. Each secret is read
- * once per resolution (through the cache); the resolved values exist only in the returned map.
+ * value, as the connectors' {@code secret.manager.*} settings allow (see {@link #references}). Each
+ * secret is read once per resolution (through the cache); the resolved values exist only in the
+ * returned map.
  */
 public final class ConfigResolver {
-  /** The Kafka connectors' key naming the configuration keys that hold references. */
-  public static final String MANAGED_CONFIGS = "secret.manager.managed.configs";
-
   private static final ObjectMapper JSON = new ObjectMapper();
   private final SecretCache cache;
 
@@ -78,28 +74,40 @@ public final class ConfigResolver {
     }
   }
 
-  /** Which keys resolve, and to what; for showing what would resolve without reading anything. */
+  /**
+   * Which keys resolve, and to what; for showing what would resolve without reading anything. A
+   * {@code ${coffer:...}} placeholder always resolves, as a Connect worker resolves it. A bare
+   * reference resolves unless a {@link SecretManagerScope} around it says otherwise: its keys are
+   * only those {@value SecretManagerScope#MANAGED_CONFIGS} lists (each must hold a reference), and
+   * none when {@value SecretManagerScope#ENABLED} is false.
+   *
+   * @throws ResolutionException.InvalidReference naming the first key that is listed but missing or
+   *     malformed
+   */
   public static Map<String, SecretReference> references(Map<String, String> config) {
-    Map<String, SecretReference> references = new LinkedHashMap<>();
-    String managed = config.get(MANAGED_CONFIGS);
-    if (managed != null) {
-      Set<String> keys =
-          Arrays.stream(managed.split(","))
-              .map(String::trim)
-              .filter(k -> !k.isEmpty())
-              .collect(Collectors.toCollection(LinkedHashSet::new));
-      for (String key : keys) {
-        String value = config.get(key);
-        if (value == null) {
+    List<SecretManagerScope> scopes = SecretManagerScope.in(config);
+    for (SecretManagerScope scope : scopes) {
+      for (String listed : scope.managedConfigs().orElse(List.of())) {
+        if (!config.containsKey(scope.prefix() + listed)) {
           throw new ResolutionException.InvalidReference(
-              key, "is listed in " + MANAGED_CONFIGS + " but is not in the configuration");
+              scope.prefix() + listed,
+              "is listed in "
+                  + scope.prefix()
+                  + SecretManagerScope.MANAGED_CONFIGS
+                  + " but is not in the configuration");
         }
-        references.put(key, SecretReference.parse(key, value));
       }
-      return references;
     }
+    Map<String, SecretReference> references = new LinkedHashMap<>();
     config.forEach((key, value) -> {
-      if (value != null && SecretReference.looksLikeReference(value)) {
+      if (value == null) {
+        return;
+      }
+      Optional<SecretManagerScope> scope = SecretManagerScope.governing(scopes, key);
+      boolean listed = scope.flatMap(SecretManagerScope::managedConfigs).isPresent();
+      if (SecretReference.isPlaceholder(value)
+          || (scope.map(s -> s.manages(key)).orElse(true)
+              && (listed || SecretReference.looksLikeReference(value)))) {
         references.put(key, SecretReference.parse(key, value));
       }
     });

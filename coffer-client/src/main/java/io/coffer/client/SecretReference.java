@@ -17,6 +17,12 @@ import java.util.regex.Pattern;
  *       https://etl.vault.azure.net/secrets/warehouse/<version>[::<json-key>]}.
  * </ul>
  *
+ * <p>Either may be wrapped as a Kafka Connect placeholder for the {@value #KAFKA_PROVIDER} config
+ * provider, {@code ${coffer:https://etl.vault.azure.net::warehouse::password}}: a stock Connect
+ * worker resolves only {@code ${provider:...}} values, and the wrapped reference means the same
+ * secret to every reader here, so one file works in the worker, {@code coffer resolve} and the JDBC
+ * driver alike.
+ *
  * @param vaultUri {@code https://host[:port]}, no path
  * @param name the secret name, as Key Vault allows ({@code [0-9a-zA-Z-]{1,127}})
  * @param version a 32-hex version, or empty for the newest
@@ -24,7 +30,12 @@ import java.util.regex.Pattern;
  */
 public record SecretReference(
     String vaultUri, String name, Optional<String> version, Optional<String> jsonKey) {
+  /** The name the Kafka Connect provider is configured under: {@code config.providers=coffer}. */
+  public static final String KAFKA_PROVIDER = "coffer";
+
   private static final String SEPARATOR = "::";
+  private static final Pattern PLACEHOLDER =
+      Pattern.compile("\\$\\{" + KAFKA_PROVIDER + ":([^}]*)}");
   private static final Pattern NAME = Pattern.compile("[0-9a-zA-Z-]{1,127}");
   private static final Pattern VERSION = Pattern.compile("[0-9a-fA-F]{32}");
   private static final Pattern IDENTIFIER =
@@ -48,9 +59,17 @@ public record SecretReference(
 
   /** Whether a configuration value is written as a reference (and should resolve). */
   public static boolean looksLikeReference(String value) {
-    String trimmed = value.trim();
+    String trimmed = unwrapped(value.trim());
     return trimmed.startsWith("https://")
         && (trimmed.contains(SEPARATOR) || IDENTIFIER.matcher(trimmed).matches());
+  }
+
+  /**
+   * Whether a value is a whole {@code ${coffer:...}} placeholder: a Connect worker resolves it
+   * wherever it stands, whatever a connector's {@code secret.manager.*} settings say.
+   */
+  public static boolean isPlaceholder(String value) {
+    return PLACEHOLDER.matcher(value.trim()).matches();
   }
 
   /**
@@ -60,7 +79,7 @@ public record SecretReference(
    * @throws ResolutionException.InvalidReference saying what is wrong
    */
   public static SecretReference parse(String configKey, String text) {
-    String value = text.trim();
+    String value = unwrapped(text.trim()).trim();
     try {
       String[] parts = value.split(SEPARATOR, -1);
       if (parts.length > 3) {
@@ -91,6 +110,22 @@ public record SecretReference(
     }
   }
 
+  /**
+   * As written in a configuration: {@code <vault-uri>::<secret>[::<json-key>]}, or an identifier.
+   */
+  public String written() {
+    String secret =
+        version
+            .map(v -> vaultUri + "/secrets/" + name + "/" + v)
+            .orElse(vaultUri + SEPARATOR + name);
+    return secret + jsonKey.map(k -> SEPARATOR + k).orElse("");
+  }
+
+  /** As a Kafka Connect placeholder: {@code ${coffer:<written form>}}. */
+  public String placeholder() {
+    return "${" + KAFKA_PROVIDER + ":" + written() + "}";
+  }
+
   /** For messages: vault and secret (and version, and key), never a value. */
   public String describe() {
     return "secret '"
@@ -105,6 +140,11 @@ public record SecretReference(
   /** The same secret (and version), without the JSON key: what is fetched. */
   public SecretReference secret() {
     return new SecretReference(vaultUri, name, version, Optional.empty());
+  }
+
+  private static String unwrapped(String value) {
+    Matcher placeholder = PLACEHOLDER.matcher(value);
+    return placeholder.matches() ? placeholder.group(1) : value;
   }
 
   private static String vault(String text) {

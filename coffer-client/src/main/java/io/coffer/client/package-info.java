@@ -4,13 +4,13 @@
  *
  * <ul>
  *   <li>{@link io.coffer.client.SecretReference}: {@code <vault>::<secret>[::<json-key>]} and
- *       versioned secret identifiers;
+ *       versioned secret identifiers, bare or as Kafka Connect's {@code ${coffer:...}};
  *   <li>{@link io.coffer.client.VaultSettings} and {@link io.coffer.client.VaultAccess}: the
  *       credential the seed tools build (client secret, managed identity, default chain);
  *   <li>{@link io.coffer.client.SecretCache}: TTL, refresh ahead, single flight, stale-on-error,
  *       metrics;
- *   <li>{@link io.coffer.client.ConfigResolver}: a whole configuration, or only the keys {@code
- *       secret.manager.managed.configs} lists.
+ *   <li>{@link io.coffer.client.ConfigResolver}: a whole configuration, as the connectors' {@code
+ *       secret.manager.*} settings ({@link io.coffer.client.SecretManagerScope}) allow.
  * </ul>
  *
  * Tool-specific parts live in {@code airflow}, {@code openmetadata}, {@code kafka}, {@code jdbc},

@@ -68,13 +68,55 @@ class ConfigResolverTest {
   @Test
   void with_managed_configs_only_the_listed_keys_resolve() {
     Map<String, String> config = new LinkedHashMap<>();
-    config.put(ConfigResolver.MANAGED_CONFIGS, "password");
+    config.put(SecretManagerScope.MANAGED_CONFIGS, "password");
     config.put("password", vault + "::resolver-db::password");
     config.put("docs", vault + "::resolver-token");
     Map<String, String> resolved = new ConfigResolver(cache(new AtomicLong(1))).resolve(config);
     assertThat(resolved)
         .containsEntry("password", "pw-1")
         .containsEntry("docs", vault + "::resolver-token");
+  }
+
+  @Test
+  void a_connectors_nested_config_is_governed_by_its_own_secret_manager_settings() {
+    // {"name": ..., "config": {...}} as a file is read: flat keys under "config."
+    Map<String, String> connector = new LinkedHashMap<>();
+    connector.put("name", "pg-sink");
+    connector.put("config.secret.manager.enabled", "true");
+    connector.put("config." + SecretManagerScope.MANAGED_CONFIGS, "connection.password");
+    connector.put("config.connection.password", vault + "::resolver-db::password");
+    connector.put("config.connection.docs", vault + "::resolver-token");
+    Map<String, String> disabled = new LinkedHashMap<>();
+    disabled.put("name", "pg-sink-off");
+    disabled.put("config." + SecretManagerScope.ENABLED, "false");
+    disabled.put("config.connection.password", vault + "::resolver-db::password");
+    disabled.put("config.connection.token", "${coffer:" + vault + "::resolver-token}");
+    ConfigResolver resolver = new ConfigResolver(cache(new AtomicLong(1)));
+
+    assertThat(resolver.resolve(connector))
+        .containsEntry("config.connection.password", "pw-1")
+        .containsEntry("config.connection.docs", vault + "::resolver-token");
+    // off: bare references stay as written; a worker's placeholder is still the worker's
+    assertThat(resolver.resolve(disabled))
+        .containsEntry("config.connection.password", vault + "::resolver-db::password")
+        .containsEntry("config.connection.token", "tok-1");
+    connector.remove("config.connection.password");
+    assertThatThrownBy(() -> resolver.resolve(connector))
+        .isInstanceOf(ResolutionException.InvalidReference.class)
+        .hasMessageContaining("config key 'config.connection.password'")
+        .hasMessageContaining("config.secret.manager.managed.configs");
+  }
+
+  @Test
+  void the_kafka_connect_placeholder_and_the_bare_reference_are_the_same_secret() {
+    SecretCache cache = cache(new AtomicLong(1));
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put("bare", vault + "::resolver-db::user");
+    config.put("wrapped", "${coffer:" + vault + "::resolver-db::user}");
+    assertThat(new ConfigResolver(cache).resolve(config))
+        .containsEntry("bare", "etl")
+        .containsEntry("wrapped", "etl");
+    assertThat(cache.metrics().vaultCalls()).isEqualTo(1);
   }
 
   @Test
@@ -109,7 +151,7 @@ class ConfigResolverTest {
         .hasMessageNotContaining("tok-1");
     assertThatThrownBy(() ->
             resolver.resolve(
-                Map.of(ConfigResolver.MANAGED_CONFIGS, "password", "password", "hunter2")))
+                Map.of(SecretManagerScope.MANAGED_CONFIGS, "password", "password", "hunter2")))
         .isInstanceOf(ResolutionException.InvalidReference.class)
         .hasMessageNotContaining("hunter2");
   }

@@ -41,6 +41,25 @@ class SecretReferenceTest {
   }
 
   @Test
+  void a_kafka_connect_placeholder_wraps_the_same_reference() {
+    SecretReference reference = SecretReference.parse("k", "https://etl.vault.azure.net::db::pw");
+    assertThat(reference.written()).isEqualTo("https://etl.vault.azure.net::db::pw");
+    assertThat(reference.placeholder()).isEqualTo("${coffer:https://etl.vault.azure.net::db::pw}");
+    assertThat(SecretReference.parse("k", reference.placeholder())).isEqualTo(reference);
+    String version = "0123456789abcdef0123456789abcdef";
+    SecretReference pinned =
+        SecretReference.parse(
+            "k", "${coffer:https://etl.vault.azure.net/secrets/db/" + version + "}");
+    assertThat(pinned.version()).contains(version);
+    assertThat(pinned.written()).isEqualTo("https://etl.vault.azure.net/secrets/db/" + version);
+    assertThat(SecretReference.isPlaceholder(reference.placeholder())).isTrue();
+    assertThat(SecretReference.isPlaceholder(reference.written())).isFalse();
+    assertThat(SecretReference.isPlaceholder("${file:/etc/kafka/secrets.properties:pw}")).isFalse();
+    assertThatThrownBy(() -> SecretReference.parse("k", "${coffer:main:db/pw}"))
+        .isInstanceOf(ResolutionException.InvalidReference.class);
+  }
+
+  @Test
   void malformed_references_name_the_config_key_and_never_echo_the_value() {
     for (String bad :
         new String[] {
@@ -66,5 +85,7 @@ class SecretReferenceTest {
     assertThat(SecretReference.looksLikeReference("https://v.vault.azure.net/secrets/s")).isTrue();
     assertThat(SecretReference.looksLikeReference("https://example.com/login")).isFalse();
     assertThat(SecretReference.looksLikeReference("hunter2")).isFalse();
+    assertThat(SecretReference.looksLikeReference("${coffer:https://v.vault.azure.net::s}"))
+        .isTrue();
   }
 }

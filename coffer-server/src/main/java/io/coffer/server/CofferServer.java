@@ -98,15 +98,15 @@ public final class CofferServer implements AutoCloseable {
             : Storage.openSqlite(
                 dataDir.resolve("coffer.db"), settings.guardrails().readCacheBytes());
     // Shared storage: other nodes write too, so nothing above storage caches what they may change.
-    boolean cache = !storage.isShared();
+    boolean shared = storage.isShared();
     AuditTrail audit =
         AuditTrail.open(dataDir.resolve("audit"), settings.guardrails().auditRotateBytes());
     try {
       Envelope envelope = new Envelope(keyring);
-      Directory directory = new Directory(storage.directory(), clock, cache);
-      Vaults vaults = new Vaults(storage.directory(), clock, cache);
-      Authorizer authorizer = new Authorizer(storage.directory(), clock, cache);
-      SigningKeys signingKeys = new SigningKeys(storage.directory(), envelope, clock);
+      Directory directory = new Directory(storage.directory(), storage.oneTime(), clock, shared);
+      Vaults vaults = new Vaults(storage.vaults(), clock, shared);
+      Authorizer authorizer = new Authorizer(storage.vaults(), clock, shared);
+      SigningKeys signingKeys = new SigningKeys(storage.signingKeys(), envelope, clock);
       SecretService secrets =
           new SecretService(
               storage.secrets(),
@@ -116,8 +116,7 @@ public final class CofferServer implements AutoCloseable {
       ScheduledExecutorService background =
           Executors.newSingleThreadScheduledExecutor(
               Thread.ofPlatform().name("coffer-background").daemon().factory());
-      KeyRotation rotation =
-          new KeyRotation(keyring, secrets, signingKeys, background, storage.isShared());
+      KeyRotation rotation = new KeyRotation(keyring, secrets, signingKeys, background, shared);
       Services services =
           new Services(
               directory,
@@ -127,18 +126,20 @@ public final class CofferServer implements AutoCloseable {
               secrets,
               new TokenService(
                   storage.directory(),
+                  storage.oneTime(),
                   signingKeys,
                   settings.endpoints(),
                   settings.tokenLifetime(),
                   clock),
               new InteractiveLogin(
                   storage.directory(),
+                  storage.oneTime(),
                   directory,
                   clock,
                   settings.endpoints().authority() + AuthorizationResponse.CONSOLE_PATH),
               signingKeys,
               storage::isReachable,
-              !storage.isShared(),
+              shared,
               audit,
               rotation);
       HttpServer http = HttpServer.start(settings, tls, services);

@@ -7,8 +7,8 @@ import io.coffer.server.authz.Scope;
 import io.coffer.server.config.ConfigException;
 import io.coffer.server.config.OwnerOnlyFile;
 import io.coffer.server.identity.ClientCredential;
-import io.coffer.server.storage.PrincipalRecord;
-import io.coffer.server.storage.TenantRecord;
+import io.coffer.server.identity.DirectoryPrincipal;
+import io.coffer.server.identity.Tenant;
 import io.coffer.server.vault.Vault;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +52,7 @@ public final class DevMode {
    */
   public static DevCredentials bootstrap(CofferServer server, String tenantName) {
     Path dataDir = server.settings().dataDir().toAbsolutePath();
-    TenantRecord tenant =
+    Tenant tenant =
         server
             .directory()
             .tenant(tenantName)
@@ -109,8 +109,8 @@ public final class DevMode {
    * @return the password
    */
   private static String consoleUser(
-      CofferServer server, TenantRecord tenant, Vault vault, Map<String, String> previous) {
-    Optional<PrincipalRecord> existing =
+      CofferServer server, Tenant tenant, Vault vault, Map<String, String> previous) {
+    Optional<DirectoryPrincipal> existing =
         server
             .directory()
             .principalByUserName(CONSOLE_USER)
@@ -124,7 +124,7 @@ public final class DevMode {
       server.directory().setPassword(existing.get(), password);
       return password;
     }
-    PrincipalRecord user =
+    DirectoryPrincipal user =
         server.directory().createUser(tenant.id(), CONSOLE_USER, "Dev User", password);
     server
         .authorizer()
@@ -139,9 +139,8 @@ public final class DevMode {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
 
-  private static ClientCredential newPrincipal(
-      CofferServer server, TenantRecord tenant, Vault vault) {
-    PrincipalRecord principal = server.directory().createServicePrincipal(tenant.id(), APP);
+  private static ClientCredential newPrincipal(CofferServer server, Tenant tenant, Vault vault) {
+    DirectoryPrincipal principal = server.directory().createServicePrincipal(tenant.id(), APP);
     server
         .authorizer()
         .assign(principal.objectId(), Role.KEY_VAULT_ADMINISTRATOR, Scope.vault(vault.id()));

@@ -37,7 +37,7 @@ public final class Offline implements AutoCloseable {
             new Envelope(keyring),
             new Backups(new SealedBlob(keyring, "secret-backup")),
             clock);
-    return new Offline(storage, secrets, new Vaults(storage.directory(), clock));
+    return new Offline(storage, secrets, new Vaults(storage.vaults(), clock));
   }
 
   public SecretService secrets() {

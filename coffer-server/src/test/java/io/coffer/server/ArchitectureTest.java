@@ -73,6 +73,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void http_does_not_import_storage() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.coffer.server.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.coffer.server.storage..")
+        .check(classes);
+  }
+
+  @Test
   void no_feature_reaches_back_into_http() {
     noClasses()
         .that()

@@ -1,5 +1,6 @@
 package io.coffer.cli.admin;
 
+import io.coffer.cli.Output;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ final class AdminOptions {
   String output;
 
   Output output() {
-    return output.equalsIgnoreCase("json") ? Output.JSON : Output.TABLE;
+    return Output.named(output);
   }
 
   AdminClient client() {

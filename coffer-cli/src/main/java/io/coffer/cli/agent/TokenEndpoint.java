@@ -2,6 +2,7 @@ package io.coffer.cli.agent;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.coffer.wire.AppServiceError;
 import io.coffer.wire.AppServiceToken;
 import io.coffer.wire.ImdsToken;
 import io.coffer.wire.Json;
@@ -66,7 +67,15 @@ final class TokenEndpoint implements HttpHandler {
         body = answer(exchange);
       } catch (Refusal refusal) {
         status = refusal.status;
-        body = new ManagedIdentityError(refusal.error, refusal.getMessage());
+        body =
+            switch (style) {
+              // MSAL Python reads only statusCode and message from an App Service error; without
+              // them it reports "None, None" instead of the reason.
+              case APP_SERVICE ->
+                  new AppServiceError(
+                      refusal.error, refusal.getMessage(), refusal.status, refusal.getMessage());
+              case IMDS -> new ManagedIdentityError(refusal.error, refusal.getMessage());
+            };
         log.info(
             "endpoint={} status={} error={} description=\"{}\"",
             style,

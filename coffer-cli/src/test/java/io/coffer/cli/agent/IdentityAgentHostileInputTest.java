@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.coffer.server.DevMode;
 import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
-import io.coffer.server.storage.PrincipalRecord;
+import io.coffer.server.identity.DirectoryPrincipal;
 import io.coffer.server.testing.RunningCoffer;
 import io.coffer.wire.Json;
 import java.io.ByteArrayOutputStream;
@@ -70,7 +70,7 @@ class IdentityAgentHostileInputTest {
 
   private static RunningCoffer coffer;
   private static IdentityAgent agent;
-  private static PrincipalRecord user;
+  private static DirectoryPrincipal user;
 
   @BeforeAll
   static void start() throws IOException {
@@ -78,10 +78,10 @@ class IdentityAgentHostileInputTest {
     String tenant = coffer.credentials().tenantId();
     String vaultId = coffer.server().vaults().find(DevMode.VAULT).orElseThrow().id();
     var directory = coffer.server().directory();
-    PrincipalRecord system = directory.createManagedIdentity(tenant, "fuzz-host", true);
+    DirectoryPrincipal system = directory.createManagedIdentity(tenant, "fuzz-host", true);
     user = directory.createManagedIdentity(tenant, "fuzz-user", false);
     List<Map<String, String>> identities = new ArrayList<>();
-    for (PrincipalRecord identity : List.of(system, user)) {
+    for (DirectoryPrincipal identity : List.of(system, user)) {
       coffer
           .server()
           .authorizer()

@@ -9,7 +9,7 @@ import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
 import io.coffer.server.config.ConfigException;
 import io.coffer.server.identity.ClientCredential;
-import io.coffer.server.storage.PrincipalRecord;
+import io.coffer.server.identity.DirectoryPrincipal;
 import io.coffer.server.testing.RunningCoffer;
 import io.coffer.wire.Json;
 import java.io.IOException;
@@ -48,9 +48,9 @@ class IdentityAgentTest {
   private static MovableClock clock;
   private static IdentityAgent agent;
   private static Path config;
-  private static PrincipalRecord system;
-  private static PrincipalRecord user;
-  private static PrincipalRecord revocable;
+  private static DirectoryPrincipal system;
+  private static DirectoryPrincipal user;
+  private static DirectoryPrincipal revocable;
   private static ClientCredential revocableKey;
   private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -63,7 +63,7 @@ class IdentityAgentTest {
     system = directory.createManagedIdentity(tenant, "web-host", true);
     user = directory.createManagedIdentity(tenant, "reporting", false);
     revocable = directory.createManagedIdentity(tenant, "batch", false);
-    for (PrincipalRecord identity : List.of(system, user, revocable)) {
+    for (DirectoryPrincipal identity : List.of(system, user, revocable)) {
       coffer
           .server()
           .authorizer()
@@ -104,7 +104,7 @@ class IdentityAgentTest {
   }
 
   private static Map<String, String> identity(
-      PrincipalRecord principal, ClientCredential key, String kind) {
+      DirectoryPrincipal principal, ClientCredential key, String kind) {
     return Map.of(
         "clientId",
         principal.clientId(),
@@ -297,6 +297,15 @@ class IdentityAgentTest {
     assertThat(noHeader.statusCode()).isEqualTo(401);
     assertThat(wrongHeader.statusCode()).isEqualTo(401);
     assertThat(noHeader.body()).doesNotContain("access_token");
+    // App Service's own members, the ones MSAL Python reports, beside OAuth's.
+    JsonNode refusal = json(wrongHeader);
+    assertThat(refusal.get("statusCode").asInt()).isEqualTo(401);
+    assertThat(refusal.get("message").asText())
+        .isEqualTo("The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER.");
+    assertThat(refusal.get("error").asText()).isEqualTo("unauthorized");
+    assertThat(refusal.get("error_description").asText())
+        .isEqualTo(refusal.get("message").asText());
+    assertThat(json(noMetadata).has("statusCode")).isFalse();
     assertThat(noMetadata.statusCode()).isEqualTo(400);
     assertThat(json(noMetadata).get("error_description").asText())
         .isEqualTo("Required metadata header not specified");

@@ -4,10 +4,12 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.coffer.client.ConfigResolver;
 import io.coffer.client.ResolutionException;
 import io.coffer.client.SecretCache;
+import io.coffer.client.SecretReference;
 import io.coffer.client.VaultAccess;
 import io.coffer.client.VaultSettings;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
@@ -16,23 +18,22 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.provider.ConfigProvider;
 
 /**
- * A Kafka {@link ConfigProvider}: {@code ${coffer:<vault>:<secret>[/<json-key>]}} in a connector or
- * worker configuration becomes the secret's value; with no {@code <vault>}, the configured {@code
- * vault.url} is used. Kafka's placeholder syntax reserves {@code :}, so a vault is named, not
- * written as a URL: {@code <vault>.<vault.domain>}.
+ * A Kafka {@link ConfigProvider}: {@code ${coffer:<vault-uri>::<secret>[::<json-key>]}} (or {@code
+ * ${coffer:<secret identifier>}}) in a connector or worker configuration becomes the secret's value
+ * — the same {@link SecretReference} the other readers take bare, wrapped in the worker's
+ * placeholder syntax, which is what {@code coffer migrate --target kafka-connect} writes.
  *
- * <p>Worker configuration ({@code config.providers=coffer}, {@code
+ * <p>Kafka splits a placeholder at its first colons into provider, path and key, so the reference
+ * arrives cut in two ({@code https} and {@code //etl.vault.azure.net::warehouse}); it is joined
+ * again before it is read.
+ *
+ * <p>Worker configuration: {@code config.providers=coffer}, {@code
  * config.providers.coffer.class=io.coffer.client.kafka.CofferConfigProvider}, then {@code
- * config.providers.coffer.param.<setting>}): {@code vault.url}, {@code vault.domain} (may carry a
- * port), the {@link VaultSettings} credential settings, and {@code cache.ttl.ms} (default 5 min).
- * Every answer carries that TTL, so Connect restarts a connector after it and the restarted
- * connector reads the rotated secret.
+ * config.providers.coffer.param.<setting>} for the {@link VaultSettings} credential settings and
+ * {@code cache.ttl.ms} (default 5 min). Every answer carries that TTL, after which Connect restarts
+ * the connector, and the restarted connector reads the secret as it is then.
  */
 public final class CofferConfigProvider implements ConfigProvider {
-  private static final String KEY_SEPARATOR = "/";
-
-  private String domain;
-  private String defaultVault;
   private long ttlMillis;
   private ConfigResolver resolver;
 
@@ -43,12 +44,10 @@ public final class CofferConfigProvider implements ConfigProvider {
     VaultSettings vault;
     try {
       vault = VaultSettings.from(settings, "");
+      ttlMillis = Long.parseLong(settings.getOrDefault("cache.ttl.ms", "300000"));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("coffer config provider: " + e.getMessage());
     }
-    domain = settings.getOrDefault("vault.domain", VaultSettings.DEFAULT_DOMAIN);
-    defaultVault = vault.vaultUrl().orElse("");
-    ttlMillis = Long.parseLong(settings.getOrDefault("cache.ttl.ms", "300000"));
     SecretCache cache =
         new SecretCache(
             VaultAccess.from(vault)::fetch,
@@ -68,25 +67,23 @@ public final class CofferConfigProvider implements ConfigProvider {
 
   @Override
   public ConfigData get(String path, Set<String> keys) {
-    String vault = path == null || path.isEmpty() ? defaultVault : "https://" + path + "." + domain;
-    if (vault.isEmpty()) {
-      throw new ConfigException(
-          "coffer config provider: no vault in the placeholder and no vault.url configured");
-    }
-    Map<String, String> references = new HashMap<>();
+    // Kafka's key → the placeholder as it was written, which the resolver's errors name
+    Map<String, String> placeholders = new LinkedHashMap<>();
     for (String key : keys) {
-      int slash = key.indexOf(KEY_SEPARATOR);
-      references.put(
-          key,
-          slash < 0
-              ? vault + "::" + key
-              : vault + "::" + key.substring(0, slash) + "::" + key.substring(slash + 1));
+      String reference = path == null || path.isEmpty() ? key : path + ":" + key;
+      placeholders.put(key, "${" + SecretReference.KAFKA_PROVIDER + ":" + reference + "}");
     }
+    Map<String, String> config = new LinkedHashMap<>();
+    placeholders.values().forEach(placeholder -> config.put(placeholder, placeholder));
+    Map<String, String> resolved;
     try {
-      return new ConfigData(resolver.resolve(references), ttlMillis);
+      resolved = resolver.resolve(config);
     } catch (ResolutionException e) {
       throw new ConfigException("coffer config provider: " + e.getMessage());
     }
+    Map<String, String> data = new HashMap<>();
+    placeholders.forEach((key, placeholder) -> data.put(key, resolved.get(placeholder)));
+    return new ConfigData(data, ttlMillis);
   }
 
   @Override

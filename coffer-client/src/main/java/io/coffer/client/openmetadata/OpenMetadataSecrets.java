@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
 /**
  * OpenMetadata's Azure Key Vault secrets manager, in Java: the secret names it builds, the tags it
  * puts on what it stores, and the {@code secret:<name>} references it keeps in its own database.
- * Names follow OpenMetadata's {@code SecretsManager.buildSecretId} with the Azure settings
- * (separator {@code -}, no leading separator, every character outside {@code [A-Za-z0-9-]} removed
- * from the id parts, lower case). Note what OpenMetadata does with a prefix on Azure: it writes the
- * prefix and the cluster name with no separator between them, and so does this class, so both find
- * the same secrets.
+ * Names follow the OpenMetadata server's {@code SecretsManager.buildSecretId} with the Azure
+ * settings: parts joined with {@code -}, no leading separator, every character outside {@code
+ * [A-Za-z0-9-]} removed, lower case. An entity's id is {@code <prefix><cluster>-<type>-<name>} —
+ * the prefix glued to the cluster name without a separator, as OpenMetadata writes it — and each
+ * level of a field path adds {@code -<level>}, the id so far cleaned again: cluster {@code
+ * openmetadata}, a Database service {@code mysql_prod}, field {@code authType.password} → {@code
+ * openmetadata-database-mysqlprod-authtype-password}.
  *
  * <p>A writer needs Key Vault Secrets Officer; a reader needs only Key Vault Secrets User.
  */
@@ -42,6 +44,18 @@ public final class OpenMetadataSecrets {
     this.tags = parseTags(tags);
   }
 
+  /**
+   * The name OpenMetadata stores one field of an entity's connection under.
+   *
+   * @param entityType as OpenMetadata names it: {@code Database}, {@code Dashboard}, {@code bot}...
+   * @param entityName the service's (or bot's, pipeline's) name
+   * @param fieldPath the field in the connection, nested levels joined with dots: {@code
+   *     authType.password}
+   */
+  public String secretName(String entityType, String entityName, String fieldPath) {
+    return fieldId(secretId(entityType, entityName), fieldPath);
+  }
+
   /** The id of an entity's secrets: cluster (with prefix) then the cleaned parts. */
   public String secretId(String... parts) {
     StringBuilder id = new StringBuilder();
@@ -53,9 +67,16 @@ public final class OpenMetadataSecrets {
     return id.toString().toLowerCase(Locale.ROOT);
   }
 
-  /** The name of one field's secret under an entity's id. */
-  public static String fieldId(String secretId, String field) {
-    return (secretId + SEPARATOR + clean(field.toLowerCase(Locale.ROOT))).toLowerCase(Locale.ROOT);
+  /**
+   * The name of one field's secret under an entity's id: OpenMetadata descends into a nested object
+   * one level at a time, cleaning the id so far together with the level's name.
+   */
+  public static String fieldId(String secretId, String fieldPath) {
+    String id = secretId;
+    for (String level : fieldPath.split("\\.")) {
+      id = (clean(id) + SEPARATOR + clean(level.toLowerCase(Locale.ROOT))).toLowerCase(Locale.ROOT);
+    }
+    return id;
   }
 
   /** Stores a value under a name with the configured tags; returns the reference to keep. */

@@ -61,7 +61,9 @@ class CofferDriverRotationTest {
     config.setDriverClassName(CofferDriver.class.getName());
     config.setJdbcUrl(postgres.jdbcUrl(database).replace("jdbc:", CofferDriver.PREFIX));
     config.setUsername(coffer.vaultUrl() + "::jdbc-" + role.replace('_', '-') + "-user");
-    config.setPassword(coffer.vaultUrl() + "::jdbc-" + role.replace('_', '-') + "-password");
+    // The password as a Kafka Connect placeholder: the same secret to the driver as a bare one.
+    config.setPassword(
+        "${coffer:" + coffer.vaultUrl() + "::jdbc-" + role.replace('_', '-') + "-password}");
     config.addDataSourceProperty("coffer.tenant.id", coffer.credentials().tenantId());
     config.addDataSourceProperty("coffer.client.id", coffer.credentials().clientId());
     config.addDataSourceProperty("coffer.client.secret", coffer.credentials().clientSecret());

@@ -9,7 +9,7 @@ import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
 import io.coffer.server.identity.ClientCredential;
-import io.coffer.server.storage.PrincipalRecord;
+import io.coffer.server.identity.DirectoryPrincipal;
 import io.coffer.server.testing.RunningCoffer;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +44,37 @@ class OpenMetadataSecretsTest {
   }
 
   @Test
+  void names_are_those_of_the_openmetadata_server_for_a_nested_field() {
+    // The examples of shared/spec/TOOL-FACTS.md, as OpenMetadata's server builds them.
+    OpenMetadataSecrets plain =
+        new OpenMetadataSecrets(asWriter, Optional.empty(), "openmetadata", List.of());
+    assertThat(plain.secretName("Database", "mysql_prod", "authType.password"))
+        .isEqualTo("openmetadata-database-mysqlprod-authtype-password");
+    OpenMetadataSecrets prefixed =
+        new OpenMetadataSecrets(asWriter, Optional.of("om"), "openmetadata", List.of());
+    assertThat(prefixed.secretName("Database", "mysql_prod", "authType.password"))
+        .isEqualTo("omopenmetadata-database-mysqlprod-authtype-password");
+    // Each level cleans the id so far: a cluster name's underscore is gone from a field's name.
+    OpenMetadataSecrets underscored =
+        new OpenMetadataSecrets(asWriter, Optional.empty(), "open_metadata", List.of());
+    assertThat(underscored.secretId("Database", "mysql_prod"))
+        .isEqualTo("open_metadata-database-mysqlprod");
+    assertThat(underscored.secretName("Database", "mysql_prod", "password"))
+        .isEqualTo("openmetadata-database-mysqlprod-password");
+  }
+
+  @Test
+  void a_stored_field_is_kept_as_the_reference_the_ingestion_side_reads() {
+    OpenMetadataSecrets writer =
+        new OpenMetadataSecrets(asWriter, Optional.empty(), "openmetadata", List.of());
+    String name = writer.secretName("Database", "mysql_prod", "authType.password");
+    assertThat(writer.store(name, "mysql-pw"))
+        .isEqualTo("secret:openmetadata-database-mysqlprod-authtype-password");
+    assertThat(writer.read("secret:openmetadata-database-mysqlprod-authtype-password"))
+        .isEqualTo("mysql-pw");
+  }
+
+  @Test
   void tags_are_read_as_openmetadata_reads_them() {
     assertThat(OpenMetadataSecrets.tagList("[team:data, env:prod,broken]"))
         .containsExactly("team:data", "env:prod", "broken");
@@ -74,7 +105,7 @@ class OpenMetadataSecretsTest {
   }
 
   private static SecretClient client(String name, Role role) {
-    PrincipalRecord principal =
+    DirectoryPrincipal principal =
         coffer.server().directory().createServicePrincipal(coffer.credentials().tenantId(), name);
     ClientCredential credential =
         coffer.server().directory().addClientSecret(principal, Duration.ofDays(1));

@@ -5,8 +5,8 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.coffer.server.CofferException;
 import io.coffer.server.identity.Principal;
 import io.coffer.server.storage.AccessPolicyRecord;
-import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.RoleAssignmentRecord;
+import io.coffer.server.storage.VaultStore;
 import io.coffer.server.vault.Vault;
 import java.time.Clock;
 import java.util.List;
@@ -22,27 +22,29 @@ import java.util.UUID;
  * made here take effect on the next request.
  */
 public final class Authorizer {
-  private final DirectoryStore directory;
+  private final VaultStore store;
   private final Clock clock;
+  // Decisions work on the stored rows themselves, as read (or cached) for each request; a row
+  // naming a role this version does not know grants nothing.
   private final LoadingCache<String, List<RoleAssignmentRecord>> assignments;
   private final LoadingCache<String, List<AccessPolicyRecord>> policies;
 
-  private final boolean cached;
+  private final boolean shared;
 
-  public Authorizer(DirectoryStore directory, Clock clock) {
-    this(directory, clock, true);
+  public Authorizer(VaultStore store, Clock clock) {
+    this(store, clock, false);
   }
 
   /**
-   * @param cached false when other nodes share the store: then every decision reads the current
+   * @param shared whether other nodes share the store: then every decision reads the current
    *     assignments and policies, so a change acknowledged by any node applies at once
    */
-  public Authorizer(DirectoryStore directory, Clock clock, boolean cached) {
-    this.directory = directory;
+  public Authorizer(VaultStore store, Clock clock, boolean shared) {
+    this.store = store;
     this.clock = clock;
-    this.cached = cached;
-    this.assignments = Caffeine.newBuilder().maximumSize(10_000).build(directory::roleAssignments);
-    this.policies = Caffeine.newBuilder().maximumSize(10_000).build(directory::accessPolicies);
+    this.shared = shared;
+    this.assignments = Caffeine.newBuilder().maximumSize(10_000).build(store::roleAssignments);
+    this.policies = Caffeine.newBuilder().maximumSize(10_000).build(store::accessPolicies);
   }
 
   public AccessDecision decide(
@@ -103,7 +105,7 @@ public final class Authorizer {
   }
 
   /** Grants a role; effective immediately. */
-  public RoleAssignmentRecord assign(String principalId, Role role, Scope scope) {
+  public RoleAssignment assign(String principalId, Role role, Scope scope) {
     RoleAssignmentRecord assignment =
         new RoleAssignmentRecord(
             UUID.randomUUID().toString(),
@@ -112,19 +114,19 @@ public final class Authorizer {
             scope.vaultId(),
             scope.secretName().orElse("").toLowerCase(Locale.ROOT),
             clock.instant().getEpochSecond());
-    directory.insertRoleAssignment(assignment);
+    store.insertRoleAssignment(assignment);
     assignments.invalidate(principalId);
-    return assignment;
+    return RoleAssignment.of(assignment);
   }
 
-  public List<RoleAssignmentRecord> assignmentsOn(Vault vault) {
-    return directory.roleAssignmentsOnVault(vault.id());
+  public List<RoleAssignment> assignmentsOn(Vault vault) {
+    return store.roleAssignmentsOnVault(vault.id()).stream().map(RoleAssignment::of).toList();
   }
 
   /** Removes a role assignment; effective immediately. */
   public void unassign(String assignmentId) {
     RoleAssignmentRecord removed =
-        directory
+        store
             .deleteRoleAssignment(assignmentId)
             .orElseThrow(() ->
                 new CofferException.NotFound(
@@ -133,21 +135,21 @@ public final class Authorizer {
   }
 
   /** Sets (replaces) a principal's access policy on a vault; effective immediately. */
-  public AccessPolicyRecord setPolicy(Vault vault, String objectId, Set<Permission> permissions) {
+  public AccessPolicy setPolicy(Vault vault, String objectId, Set<Permission> permissions) {
     AccessPolicyRecord policy =
         new AccessPolicyRecord(
             vault.id(), objectId, Permission.format(permissions), clock.instant().getEpochSecond());
-    directory.putAccessPolicy(policy);
+    store.putAccessPolicy(policy);
     policies.invalidate(objectId);
-    return policy;
+    return AccessPolicy.of(policy);
   }
 
-  public List<AccessPolicyRecord> policiesOn(Vault vault) {
-    return directory.accessPoliciesOnVault(vault.id());
+  public List<AccessPolicy> policiesOn(Vault vault) {
+    return store.accessPoliciesOnVault(vault.id()).stream().map(AccessPolicy::of).toList();
   }
 
   public void removePolicy(Vault vault, String objectId) {
-    if (!directory.deleteAccessPolicy(vault.id(), objectId)) {
+    if (!store.deleteAccessPolicy(vault.id(), objectId)) {
       throw new CofferException.NotFound(
           "The principal '" + objectId + "' has no access policy on '" + vault.name() + "'.");
     }
@@ -161,10 +163,10 @@ public final class Authorizer {
   }
 
   private List<RoleAssignmentRecord> assignmentsOf(String principalId) {
-    return cached ? assignments.get(principalId) : directory.roleAssignments(principalId);
+    return shared ? store.roleAssignments(principalId) : assignments.get(principalId);
   }
 
   private List<AccessPolicyRecord> policiesOf(String principalId) {
-    return cached ? policies.get(principalId) : directory.accessPolicies(principalId);
+    return shared ? store.accessPolicies(principalId) : policies.get(principalId);
   }
 }

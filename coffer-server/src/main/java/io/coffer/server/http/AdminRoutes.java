@@ -25,10 +25,10 @@ import io.coffer.server.http.AdminViews.TenantView;
 import io.coffer.server.http.AdminViews.VaultView;
 import io.coffer.server.identity.ClientCredential;
 import io.coffer.server.identity.Directory;
+import io.coffer.server.identity.DirectoryPrincipal;
 import io.coffer.server.identity.PrincipalKind;
+import io.coffer.server.identity.Tenant;
 import io.coffer.server.identity.TokenVerifier;
-import io.coffer.server.storage.PrincipalRecord;
-import io.coffer.server.storage.TenantRecord;
 import io.coffer.server.vault.Vault;
 import io.coffer.server.vault.Vaults;
 import io.coffer.wire.Json;
@@ -251,7 +251,7 @@ final class AdminRoutes {
   }
 
   private Object createPrincipal(Exchange exchange) {
-    TenantRecord tenant = tenant(exchange);
+    Tenant tenant = tenant(exchange);
     JsonNode body = body(exchange);
     String kindName = optional(body, "kind").orElse("ServicePrincipal");
     PrincipalKind kind =
@@ -263,7 +263,7 @@ final class AdminRoutes {
                         + "'; use ServicePrincipal, SystemAssignedIdentity,"
                         + " UserAssignedIdentity or User."));
     String name = text(body, "displayName");
-    PrincipalRecord created =
+    DirectoryPrincipal created =
         switch (kind) {
           case SERVICE_PRINCIPAL -> directory.createServicePrincipal(tenant.id(), name);
           case SYSTEM_ASSIGNED_IDENTITY -> directory.createManagedIdentity(tenant.id(), name, true);
@@ -277,7 +277,7 @@ final class AdminRoutes {
 
   private Object updatePrincipal(Exchange exchange) {
     JsonNode body = body(exchange);
-    PrincipalRecord principal = principal(exchange);
+    DirectoryPrincipal principal = principal(exchange);
     if (body.has("enabled")) {
       principal = directory.setEnabled(principal, bool(body, "enabled"));
     }
@@ -288,7 +288,7 @@ final class AdminRoutes {
   }
 
   private Object deletePrincipal(Exchange exchange) {
-    PrincipalRecord principal = principal(exchange);
+    DirectoryPrincipal principal = principal(exchange);
     directory.delete(principal);
     authorizer.forget(principal.objectId());
     return null;
@@ -345,7 +345,7 @@ final class AdminRoutes {
 
   private Object createVault(Exchange exchange) {
     JsonNode body = body(exchange);
-    TenantRecord tenant = directory.requireTenant(text(body, "tenant"));
+    Tenant tenant = directory.requireTenant(text(body, "tenant"));
     Vault vault =
         vaults.create(
             text(body, "name"),
@@ -377,7 +377,7 @@ final class AdminRoutes {
   private Object assign(Exchange exchange) {
     Vault vault = vault(exchange);
     JsonNode body = body(exchange);
-    PrincipalRecord principal = directory.requirePrincipal(text(body, "principal"));
+    DirectoryPrincipal principal = directory.requirePrincipal(text(body, "principal"));
     Role role =
         Role.of(text(body, "role"))
             .orElseThrow(() ->
@@ -410,7 +410,7 @@ final class AdminRoutes {
 
   private Object setPolicy(Exchange exchange) {
     Vault vault = vault(exchange);
-    PrincipalRecord principal = directory.requirePrincipal(exchange.pathParameter("principal"));
+    DirectoryPrincipal principal = directory.requirePrincipal(exchange.pathParameter("principal"));
     sameTenant(principal, vault);
     JsonNode permissions = body(exchange).path("permissions");
     if (!permissions.isArray()) {
@@ -434,7 +434,7 @@ final class AdminRoutes {
     return null;
   }
 
-  private static void sameTenant(PrincipalRecord principal, Vault vault) {
+  private static void sameTenant(DirectoryPrincipal principal, Vault vault) {
     if (!principal.tenantId().equals(vault.tenantId())) {
       throw new CofferException.BadRequest(
           "The principal belongs to another tenant than the vault; its tokens would never be"
@@ -442,7 +442,7 @@ final class AdminRoutes {
     }
   }
 
-  private TenantRecord tenant(Exchange exchange) {
+  private Tenant tenant(Exchange exchange) {
     return directory.requireTenant(exchange.pathParameter("tenant"));
   }
 
@@ -450,7 +450,7 @@ final class AdminRoutes {
     return vaults.named(exchange.pathParameter("vault"));
   }
 
-  private PrincipalRecord principal(Exchange exchange) {
+  private DirectoryPrincipal principal(Exchange exchange) {
     return directory.requirePrincipal(exchange.pathParameter("principal"));
   }
 
@@ -458,7 +458,7 @@ final class AdminRoutes {
     return VaultView.of(vault, endpoints);
   }
 
-  private PrincipalView principalView(PrincipalRecord principal) {
+  private PrincipalView principalView(DirectoryPrincipal principal) {
     return PrincipalView.of(principal, directory.isAdministrator(principal.objectId()));
   }
 

@@ -1,16 +1,16 @@
 package io.coffer.server.http;
 
+import io.coffer.server.authz.AccessPolicy;
 import io.coffer.server.authz.Permission;
 import io.coffer.server.authz.Role;
+import io.coffer.server.authz.RoleAssignment;
 import io.coffer.server.config.Endpoints;
+import io.coffer.server.identity.CertificateSummary;
 import io.coffer.server.identity.ClientCredential;
-import io.coffer.server.storage.AccessPolicyRecord;
-import io.coffer.server.storage.CertificateRecord;
-import io.coffer.server.storage.ClientSecretRecord;
-import io.coffer.server.storage.FederatedCredentialRecord;
-import io.coffer.server.storage.PrincipalRecord;
-import io.coffer.server.storage.RoleAssignmentRecord;
-import io.coffer.server.storage.TenantRecord;
+import io.coffer.server.identity.ClientSecretSummary;
+import io.coffer.server.identity.DirectoryPrincipal;
+import io.coffer.server.identity.FederatedCredentialSummary;
+import io.coffer.server.identity.Tenant;
 import io.coffer.server.vault.Vault;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +22,7 @@ final class AdminViews {
   record Listing<T>(List<T> value) {}
 
   record TenantView(String id, String name, String created) {
-    static TenantView of(TenantRecord t) {
+    static TenantView of(Tenant t) {
       return new TenantView(t.id(), t.name(), time(t.created()));
     }
   }
@@ -57,13 +57,13 @@ final class AdminViews {
       String userName,
       boolean administrator,
       String created) {
-    static PrincipalView of(PrincipalRecord p, boolean administrator) {
+    static PrincipalView of(DirectoryPrincipal p, boolean administrator) {
       return new PrincipalView(
           p.objectId(),
           p.clientId(),
           p.tenantId(),
           p.displayName(),
-          p.kind(),
+          p.kind().stored(),
           p.enabled(),
           p.userName().orElse(""),
           administrator,
@@ -72,7 +72,7 @@ final class AdminViews {
   }
 
   record SecretCredentialView(String id, String displayName, String hint, String expires) {
-    static SecretCredentialView of(ClientSecretRecord s) {
+    static SecretCredentialView of(ClientSecretSummary s) {
       return new SecretCredentialView(s.id(), s.displayName(), s.hint() + "…", time(s.expires()));
     }
   }
@@ -92,37 +92,38 @@ final class AdminViews {
   }
 
   record CertificateView(String id, String thumbprint, String subject, String expires) {
-    static CertificateView of(CertificateRecord c) {
+    static CertificateView of(CertificateSummary c) {
       return new CertificateView(c.id(), c.thumbprint(), c.subject(), time(c.expires()));
     }
   }
 
   record FederatedCredentialView(
       String id, String name, String issuer, String subject, String audience, boolean inlineKeys) {
-    static FederatedCredentialView of(FederatedCredentialRecord f) {
+    static FederatedCredentialView of(FederatedCredentialSummary f) {
       return new FederatedCredentialView(
-          f.id(), f.name(), f.issuer(), f.subject(), f.audience(), f.jwks().isPresent());
+          f.id(), f.name(), f.issuer(), f.subject(), f.audience(), f.inlineKeys());
     }
   }
 
   record RoleAssignmentView(
       String id, String principalId, String role, String roleDefinitionId, String scope) {
-    static RoleAssignmentView of(RoleAssignmentRecord a, Vault vault) {
-      Role role = Role.of(a.role()).orElseThrow();
+    static RoleAssignmentView of(RoleAssignment a, Vault vault) {
+      Role role = a.role();
       return new RoleAssignmentView(
           a.id(),
           a.principalId(),
           role.displayName(),
           role.id(),
-          "/vaults/" + vault.name() + (a.secretKey().isEmpty() ? "" : "/secrets/" + a.secretKey()));
+          "/vaults/"
+              + vault.name()
+              + a.scope().secretName().map(name -> "/secrets/" + name).orElse(""));
     }
   }
 
   record AccessPolicyView(String objectId, List<String> permissions) {
-    static AccessPolicyView of(AccessPolicyRecord p) {
+    static AccessPolicyView of(AccessPolicy p) {
       return new AccessPolicyView(
-          p.objectId(),
-          Permission.parseList(p.permissions()).stream().map(Permission::wireName).toList());
+          p.objectId(), p.permissions().stream().map(Permission::wireName).toList());
     }
   }
 

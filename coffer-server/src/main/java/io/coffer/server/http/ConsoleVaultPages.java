@@ -17,8 +17,8 @@ import io.coffer.server.http.ConsoleSessions.Session;
 import io.coffer.server.identity.Directory;
 import io.coffer.server.identity.Principal;
 import io.coffer.server.identity.PublicClients;
+import io.coffer.server.secrets.SecretCount;
 import io.coffer.server.secrets.SecretService;
-import io.coffer.server.storage.SecretStore.SecretCounts;
 import io.coffer.server.vault.Vault;
 import io.coffer.server.vault.Vaults;
 import java.net.URLEncoder;
@@ -123,7 +123,7 @@ final class ConsoleVaultPages implements ConsoleRoutes.PageGroup {
                     exchange.clientAddress());
         String count;
         if (probe.ok()) {
-          SecretCounts counts = secrets.count(vault);
+          SecretCount counts = secrets.count(vault);
           count =
               String.format(Locale.ROOT, "%,d", counts.live())
                   + (counts.deleted() > 0

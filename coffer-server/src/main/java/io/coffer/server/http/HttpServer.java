@@ -78,8 +78,7 @@ public final class HttpServer implements AutoCloseable {
     server.setErrorHandler(new JettyErrors());
     server.addConnector(connector(server, settings, tls));
     // On stop: stop accepting, and let requests in flight finish, for up to the stop timeout.
-    server.setHandler(
-        new GracefulHandler(new JettyDoor(pipeline, blocking, services.storageLocal())));
+    server.setHandler(new GracefulHandler(new JettyDoor(pipeline, blocking, services.shared())));
     try {
       server.start();
     } catch (Exception e) {

@@ -5,10 +5,10 @@ import io.coffer.server.CofferException.TokenRefused;
 import io.coffer.server.config.Endpoints;
 import io.coffer.server.identity.IssuedToken;
 import io.coffer.server.identity.SigningKeys;
+import io.coffer.server.identity.Tenant;
 import io.coffer.server.identity.TokenRequest;
 import io.coffer.server.identity.TokenService;
 import io.coffer.server.identity.TokenVerifier;
-import io.coffer.server.storage.TenantRecord;
 import io.coffer.wire.InstanceDiscovery;
 import io.coffer.wire.OpenIdConfiguration;
 import io.coffer.wire.TokenResponse;
@@ -102,7 +102,7 @@ final class IdentityRoutes {
     exchange.json(200, document);
   }
 
-  private OpenIdConfiguration tenantDocument(TenantRecord tenant) {
+  private OpenIdConfiguration tenantDocument(Tenant tenant) {
     return OpenIdConfiguration.of(
         endpoints.authority(),
         tenant.id(),

@@ -21,23 +21,23 @@ import org.eclipse.jetty.util.UrlEncoded;
 
 /**
  * The only door: turns a Jetty request into an {@link Exchange}, has the {@link Pipeline} serve it,
- * and writes the answer. A route marked inline (a secret read, when storage is local) is served on
- * the I/O thread that read the request, saving a hand-over; every other request goes to a virtual
- * thread of its own, where reading a body or waiting on storage may block.
+ * and writes the answer. A route marked inline (a secret read) is served, when storage is not
+ * shared, on the I/O thread that read the request, saving a hand-over; every other request goes to
+ * a virtual thread of its own, where reading a body or waiting on storage may block.
  */
 final class JettyDoor extends Handler.Abstract.NonBlocking {
   private final Pipeline pipeline;
   private final ExecutorService blocking;
-  private final boolean inlineAllowed;
+  private final boolean shared;
 
   /**
-   * @param inlineAllowed whether inline routes may run on I/O threads: only when storage is local,
-   *     so that what they may wait for (a cold cache's read of SQLite) is short
+   * @param shared whether other nodes share the storage: inline routes run on I/O threads only when
+   *     it is not, so that what they may wait for (a cold cache's read of SQLite) is short
    */
-  JettyDoor(Pipeline pipeline, ExecutorService blocking, boolean inlineAllowed) {
+  JettyDoor(Pipeline pipeline, ExecutorService blocking, boolean shared) {
     this.pipeline = pipeline;
     this.blocking = blocking;
-    this.inlineAllowed = inlineAllowed;
+    this.shared = shared;
   }
 
   /** A body left unread up to this size is read and dropped, so the connection can be reused. */
@@ -46,7 +46,7 @@ final class JettyDoor extends Handler.Abstract.NonBlocking {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     Exchange exchange = exchange(request);
-    if (pipeline.route(exchange) && inlineAllowed) {
+    if (pipeline.route(exchange) && !shared) {
       answer(request, exchange, response, callback, false);
     } else {
       blocking.execute(() -> answer(request, exchange, response, callback, true));

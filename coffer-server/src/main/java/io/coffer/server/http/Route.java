@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param operation the audit trail's name for it, e.g. {@code SecretGet}
  * @param bodyLimit the largest body accepted, refused with 413 by its length before it is read (a
  *     body a route does not read is still held to it)
- * @param inline whether it may be answered on the thread that read it when storage is local: only
- *     what never blocks on more than a local read
+ * @param inline whether it may be answered on the thread that read it when storage is not shared:
+ *     only what never blocks on more than a local read
  * @param handler the work itself
  */
 record Route(
@@ -97,7 +97,7 @@ record Route(
     return new Route(method, pattern, requires, operation, limit, inline, handler);
   }
 
-  /** The same route, answered on the thread that read it when storage is local. */
+  /** The same route, answered on the thread that read it when storage is not shared. */
   Route onReadingThread() {
     return new Route(method, pattern, requires, operation, bodyLimit, true, handler);
   }

@@ -13,8 +13,9 @@ import io.coffer.server.vault.Vaults;
 import java.util.function.BooleanSupplier;
 
 /**
- * What the web layer calls into, one component per feature. {@code storageLocal}: storage belongs
- * to this process alone (SQLite), so a read waits on nothing slower than a local file.
+ * What the web layer calls into, one component per feature. {@code shared}: other nodes share the
+ * storage (PostgreSQL); when it is not shared it belongs to this process alone (SQLite), so a read
+ * waits on nothing slower than a local file.
  */
 public record Services(
     Directory directory,
@@ -26,6 +27,6 @@ public record Services(
     InteractiveLogin login,
     SigningKeys signingKeys,
     BooleanSupplier storageReachable,
-    boolean storageLocal,
+    boolean shared,
     AuditTrail audit,
     KeyRotation rotation) {}

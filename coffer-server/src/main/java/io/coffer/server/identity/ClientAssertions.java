@@ -19,8 +19,7 @@ import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.CertificateRecord;
 import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.FederatedCredentialRecord;
-import io.coffer.server.storage.PrincipalRecord;
-import io.coffer.server.storage.TenantRecord;
+import io.coffer.server.storage.OneTimeStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
@@ -53,19 +52,25 @@ final class ClientAssertions {
           JWSAlgorithm.ES512);
 
   private final DirectoryStore directory;
+  private final OneTimeStore usedAssertions;
   private final FederatedKeys federatedKeys;
   private final Endpoints endpoints;
   private final Clock clock;
 
   ClientAssertions(
-      DirectoryStore directory, FederatedKeys federatedKeys, Endpoints endpoints, Clock clock) {
+      DirectoryStore directory,
+      OneTimeStore usedAssertions,
+      FederatedKeys federatedKeys,
+      Endpoints endpoints,
+      Clock clock) {
     this.directory = directory;
+    this.usedAssertions = usedAssertions;
     this.federatedKeys = federatedKeys;
     this.endpoints = endpoints;
     this.clock = clock;
   }
 
-  void authenticate(PrincipalRecord principal, TenantRecord tenant, String assertion) {
+  void authenticate(DirectoryPrincipal principal, Tenant tenant, String assertion) {
     SignedJWT jwt;
     JWTClaimsSet claims;
     try {
@@ -88,7 +93,7 @@ final class ClientAssertions {
   }
 
   private void certificate(
-      PrincipalRecord principal, TenantRecord tenant, SignedJWT jwt, JWTClaimsSet claims) {
+      DirectoryPrincipal principal, Tenant tenant, SignedJWT jwt, JWTClaimsSet claims) {
     if (!principal.clientId().equalsIgnoreCase(claims.getSubject())) {
       throw refused(
           700021, "Client assertion application identifier doesn't match 'client_id' parameter.");
@@ -119,7 +124,7 @@ final class ClientAssertions {
               + principal.clientId()
               + "' has expired.");
     }
-    X509Certificate certificate = Directory.parseCertificate(registered.get().certificate());
+    X509Certificate certificate = X509Certificates.parse(registered.get().certificate());
     if (!verifies(jwt, certificate.getPublicKey())) {
       throw refused(700027, "Client assertion failed signature validation.");
     }
@@ -129,12 +134,12 @@ final class ClientAssertions {
     long expires =
         claims.getExpirationTime().toInstant().getEpochSecond() + TokenVerifier.SKEW.toSeconds();
     if (!jti.isEmpty()
-        && !directory.firstUseOfAssertion(assertionId(principal, jti), expires, now)) {
+        && !usedAssertions.firstUseOfAssertion(assertionId(principal, jti), expires, now)) {
       throw refused(700027, "Client assertion has already been used.");
     }
   }
 
-  private void federated(PrincipalRecord principal, SignedJWT jwt, JWTClaimsSet claims) {
+  private void federated(DirectoryPrincipal principal, SignedJWT jwt, JWTClaimsSet claims) {
     String issuer = Optional.ofNullable(claims.getIssuer()).orElse("");
     String subject = Optional.ofNullable(claims.getSubject()).orElse("");
     List<String> audience = Optional.ofNullable(claims.getAudience()).orElse(List.of());
@@ -181,7 +186,7 @@ final class ClientAssertions {
   }
 
   /** A fixed-size key for a client-chosen id. */
-  private static String assertionId(PrincipalRecord principal, String jti) {
+  private static String assertionId(DirectoryPrincipal principal, String jti) {
     return Digests.sha256Hex(principal.objectId() + "/" + jti);
   }
 
@@ -197,7 +202,7 @@ final class ClientAssertions {
   }
 
   /** MSAL addresses the token endpoint by tenant id or by the name the app was configured with. */
-  private boolean tokenEndpointOf(String audience, TenantRecord tenant) {
+  private boolean tokenEndpointOf(String audience, Tenant tenant) {
     String a = audience.endsWith("/") ? audience.substring(0, audience.length() - 1) : audience;
     for (String t : List.of(tenant.id(), tenant.name())) {
       String base = endpoints.authority() + "/" + t;

@@ -8,20 +8,16 @@ import io.coffer.server.storage.CertificateRecord;
 import io.coffer.server.storage.ClientSecretRecord;
 import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.FederatedCredentialRecord;
+import io.coffer.server.storage.OneTimeStore;
 import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.TenantRecord;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,49 +36,54 @@ public final class Directory {
   private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,62}");
   private static final Pattern CREDENTIAL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,119}");
   private static final int MIN_PASSWORD = 12;
-  static final int LOCKOUT_THRESHOLD = 10;
-  static final Duration LOCKOUT = Duration.ofMinutes(15);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The tenant that holds administrator applications created by bootstrap. */
   public static final String ADMIN_TENANT = "coffer-admin";
 
   private final DirectoryStore store;
+  private final OneTimeStore oneTime;
+  private final PasswordSignIn passwords;
   private final Clock clock;
-  private final LoadingCache<String, Optional<PrincipalRecord>> principals;
+  private final LoadingCache<String, Optional<DirectoryPrincipal>> principals;
 
-  private final boolean cached;
+  private final boolean shared;
 
-  public Directory(DirectoryStore store, Clock clock) {
-    this(store, clock, true);
+  public Directory(DirectoryStore store, OneTimeStore oneTime, Clock clock) {
+    this(store, oneTime, clock, false);
   }
 
   /**
-   * @param cached false when other nodes share the store: then a principal disabled or removed on
-   *     any node is refused on the next request everywhere
+   * @param shared whether other nodes share the store: then nothing is cached, so a principal
+   *     disabled or removed on any node is refused on the next request everywhere
    */
-  public Directory(DirectoryStore store, Clock clock, boolean cached) {
+  public Directory(DirectoryStore store, OneTimeStore oneTime, Clock clock, boolean shared) {
     this.store = store;
+    this.oneTime = oneTime;
+    this.passwords = new PasswordSignIn(store, oneTime, clock);
     this.clock = clock;
-    this.cached = cached;
-    this.principals = Caffeine.newBuilder().maximumSize(50_000).build(store::principal);
+    this.shared = shared;
+    this.principals =
+        Caffeine.newBuilder()
+            .maximumSize(50_000)
+            .build(objectId -> store.principal(objectId).map(DirectoryPrincipal::of));
   }
 
-  public Optional<TenantRecord> tenant(String idOrName) {
-    return store.tenant(idOrName);
+  public Optional<Tenant> tenant(String idOrName) {
+    return store.tenant(idOrName).map(Tenant::of);
   }
 
-  public TenantRecord requireTenant(String idOrName) {
+  public Tenant requireTenant(String idOrName) {
     return tenant(idOrName)
         .orElseThrow(
             () -> new CofferException.NotFound("The tenant '" + idOrName + "' does not exist."));
   }
 
-  public List<TenantRecord> tenants() {
-    return store.tenants();
+  public List<Tenant> tenants() {
+    return store.tenants().stream().map(Tenant::of).toList();
   }
 
-  public TenantRecord createTenant(String name) {
+  public Tenant createTenant(String name) {
     String key = name.toLowerCase(Locale.ROOT);
     if (!TENANT_NAME.matcher(key).matches()) {
       throw new CofferException.BadRequest(
@@ -96,37 +97,39 @@ public final class Directory {
     TenantRecord tenant =
         new TenantRecord(UUID.randomUUID().toString(), key, clock.instant().getEpochSecond());
     store.insertTenant(tenant);
-    return tenant;
+    return Tenant.of(tenant);
   }
 
-  public Optional<PrincipalRecord> principalByClientId(String clientId) {
-    return store.principalByClientId(clientId);
+  public Optional<DirectoryPrincipal> principalByClientId(String clientId) {
+    return store.principalByClientId(clientId).map(DirectoryPrincipal::of);
   }
 
-  public Optional<PrincipalRecord> principalByUserName(String userName) {
-    return store.principalByUserName(userName);
+  public Optional<DirectoryPrincipal> principalByUserName(String userName) {
+    return store.principalByUserName(userName).map(DirectoryPrincipal::of);
   }
 
   /** The live state of a principal, as token verification needs it on every request. */
-  public Optional<PrincipalRecord> principal(String objectId) {
-    return cached ? principals.get(objectId) : store.principal(objectId);
+  public Optional<DirectoryPrincipal> principal(String objectId) {
+    return shared
+        ? store.principal(objectId).map(DirectoryPrincipal::of)
+        : principals.get(objectId);
   }
 
   /** A principal by object id, client id or user name. */
-  public PrincipalRecord requirePrincipal(String reference) {
+  public DirectoryPrincipal requirePrincipal(String reference) {
     return principal(reference)
-        .or(() -> store.principalByClientId(reference))
-        .or(() -> store.principalByUserName(reference))
+        .or(() -> principalByClientId(reference))
+        .or(() -> store.principalByUserName(reference).map(DirectoryPrincipal::of))
         .orElseThrow(() ->
             new CofferException.NotFound("The principal '" + reference + "' does not exist."));
   }
 
-  public List<PrincipalRecord> principals(String tenantId) {
-    return store.principals(tenantId);
+  public List<DirectoryPrincipal> principals(String tenantId) {
+    return store.principals(tenantId).stream().map(DirectoryPrincipal::of).toList();
   }
 
   /** Registers an application's service principal; its client id and object id are new GUIDs. */
-  public PrincipalRecord createServicePrincipal(String tenantId, String displayName) {
+  public DirectoryPrincipal createServicePrincipal(String tenantId, String displayName) {
     return create(tenantId, displayName, PrincipalKind.SERVICE_PRINCIPAL, Optional.empty());
   }
 
@@ -135,7 +138,7 @@ public final class Directory {
    * (shared, addressed by client id). Its agent authenticates with a client secret kept on the
    * host, never in the workload's configuration.
    */
-  public PrincipalRecord createManagedIdentity(
+  public DirectoryPrincipal createManagedIdentity(
       String tenantId, String displayName, boolean systemAssigned) {
     return create(
         tenantId,
@@ -147,7 +150,7 @@ public final class Directory {
   }
 
   /** Creates a user who signs in interactively; the password is stored as a slow salted hash. */
-  public PrincipalRecord createUser(
+  public DirectoryPrincipal createUser(
       String tenantId, String userName, String displayName, String password) {
     if (!userName.matches("[^@\\s]{1,64}@[^@\\s]{1,190}")) {
       throw new CofferException.BadRequest("A user name has the form name@domain.");
@@ -157,13 +160,14 @@ public final class Directory {
           "A user named '" + userName + "' already exists.", CofferException.Reason.NONE);
     }
     checkPassword(password);
-    PrincipalRecord user = create(tenantId, displayName, PrincipalKind.USER, Optional.of(userName));
+    DirectoryPrincipal user =
+        create(tenantId, displayName, PrincipalKind.USER, Optional.of(userName));
     store.setPasswordHash(user.objectId(), SecretHasher.hash(password));
     return user;
   }
 
-  public void setPassword(PrincipalRecord user, String password) {
-    if (!PrincipalKind.USER.stored().equals(user.kind())) {
+  public void setPassword(DirectoryPrincipal user, String password) {
+    if (!user.isUser()) {
       throw new CofferException.BadRequest("Only users have passwords.");
     }
     checkPassword(password);
@@ -171,46 +175,20 @@ public final class Directory {
   }
 
   /**
-   * The user a name and password prove, if they do and the user is enabled. After {@value
-   * #LOCKOUT_THRESHOLD} failures a name is locked for {@link #LOCKOUT}, as Entra's smart lockout
-   * does, whether or not the name exists, so guessing costs time and reveals nothing.
+   * The user a name and password prove, if they do and the user is enabled; repeated failures lock
+   * the name for a while (see {@link PasswordSignIn}).
    */
-  public Optional<PrincipalRecord> signIn(String tenantId, String userName, String password) {
-    String attemptKey = tenantId + "/" + userName.toLowerCase(Locale.ROOT);
-    // Counted in storage, so every node sharing it sees the same count; the lockout runs from the
-    // latest failure.
-    long now = clock.instant().getEpochSecond();
-    long since = now - LOCKOUT.toSeconds();
-    if (store.signInFailures(attemptKey, since) >= LOCKOUT_THRESHOLD) {
-      return Optional.empty();
-    }
-    Optional<PrincipalRecord> proven = check(tenantId, userName, password);
-    if (proven.isEmpty()) {
-      store.recordSignInFailure(attemptKey, now, since);
-    } else {
-      store.clearSignInFailures(attemptKey);
-    }
-    return proven;
+  public Optional<DirectoryPrincipal> signIn(String tenantId, String userName, String password) {
+    return passwords.signIn(tenantId, userName, password);
   }
 
-  private Optional<PrincipalRecord> check(String tenantId, String userName, String password) {
-    Optional<PrincipalRecord> user =
-        store
-            .principalByUserName(userName)
-            .filter(p -> p.tenantId().equals(tenantId) && p.enabled());
-    Optional<String> hash = user.flatMap(p -> store.passwordHash(p.objectId()));
-    // Hash even for an unknown name, so timing does not tell which names exist.
-    boolean matches = SecretHasher.matches(password, hash.orElse(SecretHasher.decoy()));
-    return hash.isPresent() && matches ? user : Optional.empty();
-  }
-
-  public PrincipalRecord setEnabled(PrincipalRecord principal, boolean enabled) {
+  public DirectoryPrincipal setEnabled(DirectoryPrincipal principal, boolean enabled) {
     store.setPrincipalEnabled(principal.objectId(), enabled);
     principals.invalidate(principal.objectId());
     return requirePrincipal(principal.objectId());
   }
 
-  public void delete(PrincipalRecord principal) {
+  public void delete(DirectoryPrincipal principal) {
     store.deletePrincipal(principal.objectId());
     principals.invalidate(principal.objectId());
   }
@@ -220,12 +198,12 @@ public final class Directory {
    *
    * @param lifetime how long it stays valid
    */
-  public ClientCredential addClientSecret(PrincipalRecord principal, Duration lifetime) {
+  public ClientCredential addClientSecret(DirectoryPrincipal principal, Duration lifetime) {
     return addClientSecret(principal, lifetime, "");
   }
 
   public ClientCredential addClientSecret(
-      PrincipalRecord principal, Duration lifetime, String displayName) {
+      DirectoryPrincipal principal, Duration lifetime, String displayName) {
     String secret = SecretHasher.newClientSecret();
     long now = clock.instant().getEpochSecond();
     long expires =
@@ -245,25 +223,25 @@ public final class Directory {
     return new ClientCredential(principal.tenantId(), principal.clientId(), secret, id, expires);
   }
 
-  public List<ClientSecretRecord> clientSecrets(PrincipalRecord principal) {
-    return store.clientSecrets(principal.objectId());
+  public List<ClientSecretSummary> clientSecrets(DirectoryPrincipal principal) {
+    return store.clientSecrets(principal.objectId()).stream().map(ClientSecretSummary::of).toList();
   }
 
-  public void revokeClientSecret(PrincipalRecord principal, String secretId) {
+  public void revokeClientSecret(DirectoryPrincipal principal, String secretId) {
     if (!store.deleteClientSecret(principal.objectId(), secretId)) {
       throw new CofferException.NotFound("The client secret '" + secretId + "' does not exist.");
     }
   }
 
   /** Adds a certificate credential from a PEM or DER X.509 certificate (public part only). */
-  public CertificateRecord addCertificate(PrincipalRecord principal, byte[] pemOrDer) {
-    X509Certificate certificate = parseCertificate(pemOrDer);
+  public CertificateSummary addCertificate(DirectoryPrincipal principal, byte[] pemOrDer) {
+    X509Certificate certificate = X509Certificates.parse(pemOrDer);
     try {
       CertificateRecord record =
           new CertificateRecord(
               UUID.randomUUID().toString(),
               principal.objectId(),
-              thumbprint(certificate.getEncoded()),
+              X509Certificates.thumbprint(certificate.getEncoded()),
               certificate.getEncoded(),
               certificate.getSubjectX500Principal().getName(),
               certificate.getNotAfter().toInstant().getEpochSecond(),
@@ -275,22 +253,22 @@ public final class Directory {
             CofferException.Reason.NONE);
       }
       store.insertCertificate(record);
-      return record;
+      return CertificateSummary.of(record);
     } catch (CertificateException e) {
       throw new CofferException.BadRequest("The certificate cannot be encoded.");
     }
   }
 
-  public List<CertificateRecord> certificates(PrincipalRecord principal) {
-    return store.certificates(principal.objectId());
+  public List<CertificateSummary> certificates(DirectoryPrincipal principal) {
+    return store.certificates(principal.objectId()).stream().map(CertificateSummary::of).toList();
   }
 
-  public void revokeCertificate(PrincipalRecord principal, String idOrThumbprint) {
+  public void revokeCertificate(DirectoryPrincipal principal, String idOrThumbprint) {
     String id =
         certificates(principal).stream()
             .filter(c ->
                 c.id().equals(idOrThumbprint) || c.thumbprint().equalsIgnoreCase(idOrThumbprint))
-            .map(CertificateRecord::id)
+            .map(CertificateSummary::id)
             .findFirst()
             .orElse(idOrThumbprint);
     if (!store.deleteCertificate(principal.objectId(), id)) {
@@ -303,8 +281,8 @@ public final class Directory {
    * Trusts an external issuer's tokens for one subject. The issuer's keys are discovered from its
    * OpenID configuration unless {@code jwks} gives them.
    */
-  public FederatedCredentialRecord addFederatedCredential(
-      PrincipalRecord principal,
+  public FederatedCredentialSummary addFederatedCredential(
+      DirectoryPrincipal principal,
       String name,
       String issuer,
       String subject,
@@ -344,14 +322,16 @@ public final class Directory {
             jwks,
             clock.instant().getEpochSecond());
     store.insertFederatedCredential(record);
-    return record;
+    return FederatedCredentialSummary.of(record);
   }
 
-  public List<FederatedCredentialRecord> federatedCredentials(PrincipalRecord principal) {
-    return store.federatedCredentials(principal.objectId());
+  public List<FederatedCredentialSummary> federatedCredentials(DirectoryPrincipal principal) {
+    return store.federatedCredentials(principal.objectId()).stream()
+        .map(FederatedCredentialSummary::of)
+        .toList();
   }
 
-  public void removeFederatedCredential(PrincipalRecord principal, String idOrName) {
+  public void removeFederatedCredential(DirectoryPrincipal principal, String idOrName) {
     if (!store.deleteFederatedCredential(principal.objectId(), idOrName)) {
       throw new CofferException.NotFound(
           "The federated credential '" + idOrName + "' does not exist.");
@@ -363,7 +343,7 @@ public final class Directory {
   }
 
   /** Lets a principal use the management API. */
-  public void makeAdministrator(PrincipalRecord principal) {
+  public void makeAdministrator(DirectoryPrincipal principal) {
     store.insertAdministrator(principal.objectId(), clock.instant().getEpochSecond());
   }
 
@@ -379,7 +359,8 @@ public final class Directory {
     RANDOM.nextBytes(random);
     String token = "cbt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     long now = clock.instant().getEpochSecond();
-    store.insertBootstrapToken(Digests.sha256Hex(token), now + Duration.ofDays(1).toSeconds(), now);
+    oneTime.insertBootstrapToken(
+        Digests.sha256Hex(token), now + Duration.ofDays(1).toSeconds(), now);
     return Optional.of(token);
   }
 
@@ -390,7 +371,7 @@ public final class Directory {
    * @throws CofferException.Forbidden for an unknown, used or expired token
    */
   public ClientCredential bootstrap(String token) {
-    if (!store.takeBootstrapToken(Digests.sha256Hex(token), clock.instant().getEpochSecond())) {
+    if (!oneTime.takeBootstrapToken(Digests.sha256Hex(token), clock.instant().getEpochSecond())) {
       throw new CofferException.Forbidden(
           "The bootstrap token is unknown, used or expired. Restart Coffer while it has no"
               + " administrator to print a new one.",
@@ -401,35 +382,13 @@ public final class Directory {
 
   /** Creates an administrator application with a one-year secret (dev mode does this directly). */
   public ClientCredential createAdministrator() {
-    TenantRecord tenant = tenant(ADMIN_TENANT).orElseGet(() -> createTenant(ADMIN_TENANT));
-    PrincipalRecord admin = createServicePrincipal(tenant.id(), "coffer-administrator");
+    Tenant tenant = tenant(ADMIN_TENANT).orElseGet(() -> createTenant(ADMIN_TENANT));
+    DirectoryPrincipal admin = createServicePrincipal(tenant.id(), "coffer-administrator");
     makeAdministrator(admin);
     return addClientSecret(admin, Duration.ofDays(365), "administrator");
   }
 
-  static X509Certificate parseCertificate(byte[] pemOrDer) {
-    try {
-      return (X509Certificate)
-          CertificateFactory.getInstance("X.509")
-              .generateCertificate(new ByteArrayInputStream(pemOrDer));
-    } catch (CertificateException | ClassCastException e) {
-      throw new CofferException.BadRequest(
-          "The certificate is not a PEM or DER X.509 certificate.");
-    }
-  }
-
-  /** SHA-1 over the DER encoding, upper-case hex: the thumbprint Azure shows. */
-  static String thumbprint(byte[] der) {
-    try {
-      return HexFormat.of()
-          .withUpperCase()
-          .formatHex(MessageDigest.getInstance("SHA-1").digest(der));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is missing from the JDK", e);
-    }
-  }
-
-  private PrincipalRecord create(
+  private DirectoryPrincipal create(
       String tenantId, String displayName, PrincipalKind kind, Optional<String> userName) {
     if (displayName.isBlank() || displayName.length() > 256) {
       throw new CofferException.BadRequest("A display name is 1-256 characters.");
@@ -445,7 +404,7 @@ public final class Directory {
             clock.instant().getEpochSecond(),
             userName);
     store.insertPrincipal(principal);
-    return principal;
+    return DirectoryPrincipal.of(principal);
   }
 
   private static void checkPassword(String password) {

@@ -4,8 +4,8 @@ import io.coffer.server.CofferException.AuthorizeRefused;
 import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.AuthorizationCodeRecord;
 import io.coffer.server.storage.DirectoryStore;
+import io.coffer.server.storage.OneTimeStore;
 import io.coffer.server.storage.PrincipalRecord;
-import io.coffer.server.storage.TenantRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -37,6 +37,7 @@ public final class InteractiveLogin {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final DirectoryStore store;
+  private final OneTimeStore codes;
   private final Directory directory;
   private final Clock clock;
   private final String consoleRedirect;
@@ -46,8 +47,13 @@ public final class InteractiveLogin {
    *     token service's public name
    */
   public InteractiveLogin(
-      DirectoryStore store, Directory directory, Clock clock, String consoleRedirect) {
+      DirectoryStore store,
+      OneTimeStore codes,
+      Directory directory,
+      Clock clock,
+      String consoleRedirect) {
     this.store = store;
+    this.codes = codes;
     this.directory = directory;
     this.clock = clock;
     this.consoleRedirect = consoleRedirect;
@@ -63,12 +69,13 @@ public final class InteractiveLogin {
     // On /organizations and /common the account that signs in names the tenant, as on Entra; only
     // the well-known public clients, which belong to every tenant, may ask there.
     boolean anyTenant = TokenService.isAccountAlias(tenantIdOrName);
-    TenantRecord tenant =
+    Tenant tenant =
         anyTenant
-            ? new TenantRecord(
+            ? new Tenant(
                 tenantIdOrName.toLowerCase(Locale.ROOT), tenantIdOrName.toLowerCase(Locale.ROOT), 0)
             : store
                 .tenant(tenantIdOrName)
+                .map(Tenant::of)
                 .orElseThrow(() ->
                     new AuthorizeRefused(
                         "invalid_request",
@@ -172,17 +179,15 @@ public final class InteractiveLogin {
         TokenService.isAccountAlias(request.tenantId())
             ? store.principalByUserName(userName.trim()).map(PrincipalRecord::tenantId).orElse("")
             : request.tenantId();
-    Optional<PrincipalRecord> user =
-        directory
-            .signIn(tenantId, userName.trim(), password)
-            .filter(p -> PrincipalKind.USER.stored().equals(p.kind()));
+    Optional<DirectoryPrincipal> user =
+        directory.signIn(tenantId, userName.trim(), password).filter(DirectoryPrincipal::isUser);
     if (user.isEmpty()) {
       return Optional.empty();
     }
     byte[] random = new byte[32];
     RANDOM.nextBytes(random);
     String code = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    store.insertAuthorizationCode(
+    codes.insertAuthorizationCode(
         new AuthorizationCodeRecord(
             UserGrants.codeHash(code),
             user.get().objectId(),

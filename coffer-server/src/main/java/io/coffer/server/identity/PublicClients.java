@@ -1,7 +1,6 @@
 package io.coffer.server.identity;
 
 import io.coffer.server.storage.DirectoryStore;
-import io.coffer.server.storage.TenantRecord;
 import java.util.Set;
 
 /**
@@ -21,14 +20,15 @@ public final class PublicClients {
 
   private PublicClients() {}
 
-  static boolean known(DirectoryStore store, TenantRecord tenant, String clientId) {
+  static boolean known(DirectoryStore store, Tenant tenant, String clientId) {
     if (WELL_KNOWN.contains(clientId)) {
       return true;
     }
     return store
         .principalByClientId(clientId)
         .filter(p -> p.tenantId().equals(tenant.id()) && p.enabled())
-        .filter(p -> PrincipalKind.SERVICE_PRINCIPAL.stored().equals(p.kind()))
+        .map(DirectoryPrincipal::of)
+        .filter(p -> p.kind() == PrincipalKind.SERVICE_PRINCIPAL)
         .isPresent();
   }
 }

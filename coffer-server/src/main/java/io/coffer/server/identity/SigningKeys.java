@@ -10,8 +10,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.coffer.server.crypto.Envelope;
 import io.coffer.server.crypto.SealedValue;
-import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.SigningKeyRecord;
+import io.coffer.server.storage.SigningKeyStore;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
@@ -32,7 +32,7 @@ public final class SigningKeys {
   private static final java.util.regex.Pattern KID =
       java.util.regex.Pattern.compile("[0-9a-f]{32}");
 
-  private final DirectoryStore directory;
+  private final SigningKeyStore store;
   private final Envelope envelope;
   private final Clock clock;
   private final Map<String, RSASSAVerifier> verifiers = new ConcurrentHashMap<>();
@@ -42,8 +42,8 @@ public final class SigningKeys {
 
   private record Active(String kid, RSASSASigner signer) {}
 
-  public SigningKeys(DirectoryStore directory, Envelope envelope, Clock clock) {
-    this.directory = directory;
+  public SigningKeys(SigningKeyStore store, Envelope envelope, Clock clock) {
+    this.store = store;
     this.envelope = envelope;
     this.clock = clock;
     reload();
@@ -64,7 +64,7 @@ public final class SigningKeys {
               .generate();
       SealedValue sealed =
           envelope.seal(key.toJSONString().getBytes(StandardCharsets.UTF_8), BOUND_TO + ":" + kid);
-      directory.insertSigningKey(
+      store.insertSigningKey(
           new SigningKeyRecord(
               kid,
               key.toPublicJWK().toJSONString(),
@@ -73,7 +73,7 @@ public final class SigningKeys {
               sealed.masterKeyId(),
               clock.instant().getEpochSecond(),
               false));
-      directory.activateSigningKey(kid);
+      store.activateSigningKey(kid);
       reload();
       return kid;
     } catch (JOSEException e) {
@@ -120,7 +120,7 @@ public final class SigningKeys {
   /** Re-wraps the signing keys' data keys under the active master key; returns how many. */
   public int rewrap() {
     int done = 0;
-    for (SigningKeyRecord record : directory.signingKeys()) {
+    for (SigningKeyRecord record : store.signingKeys()) {
       if (record.masterKeyId().equals(envelope.masterKeyId())) {
         continue;
       }
@@ -128,7 +128,7 @@ public final class SigningKeys {
           envelope.rewrap(
               new SealedValue(new byte[0], record.wrappedKey(), record.masterKeyId()),
               BOUND_TO + ":" + record.kid());
-      if (directory.replaceSigningKeyWrap(
+      if (store.replaceSigningKeyWrap(
           record.kid(), record.masterKeyId(), again.wrappedKey(), again.masterKeyId())) {
         done++;
       }
@@ -139,14 +139,14 @@ public final class SigningKeys {
   /** The JWKS document: every public key that may verify a live token. */
   public String jwks() {
     List<com.nimbusds.jose.jwk.JWK> keys = new ArrayList<>();
-    for (SigningKeyRecord record : directory.signingKeys()) {
+    for (SigningKeyRecord record : store.signingKeys()) {
       keys.add(parsePublic(record));
     }
     return new JWKSet(keys).toString(true);
   }
 
   private synchronized void reload() {
-    for (SigningKeyRecord record : directory.signingKeys()) {
+    for (SigningKeyRecord record : store.signingKeys()) {
       RSAKey publicKey = parsePublic(record);
       verifiers.computeIfAbsent(record.kid(), kid -> verifierOf(publicKey));
       if (record.active()) {

@@ -11,8 +11,8 @@ import io.coffer.server.CofferException.TokenRefused;
 import io.coffer.server.config.Endpoints;
 import io.coffer.server.storage.ClientSecretRecord;
 import io.coffer.server.storage.DirectoryStore;
+import io.coffer.server.storage.OneTimeStore;
 import io.coffer.server.storage.PrincipalRecord;
-import io.coffer.server.storage.TenantRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +41,7 @@ public final class TokenService {
 
   public TokenService(
       DirectoryStore directory,
+      OneTimeStore oneTime,
       SigningKeys keys,
       Endpoints endpoints,
       Duration lifetime,
@@ -50,14 +51,16 @@ public final class TokenService {
     this.endpoints = endpoints;
     this.lifetime = lifetime;
     this.clock = clock;
-    this.assertions = new ClientAssertions(directory, new FederatedKeys(), endpoints, clock);
-    this.users = new UserGrants(directory, keys, endpoints, lifetime, clock);
+    this.assertions =
+        new ClientAssertions(directory, oneTime, new FederatedKeys(), endpoints, clock);
+    this.users = new UserGrants(directory, oneTime, keys, endpoints, lifetime, clock);
   }
 
   /** The tenant a path names, by id or name. */
-  public TenantRecord tenant(String idOrName) {
+  public Tenant tenant(String idOrName) {
     return directory
         .tenant(idOrName)
+        .map(Tenant::of)
         .orElseThrow(() ->
             new TokenRefused(
                 Reason.INVALID_REQUEST,
@@ -86,7 +89,7 @@ public final class TokenService {
     if (isAccountAlias(request.tenant()) && grant.equals("authorization_code")) {
       return users.redeemCodeOfAccount(request);
     }
-    TenantRecord tenant =
+    Tenant tenant =
         isAccountAlias(request.tenant()) ? accountTenant(grant, request) : tenant(request.tenant());
     return switch (grant) {
       case "client_credentials" -> clientCredentials(tenant, request);
@@ -103,7 +106,7 @@ public final class TokenService {
    * The tenant of the account a request on {@code /common} or {@code /organizations} signs in: the
    * user's for a password, the token's for a refresh; an application must name its tenant.
    */
-  private TenantRecord accountTenant(String grant, TokenRequest request) {
+  private Tenant accountTenant(String grant, TokenRequest request) {
     Optional<String> tenantId =
         switch (grant) {
           case "password" ->
@@ -121,12 +124,12 @@ public final class TokenService {
                       + " provided credentials; use the tenant's id or name in the path.");
         };
     // An unknown user still gets the answer of a wrong password, after the same work.
-    return tenantId.flatMap(directory::tenant).orElseGet(UserGrants::noTenant);
+    return tenantId.flatMap(directory::tenant).map(Tenant::of).orElseGet(UserGrants::noTenant);
   }
 
-  private IssuedToken clientCredentials(TenantRecord tenant, TokenRequest request) {
-    PrincipalRecord principal = client(tenant, request);
-    if (PrincipalKind.USER.stored().equals(principal.kind())) {
+  private IssuedToken clientCredentials(Tenant tenant, TokenRequest request) {
+    DirectoryPrincipal principal = client(tenant, request);
+    if (principal.isUser()) {
       throw new TokenRefused(
           Reason.UNAUTHORIZED_CLIENT,
           700016,
@@ -148,7 +151,7 @@ public final class TokenService {
   }
 
   /** The registered client a request names by {@code client_id}, in the path's tenant. */
-  PrincipalRecord client(TenantRecord tenant, TokenRequest request) {
+  DirectoryPrincipal client(Tenant tenant, TokenRequest request) {
     String clientId =
         request
             .clientId()
@@ -159,6 +162,7 @@ public final class TokenService {
                     "The request body must contain the following parameter: 'client_id'."));
     return directory
         .principalByClientId(clientId)
+        .map(DirectoryPrincipal::of)
         .filter(p -> p.tenantId().equals(tenant.id()))
         .orElseThrow(() ->
             new TokenRefused(
@@ -172,7 +176,7 @@ public final class TokenService {
   }
 
   /** A confidential client proves itself with a client secret or a signed client assertion. */
-  private void authenticate(PrincipalRecord principal, TenantRecord tenant, TokenRequest request) {
+  private void authenticate(DirectoryPrincipal principal, Tenant tenant, TokenRequest request) {
     Optional<String> assertion = request.parameter("client_assertion");
     if (assertion.isPresent()) {
       String type = request.parameter("client_assertion_type").orElse("");
@@ -250,7 +254,7 @@ public final class TokenService {
   }
 
   /** An access token for an application or managed identity (app-only claims). */
-  IssuedToken sign(PrincipalRecord principal, String resource) {
+  IssuedToken sign(DirectoryPrincipal principal, String resource) {
     Instant now = clock.instant();
     Instant expires = now.plus(lifetime);
     JWTClaimsSet.Builder builder =
@@ -269,7 +273,7 @@ public final class TokenService {
             .claim("appidacr", "1")
             .claim("idtyp", "app")
             .claim("ver", "2.0");
-    if (PrincipalKind.of(principal.kind()).map(PrincipalKind::isManagedIdentity).orElse(false)) {
+    if (principal.kind().isManagedIdentity()) {
       builder.claim("xms_mirid", "/coffer/managedIdentities/" + principal.displayName());
     }
     return new IssuedToken(signed(builder.build()), lifetime.toSeconds(), expires);

@@ -11,7 +11,6 @@ import com.nimbusds.jwt.SignedJWT;
 import io.coffer.server.CofferException;
 import io.coffer.server.CofferException.Unauthenticated;
 import io.coffer.server.config.Endpoints;
-import io.coffer.server.storage.PrincipalRecord;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -138,7 +137,7 @@ public final class TokenVerifier {
     // A principal disabled or deleted after the token was issued loses access at once.
     if (!directory
         .principal(entry.principal().objectId())
-        .map(PrincipalRecord::enabled)
+        .map(DirectoryPrincipal::enabled)
         .orElse(false)) {
       throw new Unauthenticated("AKV10010: The token's principal is disabled or deleted.");
     }
@@ -200,7 +199,7 @@ public final class TokenVerifier {
               + issuer
               + ".");
     }
-    PrincipalRecord principal =
+    DirectoryPrincipal principal =
         directory
             .principal(objectId)
             .filter(p -> p.tenantId().equals(tenantId) && p.enabled())
@@ -209,9 +208,7 @@ public final class TokenVerifier {
     // audit trail and refusals then say which client it was (the console, the CLI, an SDK).
     Object appId = claims.getClaim("appid");
     String clientId =
-        appId instanceof String app
-                && !app.isEmpty()
-                && PrincipalKind.USER.stored().equals(principal.kind())
+        appId instanceof String app && !app.isEmpty() && principal.isUser()
             ? app
             : principal.clientId();
     return new Principal(principal.objectId(), principal.tenantId(), clientId);

@@ -12,8 +12,7 @@ import io.coffer.server.config.Endpoints;
 import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.AuthorizationCodeRecord;
 import io.coffer.server.storage.DirectoryStore;
-import io.coffer.server.storage.PrincipalRecord;
-import io.coffer.server.storage.TenantRecord;
+import io.coffer.server.storage.OneTimeStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.text.ParseException;
@@ -47,7 +46,8 @@ final class UserGrants {
       List.of("openid", "profile", "offline_access", "email");
 
   private final DirectoryStore directory;
-  private final Directory people;
+  private final OneTimeStore oneTime;
+  private final PasswordSignIn passwords;
   private final SigningKeys keys;
   private final Endpoints endpoints;
   private final Duration lifetime;
@@ -55,13 +55,14 @@ final class UserGrants {
 
   UserGrants(
       DirectoryStore directory,
+      OneTimeStore oneTime,
       SigningKeys keys,
       Endpoints endpoints,
       Duration lifetime,
       Clock clock) {
     this.directory = directory;
-    // Password checks count failures in storage (smart lockout), shared with the sign-in page.
-    this.people = new Directory(directory, clock, false);
+    this.oneTime = oneTime;
+    this.passwords = new PasswordSignIn(directory, oneTime, clock);
     this.keys = keys;
     this.endpoints = endpoints;
     this.lifetime = lifetime;
@@ -73,7 +74,7 @@ final class UserGrants {
     return Digests.sha256Hex(code);
   }
 
-  IssuedToken redeemCode(TenantRecord tenant, TokenRequest request) {
+  IssuedToken redeemCode(Tenant tenant, TokenRequest request) {
     return redeemCode(Optional.of(tenant), request);
   }
 
@@ -85,12 +86,12 @@ final class UserGrants {
     return redeemCode(Optional.empty(), request);
   }
 
-  private IssuedToken redeemCode(Optional<TenantRecord> named, TokenRequest request) {
+  private IssuedToken redeemCode(Optional<Tenant> named, TokenRequest request) {
     String code = required(request, "code");
     String clientId = required(request, "client_id");
     // Taken (and deleted) before any check: a code is spent by its first use, right or wrong.
     AuthorizationCodeRecord grant =
-        directory
+        oneTime
             .takeAuthorizationCode(codeHash(code))
             .orElseThrow(() ->
                 invalidGrant(
@@ -116,13 +117,14 @@ final class UserGrants {
           "The code_verifier does not match the code_challenge supplied in the authorization"
               + " request.");
     }
-    TenantRecord tenant =
+    Tenant tenant =
         named.orElseGet(() ->
             directory
                 .principal(grant.principalId())
                 .flatMap(p -> directory.tenant(p.tenantId()))
+                .map(Tenant::of)
                 .orElseGet(UserGrants::noTenant));
-    PrincipalRecord user = activeUser(tenant, grant.principalId());
+    DirectoryPrincipal user = activeUser(tenant, grant.principalId());
     return issue(user, clientId, resourceOf(grant.scope()), Optional.of(grant.nonce()));
   }
 
@@ -130,7 +132,7 @@ final class UserGrants {
    * The resource-owner password grant. Wrong names and wrong passwords get the same answer, and
    * count towards the same lockout as the sign-in page.
    */
-  IssuedToken password(TenantRecord tenant, TokenRequest request) {
+  IssuedToken password(Tenant tenant, TokenRequest request) {
     String clientId = required(request, "client_id");
     String userName = required(request, "username");
     String password = required(request, "password");
@@ -145,10 +147,10 @@ final class UserGrants {
               + "'.");
     }
     String resource = resourceOf(request.scope().orElse(""));
-    PrincipalRecord user =
-        people
+    DirectoryPrincipal user =
+        passwords
             .signIn(tenant.id(), userName.trim(), password)
-            .filter(p -> PrincipalKind.USER.stored().equals(p.kind()))
+            .filter(DirectoryPrincipal::isUser)
             .orElseThrow(() ->
                 invalidGrant(
                     50126, "Error validating credentials due to invalid username or password."));
@@ -169,17 +171,17 @@ final class UserGrants {
    * A tenant no account belongs to, for a sign-in on {@code /organizations} by a name no tenant
    * holds: the password check then fails as for any wrong password.
    */
-  static TenantRecord noTenant() {
-    return new TenantRecord("", "", 0);
+  static Tenant noTenant() {
+    return new Tenant("", "", 0);
   }
 
-  IssuedToken refresh(TenantRecord tenant, TokenRequest request) {
+  IssuedToken refresh(Tenant tenant, TokenRequest request) {
     String clientId = required(request, "client_id");
     JWTClaimsSet claims = verifiedRefreshToken(tenant, required(request, "refresh_token"));
     if (!clientId.equals(claims.getClaim("azp"))) {
       throw invalidGrant(70000, "The refresh token was issued to another client.");
     }
-    PrincipalRecord user = activeUser(tenant, claims.getSubject());
+    DirectoryPrincipal user = activeUser(tenant, claims.getSubject());
     // MSAL names the scope again on refresh; without one, the token's own scope is renewed.
     String scope =
         request
@@ -189,7 +191,7 @@ final class UserGrants {
     return issue(user, clientId, resourceOf(scope), Optional.empty());
   }
 
-  private JWTClaimsSet verifiedRefreshToken(TenantRecord tenant, String token) {
+  private JWTClaimsSet verifiedRefreshToken(Tenant tenant, String token) {
     try {
       SignedJWT jwt = SignedJWT.parse(token);
       Optional<RSASSAVerifier> verifier =
@@ -216,12 +218,13 @@ final class UserGrants {
     }
   }
 
-  private PrincipalRecord activeUser(TenantRecord tenant, String objectId) {
-    PrincipalRecord user =
+  private DirectoryPrincipal activeUser(Tenant tenant, String objectId) {
+    DirectoryPrincipal user =
         directory
             .principal(objectId)
+            .map(DirectoryPrincipal::of)
             .filter(p -> p.tenantId().equals(tenant.id()))
-            .filter(p -> PrincipalKind.USER.stored().equals(p.kind()))
+            .filter(DirectoryPrincipal::isUser)
             .orElseThrow(
                 () -> invalidGrant(50034, "The user account does not exist in the directory."));
     if (!user.enabled()) {
@@ -231,7 +234,7 @@ final class UserGrants {
   }
 
   private IssuedToken issue(
-      PrincipalRecord user, String clientId, String resource, Optional<String> nonce) {
+      DirectoryPrincipal user, String clientId, String resource, Optional<String> nonce) {
     Instant now = clock.instant();
     Instant expires = now.plus(lifetime);
     String issuer = endpoints.issuer(user.tenantId());

@@ -242,8 +242,9 @@ public final class SecretService {
   }
 
   /** How many live and soft-deleted secrets a vault holds; a count, never a name. */
-  public SecretStore.SecretCounts count(Vault vault) {
-    return store.count(vault.id());
+  public SecretCount count(Vault vault) {
+    SecretStore.SecretCounts stored = store.count(vault.id());
+    return new SecretCount(stored.live(), stored.deleted());
   }
 
   /**

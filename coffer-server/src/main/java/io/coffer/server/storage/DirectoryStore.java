@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Tenants, principals and their credentials, vaults, role assignments, access policies,
- * administrators and signing keys.
+ * The directory: tenants, principals and what proves them (client secrets, certificates, federated
+ * credentials, passwords), and which principals administer Coffer.
  */
 public interface DirectoryStore {
 
@@ -52,72 +52,9 @@ public interface DirectoryStore {
 
   boolean deleteFederatedCredential(String principalId, String id);
 
-  void insertVault(VaultRecord vault);
-
-  Optional<VaultRecord> vaultByName(String name);
-
-  List<VaultRecord> vaults();
-
-  void setVaultRbac(String vaultId, boolean rbac);
-
-  void insertRoleAssignment(RoleAssignmentRecord assignment);
-
-  List<RoleAssignmentRecord> roleAssignments(String principalId);
-
-  List<RoleAssignmentRecord> roleAssignmentsOnVault(String vaultId);
-
-  Optional<RoleAssignmentRecord> deleteRoleAssignment(String id);
-
-  /** Creates or replaces the principal's policy on the vault. */
-  void putAccessPolicy(AccessPolicyRecord policy);
-
-  List<AccessPolicyRecord> accessPolicies(String objectId);
-
-  List<AccessPolicyRecord> accessPoliciesOnVault(String vaultId);
-
-  boolean deleteAccessPolicy(String vaultId, String objectId);
-
   void insertAdministrator(String principalId, long created);
 
   boolean isAdministrator(String principalId);
 
   int administratorCount();
-
-  void insertBootstrapToken(String hash, long expires, long created);
-
-  /** Consumes a bootstrap token: true once, if it exists and has not expired at {@code now}. */
-  boolean takeBootstrapToken(String hash, long now);
-
-  void insertAuthorizationCode(AuthorizationCodeRecord code);
-
-  /** Redeems a code: returns it once and deletes it, whether or not it has expired. */
-  Optional<AuthorizationCodeRecord> takeAuthorizationCode(String codeHash);
-
-  /**
-   * Records the first use of a client assertion id: false if it was used before (a replay). Ids of
-   * assertions that expired before {@code now} are forgotten.
-   */
-  boolean firstUseOfAssertion(String id, long expires, long now);
-
-  /** Failed sign-ins of an attempt key since {@code since} (Unix seconds). */
-  int signInFailures(String attemptKey, long since);
-
-  /**
-   * Counts one more failure at {@code now}; a count whose latest failure is before {@code since}
-   * starts again from one. Counts older than {@code since} are forgotten.
-   */
-  void recordSignInFailure(String attemptKey, long now, long since);
-
-  void clearSignInFailures(String attemptKey);
-
-  void insertSigningKey(SigningKeyRecord key);
-
-  List<SigningKeyRecord> signingKeys();
-
-  /** Puts a re-wrapped data key on a signing key, if it still holds the one read. */
-  boolean replaceSigningKeyWrap(
-      String kid, String oldMasterKeyId, byte[] wrappedKey, String masterKeyId);
-
-  /** Makes {@code kid} the only active signing key; older keys stay for verification. */
-  void activateSigningKey(String kid);
 }

@@ -34,7 +34,10 @@ public final class Storage implements AutoCloseable {
   private final HikariDataSource pool;
   private final Writer writer;
   private final SecretStore secrets;
-  private final SqlDirectoryStore directory;
+  private final DirectoryStore directory;
+  private final VaultStore vaults;
+  private final OneTimeStore oneTime;
+  private final SigningKeyStore signingKeys;
 
   private Storage(Dialect dialect, HikariDataSource pool, Writer writer, long readCacheBytes) {
     this.dialect = dialect;
@@ -46,10 +49,12 @@ public final class Storage implements AutoCloseable {
     SecretStore sql = new SqlSecretStore(transactions, this::connection, statements, dialect);
     // Only a database this process alone writes can answer reads from memory.
     this.secrets =
-        dialect == Dialect.POSTGRESQL || readCacheBytes == 0
-            ? sql
-            : new CachedSecretStore(sql, readCacheBytes);
-    this.directory = new SqlDirectoryStore(transactions, this::connection, statements, dialect);
+        isShared() || readCacheBytes == 0 ? sql : new CachedSecretStore(sql, readCacheBytes);
+    Jdbc reads = new Jdbc(this::connection, statements);
+    this.directory = new SqlDirectoryStore(transactions, reads);
+    this.vaults = new SqlVaultStore(transactions, reads, dialect);
+    this.oneTime = new SqlOneTimeStore(transactions, reads, dialect);
+    this.signingKeys = new SqlSigningKeyStore(transactions, reads);
   }
 
   /** Opens (creating and migrating if needed) the database file, for tools: no read cache. */
@@ -138,6 +143,18 @@ public final class Storage implements AutoCloseable {
 
   public DirectoryStore directory() {
     return directory;
+  }
+
+  public VaultStore vaults() {
+    return vaults;
+  }
+
+  public OneTimeStore oneTime() {
+    return oneTime;
+  }
+
+  public SigningKeyStore signingKeys() {
+    return signingKeys;
   }
 
   /**

@@ -11,4 +11,9 @@ interface Transactions {
 
   /** Runs {@code work} and commits; may run it again after a serialisation failure. */
   <T> T transaction(Work<T> work);
+
+  /** One statement in its own transaction; returns how many rows it changed. */
+  default int change(String sql, Object... args) {
+    return transaction(connection -> Jdbc.update(connection, sql, args));
+  }
 }

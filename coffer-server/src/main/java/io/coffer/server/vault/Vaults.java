@@ -1,8 +1,8 @@
 package io.coffer.server.vault;
 
 import io.coffer.server.CofferException;
-import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.VaultRecord;
+import io.coffer.server.storage.VaultStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -13,24 +13,24 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Vault registry and host routing: a request's host names its vault. */
 public final class Vaults {
-  private final DirectoryStore directory;
+  private final VaultStore store;
   private final Clock clock;
   private final Map<String, Vault> byName = new ConcurrentHashMap<>();
 
-  private final boolean cached;
+  private final boolean shared;
 
-  public Vaults(DirectoryStore directory, Clock clock) {
-    this(directory, clock, true);
+  public Vaults(VaultStore store, Clock clock) {
+    this(store, clock, false);
   }
 
   /**
-   * @param cached false when other nodes share the store: a vault's settings (RBAC or access
-   *     policies) then apply on every node as soon as they change
+   * @param shared whether other nodes share the store: then nothing is cached, so a vault's
+   *     settings (RBAC or access policies) apply on every node as soon as they change
    */
-  public Vaults(DirectoryStore directory, Clock clock, boolean cached) {
-    this.directory = directory;
+  public Vaults(VaultStore store, Clock clock, boolean shared) {
+    this.store = store;
     this.clock = clock;
-    this.cached = cached;
+    this.shared = shared;
   }
 
   /**
@@ -46,19 +46,20 @@ public final class Vaults {
 
   public Optional<Vault> find(String name) {
     String key = name.toLowerCase(Locale.ROOT);
-    Vault known = cached ? byName.get(key) : null;
+    if (shared) {
+      return store.vaultByName(key).map(Vaults::vault);
+    }
+    Vault known = byName.get(key);
     if (known != null) {
       return Optional.of(known);
     }
-    Optional<Vault> loaded = directory.vaultByName(key).map(Vaults::vault);
-    if (cached) {
-      loaded.ifPresent(v -> byName.put(key, v));
-    }
+    Optional<Vault> loaded = store.vaultByName(key).map(Vaults::vault);
+    loaded.ifPresent(v -> byName.put(key, v));
     return loaded;
   }
 
   public List<Vault> all() {
-    return directory.vaults().stream().map(Vaults::vault).toList();
+    return store.vaults().stream().map(Vaults::vault).toList();
   }
 
   /** A new vault using RBAC, as Azure creates them by default. */
@@ -85,7 +86,7 @@ public final class Vaults {
       throw new CofferException.Conflict(
           "A vault named '" + vault.name() + "' already exists.", CofferException.Reason.NONE);
     }
-    directory.insertVault(
+    store.insertVault(
         new VaultRecord(
             vault.id(),
             vault.name(),
@@ -100,7 +101,7 @@ public final class Vaults {
   /** Switches the vault between RBAC and access policies; effective on the next request. */
   public Vault setRbac(String name, boolean rbac) {
     Vault vault = named(name);
-    directory.setVaultRbac(vault.id(), rbac);
+    store.setVaultRbac(vault.id(), rbac);
     byName.remove(vault.name());
     return named(name);
   }

@@ -8,8 +8,7 @@ import com.azure.security.keyvault.secrets.SecretClient;
 import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import com.azure.security.keyvault.secrets.models.SecretProperties;
 import io.coffer.server.identity.ClientCredential;
-import io.coffer.server.storage.PrincipalRecord;
-import io.coffer.server.storage.RoleAssignmentRecord;
+import io.coffer.server.identity.DirectoryPrincipal;
 import io.coffer.server.testing.RunningCoffer;
 import io.coffer.server.vault.Vault;
 import java.time.Duration;
@@ -74,7 +73,7 @@ class AuthorizationMatrixTest {
                   "Microsoft.KeyVault/vaults/secrets/readMetadata/action"));
 
   private static RunningCoffer coffer;
-  private static PrincipalRecord subject;
+  private static DirectoryPrincipal subject;
   private static TokenCredential subjectCredential;
 
   @BeforeAll
@@ -304,7 +303,7 @@ class AuthorizationMatrixTest {
   /** Removes every grant the subject holds on the vault. */
   private static void reset(Vault vault) {
     Authorizer authorizer = coffer.server().authorizer();
-    for (RoleAssignmentRecord a : authorizer.assignmentsOn(vault)) {
+    for (RoleAssignment a : authorizer.assignmentsOn(vault)) {
       if (a.principalId().equals(subject.objectId())) {
         authorizer.unassign(a.id());
       }
@@ -332,7 +331,7 @@ class AuthorizationMatrixTest {
                   .server()
                   .vaults()
                   .create(name, coffer.credentials().tenantId(), 7, false, rbac);
-          PrincipalRecord dev =
+          DirectoryPrincipal dev =
               coffer
                   .server()
                   .directory()

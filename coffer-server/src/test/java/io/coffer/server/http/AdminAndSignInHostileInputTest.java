@@ -7,7 +7,7 @@ import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
 import io.coffer.server.http.RawWire.Answer;
 import io.coffer.server.http.SignInShapes.ServedForm;
-import io.coffer.server.storage.PrincipalRecord;
+import io.coffer.server.identity.DirectoryPrincipal;
 import io.coffer.server.testing.RunningCoffer;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -66,8 +66,9 @@ class AdminAndSignInHostileInputTest {
     String tenant = coffer.credentials().tenantId();
     var fuzzTenant = directory.createTenant("fuzz-tenant");
     var vault = coffer.server().vaults().create("fuzz-vault", tenant, 7, false);
-    PrincipalRecord app = directory.createServicePrincipal(tenant, "fuzz-app");
-    PrincipalRecord user = directory.createUser(tenant, "fuzz@coffer", "Fuzz", "fuzz-password-1");
+    DirectoryPrincipal app = directory.createServicePrincipal(tenant, "fuzz-app");
+    DirectoryPrincipal user =
+        directory.createUser(tenant, "fuzz@coffer", "Fuzz", "fuzz-password-1");
     String secretId = directory.addClientSecret(app, Duration.ofDays(1)).secretId();
     String assignment =
         coffer

@@ -14,7 +14,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
-import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.testing.RunningCoffer;
 import io.coffer.server.testing.TestKeys;
 import io.coffer.server.vault.Vault;
@@ -74,7 +73,7 @@ class CredentialTypesTest {
 
   @Test
   void an_app_has_several_client_secrets_each_revocable_and_expiring() {
-    PrincipalRecord app = reader("multi-secret-app");
+    DirectoryPrincipal app = reader("multi-secret-app");
     ClientCredential first = directory.addClientSecret(app, Duration.ofDays(30), "first");
     ClientCredential second = directory.addClientSecret(app, Duration.ofDays(30), "second");
     ClientCredential expired = directory.addClientSecret(app, Duration.ofSeconds(-1), "old");
@@ -95,7 +94,7 @@ class CredentialTypesTest {
 
   @Test
   void a_certificate_credential_signs_the_client_assertion() throws IOException {
-    PrincipalRecord app = reader("certificate-app");
+    DirectoryPrincipal app = reader("certificate-app");
     TestKeys keys = TestKeys.rsa("certificate-app", Duration.ofDays(30));
     directory.addCertificate(app, keys.certificatePem().getBytes(StandardCharsets.US_ASCII));
     Path pem = Files.writeString(temp.resolve("app.pem"), keys.pem());
@@ -112,7 +111,7 @@ class CredentialTypesTest {
 
   @Test
   void an_expired_certificate_is_refused() throws IOException {
-    PrincipalRecord app = reader("expired-certificate-app");
+    DirectoryPrincipal app = reader("expired-certificate-app");
     TestKeys keys = TestKeys.rsa("expired", Duration.ofSeconds(-60));
     directory.addCertificate(app, keys.certificatePem().getBytes(StandardCharsets.US_ASCII));
     Path pem = Files.writeString(temp.resolve("expired.pem"), keys.pem());
@@ -121,7 +120,7 @@ class CredentialTypesTest {
 
   @Test
   void a_client_assertion_for_another_audience_or_replayed_is_refused() {
-    PrincipalRecord app = reader("assertion-audience-app");
+    DirectoryPrincipal app = reader("assertion-audience-app");
     TestKeys keys = TestKeys.rsa("assertion-audience-app", Duration.ofDays(1));
     directory.addCertificate(app, keys.certificatePem().getBytes(StandardCharsets.US_ASCII));
     String tokenEndpoint =
@@ -142,7 +141,7 @@ class CredentialTypesTest {
 
   @Test
   void a_workload_exchanges_a_federated_token_with_inline_issuer_keys() throws IOException {
-    PrincipalRecord app = reader("federated-inline-app");
+    DirectoryPrincipal app = reader("federated-inline-app");
     String issuer = "https://oidc.example.test/cluster-a";
     String subject = "system:serviceaccount:etl:reader";
     directory.addFederatedCredential(
@@ -158,7 +157,7 @@ class CredentialTypesTest {
   @Test
   void a_workload_exchanges_a_federated_token_with_keys_discovered_from_its_issuer()
       throws IOException {
-    PrincipalRecord app = reader("federated-discovered-app");
+    DirectoryPrincipal app = reader("federated-discovered-app");
     String subject = "repo:coffer/etl:ref:refs/heads/main";
     directory.addFederatedCredential(
         app, "ci", discoveredIssuer, subject, Optional.empty(), Optional.empty());
@@ -174,7 +173,7 @@ class CredentialTypesTest {
   @Test
   void a_federated_token_for_another_subject_audience_or_past_expiry_is_refused()
       throws IOException {
-    PrincipalRecord app = reader("federated-refusals-app");
+    DirectoryPrincipal app = reader("federated-refusals-app");
     String issuer = "https://oidc.example.test/cluster-b";
     String subject = "system:serviceaccount:etl:writer";
     directory.addFederatedCredential(
@@ -216,7 +215,7 @@ class CredentialTypesTest {
 
   @Test
   void a_disabled_principal_loses_access_on_its_next_request() {
-    PrincipalRecord app = reader("disabled-app");
+    DirectoryPrincipal app = reader("disabled-app");
     ClientCredential credential = directory.addClientSecret(app, Duration.ofDays(1));
     TokenCredential tokens = coffer.credential(credential.clientId(), credential.clientSecret());
     SecretClient client = client(tokens);
@@ -260,8 +259,9 @@ class CredentialTypesTest {
         HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build());
   }
 
-  private static PrincipalRecord reader(String name) {
-    PrincipalRecord app = directory.createServicePrincipal(coffer.credentials().tenantId(), name);
+  private static DirectoryPrincipal reader(String name) {
+    DirectoryPrincipal app =
+        directory.createServicePrincipal(coffer.credentials().tenantId(), name);
     coffer
         .server()
         .authorizer()
@@ -269,7 +269,7 @@ class CredentialTypesTest {
     return app;
   }
 
-  private static TokenCredential certificateCredential(PrincipalRecord app, Path pem) {
+  private static TokenCredential certificateCredential(DirectoryPrincipal app, Path pem) {
     return new ClientCertificateCredentialBuilder()
         .authorityHost(coffer.credentials().authorityHost())
         .tenantId(coffer.credentials().tenantId())
@@ -279,7 +279,7 @@ class CredentialTypesTest {
         .build();
   }
 
-  private static TokenCredential workloadCredential(PrincipalRecord app, Path tokenFile) {
+  private static TokenCredential workloadCredential(DirectoryPrincipal app, Path tokenFile) {
     return new WorkloadIdentityCredentialBuilder()
         .authorityHost(coffer.credentials().authorityHost())
         .tenantId(coffer.credentials().tenantId())
@@ -322,7 +322,8 @@ class CredentialTypesTest {
   }
 
   @SuppressWarnings("deprecation") // x5t (SHA-1 thumbprint) is what MSAL sends
-  private static String assertion(TestKeys keys, PrincipalRecord app, String audience, String jti) {
+  private static String assertion(
+      TestKeys keys, DirectoryPrincipal app, String audience, String jti) {
     java.time.Instant now = java.time.Instant.now();
     com.nimbusds.jwt.JWTClaimsSet claims =
         new com.nimbusds.jwt.JWTClaimsSet.Builder()
@@ -356,7 +357,7 @@ class CredentialTypesTest {
     }
   }
 
-  private static HttpResponse<String> postAssertion(PrincipalRecord app, String assertion) {
+  private static HttpResponse<String> postAssertion(DirectoryPrincipal app, String assertion) {
     String form =
         "grant_type=client_credentials&client_id="
             + app.clientId()

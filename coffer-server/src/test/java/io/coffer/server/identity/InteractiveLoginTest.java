@@ -14,7 +14,6 @@ import com.nimbusds.jwt.SignedJWT;
 import io.coffer.server.DevMode;
 import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
-import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.testing.HeadlessChromium;
 import io.coffer.server.testing.RunningCoffer;
 import java.net.ServerSocket;
@@ -80,10 +79,10 @@ class InteractiveLoginTest {
     Path urls = Path.of(inbox);
     Files.deleteIfExists(urls);
 
-    PrincipalRecord user = newUser();
+    DirectoryPrincipal user = newUser();
     String secretName = "interactive-" + UUID.randomUUID().toString().substring(0, 8);
     coffer.secretClient().setSecret(secretName, "seen-by-a-person");
-    PrincipalRecord app =
+    DirectoryPrincipal app =
         coffer.server().directory().createServicePrincipal(tenantId, "desktop-tool");
     InteractiveBrowserCredential credential =
         new InteractiveBrowserCredentialBuilder()
@@ -132,7 +131,7 @@ class InteractiveLoginTest {
 
   @Test
   void a_wrong_password_shows_one_generic_error_and_issues_no_code() throws Exception {
-    PrincipalRecord user = newUser();
+    DirectoryPrincipal user = newUser();
     Authorize flow = new Authorize("http://localhost:4711/callback", "query");
     HttpResponse<String> page = flow.open();
     assertThat(page.statusCode()).isEqualTo(200);
@@ -157,7 +156,7 @@ class InteractiveLoginTest {
 
   @Test
   void a_code_is_redeemed_once_for_a_user_token_the_vault_accepts() throws Exception {
-    PrincipalRecord user = newUser();
+    DirectoryPrincipal user = newUser();
     Authorize flow = new Authorize("http://127.0.0.1:4712/", "query");
     String code = flow.signIn(user);
 
@@ -197,7 +196,7 @@ class InteractiveLoginTest {
 
   @Test
   void a_wrong_code_verifier_is_refused() throws Exception {
-    PrincipalRecord user = newUser();
+    DirectoryPrincipal user = newUser();
     Authorize flow = new Authorize("http://localhost:4713", "query");
     String code = flow.signIn(user);
 
@@ -229,7 +228,7 @@ class InteractiveLoginTest {
 
   @Test
   void a_form_posted_without_the_browser_cookie_is_refused() throws Exception {
-    PrincipalRecord user = newUser();
+    DirectoryPrincipal user = newUser();
     Authorize flow = new Authorize("http://localhost:4714", "query");
     HttpResponse<String> page = flow.open();
     flow.cookie = "__Host-coffer-signin=" + "A".repeat(43);
@@ -243,7 +242,7 @@ class InteractiveLoginTest {
 
   @Test
   void form_post_mode_hands_the_code_over_in_a_self_submitting_form() throws Exception {
-    PrincipalRecord user = newUser();
+    DirectoryPrincipal user = newUser();
     Authorize flow = new Authorize("http://localhost:4715", "form_post");
     HttpResponse<String> page = flow.open();
 
@@ -259,7 +258,7 @@ class InteractiveLoginTest {
 
   @Test
   void a_disabled_users_refresh_token_is_refused() throws Exception {
-    PrincipalRecord user = newUser();
+    DirectoryPrincipal user = newUser();
     Authorize flow = new Authorize("http://localhost:4716", "query");
     JsonNode tokens = JSON.readTree(redeem(flow, flow.signIn(user), flow.verifier).body());
     String refreshToken = tokens.path("refresh_token").asText();
@@ -329,7 +328,7 @@ class InteractiveLoginTest {
     }
 
     /** Signs in and returns the code from the redirect, after checking the state came back. */
-    String signIn(PrincipalRecord user) throws Exception {
+    String signIn(DirectoryPrincipal user) throws Exception {
       HttpResponse<String> answer = submit(open(), user.userName().orElseThrow(), PASSWORD);
       assertThat(answer.statusCode()).isEqualTo(302);
       URI location = URI.create(answer.headers().firstValue("Location").orElseThrow());
@@ -378,9 +377,9 @@ class InteractiveLoginTest {
   }
 
   /** A user with Key Vault Secrets User on the dev vault. */
-  private static PrincipalRecord newUser() {
+  private static DirectoryPrincipal newUser() {
     String name = "user-" + UUID.randomUUID().toString().substring(0, 8) + "@coffer.test";
-    PrincipalRecord user =
+    DirectoryPrincipal user =
         coffer.server().directory().createUser(tenantId, name, "Test User", PASSWORD);
     String vaultId = coffer.server().vaults().find(DevMode.VAULT).orElseThrow().id();
     coffer

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.server.storage.PostgresOptions;
 import io.coffer.server.storage.Storage;
-import io.coffer.server.storage.TenantRecord;
 import io.coffer.server.testing.TestPostgres;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,12 +21,12 @@ class SharedSignInLockoutTest {
     PostgresOptions database = TestPostgres.get().databaseFor(dir);
     try (Storage one = Storage.openPostgresql(database);
         Storage other = Storage.openPostgresql(database)) {
-      Directory first = new Directory(one.directory(), Clock.systemUTC(), false);
-      Directory second = new Directory(other.directory(), Clock.systemUTC(), false);
-      TenantRecord tenant = first.createTenant("lockout");
+      Directory first = new Directory(one.directory(), one.oneTime(), Clock.systemUTC(), true);
+      Directory second = new Directory(other.directory(), other.oneTime(), Clock.systemUTC(), true);
+      Tenant tenant = first.createTenant("lockout");
       first.createUser(tenant.id(), "ada@lockout.example", "Ada", PASSWORD);
 
-      for (int i = 0; i < Directory.LOCKOUT_THRESHOLD; i++) {
+      for (int i = 0; i < PasswordSignIn.LOCKOUT_THRESHOLD; i++) {
         Directory node = i % 2 == 0 ? first : second;
         assertThat(node.signIn(tenant.id(), "ada@lockout.example", "guess-" + i)).isEmpty();
       }

@@ -24,8 +24,8 @@ class SharedSigningKeysTest {
     Envelope envelope = new Envelope(Keyring.load(dataDir, Map.of()));
     try (Storage one = Storage.openPostgresql(database);
         Storage other = Storage.openPostgresql(database)) {
-      SigningKeys first = new SigningKeys(one.directory(), envelope, Clock.systemUTC());
-      SigningKeys second = new SigningKeys(other.directory(), envelope, Clock.systemUTC());
+      SigningKeys first = new SigningKeys(one.signingKeys(), envelope, Clock.systemUTC());
+      SigningKeys second = new SigningKeys(other.signingKeys(), envelope, Clock.systemUTC());
       assertThat(second.activeKid()).isEqualTo(first.activeKid());
 
       String rotated = first.rotate();

@@ -2,9 +2,7 @@ package io.coffer.server.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.Storage;
-import io.coffer.server.storage.TenantRecord;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
@@ -18,12 +16,12 @@ class SignInLockoutTest {
   @TempDir Path dir;
   private Storage storage;
   private Directory directory;
-  private TenantRecord tenant;
+  private Tenant tenant;
 
   @BeforeEach
   void open() {
     storage = Storage.openSqlite(dir.resolve("coffer.db"));
-    directory = new Directory(storage.directory(), Clock.systemUTC());
+    directory = new Directory(storage.directory(), storage.oneTime(), Clock.systemUTC());
     tenant = directory.createTenant("lockout");
     directory.createUser(tenant.id(), "ada@lockout.example", "Ada", PASSWORD);
     directory.createUser(tenant.id(), "bob@lockout.example", "Bob", PASSWORD);
@@ -37,18 +35,18 @@ class SignInLockoutTest {
   @Test
   void a_name_locks_after_repeated_failures_and_other_names_are_unaffected() {
     assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD)).isPresent();
-    for (int i = 0; i < Directory.LOCKOUT_THRESHOLD; i++) {
+    for (int i = 0; i < PasswordSignIn.LOCKOUT_THRESHOLD; i++) {
       assertThat(directory.signIn(tenant.id(), "ADA@lockout.example", "guess-" + i)).isEmpty();
     }
     assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD)).isEmpty();
     assertThat(directory.signIn(tenant.id(), "bob@lockout.example", PASSWORD))
-        .map(PrincipalRecord::displayName)
+        .map(DirectoryPrincipal::displayName)
         .contains("Bob");
   }
 
   @Test
   void a_success_before_the_threshold_clears_the_count() {
-    for (int i = 0; i < Directory.LOCKOUT_THRESHOLD - 1; i++) {
+    for (int i = 0; i < PasswordSignIn.LOCKOUT_THRESHOLD - 1; i++) {
       directory.signIn(tenant.id(), "ada@lockout.example", "guess-" + i);
     }
     assertThat(directory.signIn(tenant.id(), "ada@lockout.example", PASSWORD)).isPresent();

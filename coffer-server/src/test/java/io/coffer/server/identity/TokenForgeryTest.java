@@ -17,9 +17,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.coffer.server.crypto.Envelope;
 import io.coffer.server.crypto.Keyring;
-import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.Storage;
-import io.coffer.server.storage.TenantRecord;
 import io.coffer.server.testing.RunningCoffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,7 +58,9 @@ class TokenForgeryTest {
     storage = Storage.openSqlite(dataDir.resolve("coffer.db"));
     serverKeys =
         new SigningKeys(
-            storage.directory(), new Envelope(Keyring.load(dataDir, Map.of())), Clock.systemUTC());
+            storage.signingKeys(),
+            new Envelope(Keyring.load(dataDir, Map.of())),
+            Clock.systemUTC());
   }
 
   @AfterAll
@@ -108,7 +108,7 @@ class TokenForgeryTest {
   @Test
   void a_tampered_payload_is_refused() throws Exception {
     String[] parts = coffer.token().split("\\.");
-    PrincipalRecord other =
+    DirectoryPrincipal other =
         coffer.server().directory().createServicePrincipal(tenantId(), "tamper-target");
     JWTClaimsSet claims =
         new JWTClaimsSet.Builder(genuineClaims()).claim("oid", other.objectId()).build();
@@ -161,16 +161,16 @@ class TokenForgeryTest {
 
   @Test
   void a_token_claiming_another_tenant_is_refused() {
-    TenantRecord other = coffer.server().directory().createTenant("forged-" + shortId());
+    Tenant other = coffer.server().directory().createTenant("forged-" + shortId());
 
     assertRefused(withServerKey(c -> c.claim("tid", other.id())), "AKV10032");
   }
 
   @Test
   void a_genuine_token_of_another_tenant_is_refused_by_this_tenants_vault() {
-    TenantRecord other = coffer.server().directory().createTenant("neighbour-" + shortId());
+    Tenant other = coffer.server().directory().createTenant("neighbour-" + shortId());
     coffer.server().vaults().create("neighbour" + shortId(), other.id(), 90, false);
-    PrincipalRecord app =
+    DirectoryPrincipal app =
         coffer.server().directory().createServicePrincipal(other.id(), "neighbour-app");
     ClientCredential credential =
         coffer.server().directory().addClientSecret(app, Duration.ofHours(1));
@@ -186,7 +186,7 @@ class TokenForgeryTest {
 
   @Test
   void a_token_of_a_deleted_principal_is_refused() {
-    PrincipalRecord app =
+    DirectoryPrincipal app =
         coffer.server().directory().createServicePrincipal(tenantId(), "deleted-" + shortId());
     ClientCredential credential =
         coffer.server().directory().addClientSecret(app, Duration.ofHours(1));
@@ -200,7 +200,7 @@ class TokenForgeryTest {
 
   @Test
   void a_token_of_a_disabled_principal_is_refused() {
-    PrincipalRecord app =
+    DirectoryPrincipal app =
         coffer.server().directory().createServicePrincipal(tenantId(), "disabled-" + shortId());
     ClientCredential credential =
         coffer.server().directory().addClientSecret(app, Duration.ofHours(1));

@@ -7,9 +7,7 @@ import io.coffer.server.CofferException.Unauthenticated;
 import io.coffer.server.config.Endpoints;
 import io.coffer.server.crypto.Envelope;
 import io.coffer.server.crypto.MasterKey;
-import io.coffer.server.storage.PrincipalRecord;
 import io.coffer.server.storage.Storage;
-import io.coffer.server.storage.TenantRecord;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,8 +26,8 @@ class TokenVerifierTest {
   private final Instant now = Instant.parse("2026-11-23T10:00:00Z");
   private Storage storage;
   private SigningKeys keys;
-  private TenantRecord tenant;
-  private TenantRecord otherTenant;
+  private Tenant tenant;
+  private Tenant otherTenant;
   private ClientCredential credential;
 
   @BeforeEach
@@ -38,11 +36,11 @@ class TokenVerifierTest {
     byte[] master = new byte[32];
     new SecureRandom().nextBytes(master);
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-    keys = new SigningKeys(storage.directory(), new Envelope(MasterKey.of(master)), clock);
-    Directory directory = new Directory(storage.directory(), clock);
+    keys = new SigningKeys(storage.signingKeys(), new Envelope(MasterKey.of(master)), clock);
+    Directory directory = new Directory(storage.directory(), storage.oneTime(), clock);
     tenant = directory.createTenant("contoso");
     otherTenant = directory.createTenant("fabrikam");
-    PrincipalRecord app = directory.createServicePrincipal(tenant.id(), "etl");
+    DirectoryPrincipal app = directory.createServicePrincipal(tenant.id(), "etl");
     credential = directory.addClientSecret(app, Duration.ofDays(1));
   }
 
@@ -55,6 +53,7 @@ class TokenVerifierTest {
     TokenService service =
         new TokenService(
             storage.directory(),
+            storage.oneTime(),
             keys,
             endpoints,
             Duration.ofHours(1),
@@ -79,7 +78,7 @@ class TokenVerifierTest {
     TokenVerifier verifier =
         new TokenVerifier(
             keys,
-            new Directory(storage.directory(), Clock.systemUTC()),
+            new Directory(storage.directory(), storage.oneTime(), Clock.systemUTC()),
             ENDPOINTS,
             Clock.fixed(at, ZoneOffset.UTC));
     return verifier.verify(Optional.of("Bearer " + token), tenantId);

@@ -10,7 +10,7 @@ import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
 import io.coffer.server.identity.ClientCredential;
-import io.coffer.server.storage.PrincipalRecord;
+import io.coffer.server.identity.DirectoryPrincipal;
 import io.coffer.server.testing.RunningCoffer;
 import java.time.Duration;
 import java.util.UUID;
@@ -82,7 +82,7 @@ class VaultRoutingTest {
 
   @Test
   void a_principal_without_a_role_is_forbidden_and_a_secret_scoped_user_reads_only_that_secret() {
-    PrincipalRecord reader =
+    DirectoryPrincipal reader =
         coffer
             .server()
             .directory()

@@ -1,4 +1,4 @@
-package io.coffer.cli.admin;
+package io.coffer.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,14 +11,19 @@ import java.util.List;
  * Answers as people read them (aligned columns) or as scripts do ({@code --output json}: the API's
  * JSON, pretty-printed), the way {@code az} offers both.
  */
-enum Output {
+public enum Output {
   TABLE,
   JSON;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /** By the {@code -o} option's value: {@code json}, else a table. */
+  public static Output named(String name) {
+    return name.equalsIgnoreCase("json") ? JSON : TABLE;
+  }
+
   /** Prints an object or a {@code {"value": [...]}} listing with the given columns. */
-  void print(PrintWriter out, JsonNode answer, String... columns) {
+  public void print(PrintWriter out, JsonNode answer, String... columns) {
     if (this == JSON) {
       try {
         out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
@@ -50,10 +55,7 @@ enum Output {
       String[] line = new String[columns.length];
       for (int c = 0; c < columns.length; c++) {
         JsonNode value = row.path(columns[c]);
-        line[c] =
-            value.isArray()
-                ? String.join(",", values(value))
-                : value.isMissingNode() || value.isNull() ? "" : value.asText();
+        line[c] = cell(value);
         widths[c] = Math.max(widths[c], line[c].length());
       }
       cells.add(line);
@@ -68,10 +70,18 @@ enum Output {
     out.flush();
   }
 
-  private static List<String> values(JsonNode array) {
-    List<String> values = new ArrayList<>();
-    array.forEach(v -> values.add(v.asText()));
-    return values;
+  /** A cell: arrays as {@code a,b}, objects (tags) as {@code k=v,k2=v2}. */
+  private static String cell(JsonNode value) {
+    List<String> parts = new ArrayList<>();
+    if (value.isArray()) {
+      value.forEach(v -> parts.add(v.asText()));
+      return String.join(",", parts);
+    }
+    if (value.isObject()) {
+      value.properties().forEach(e -> parts.add(e.getKey() + "=" + e.getValue().asText()));
+      return String.join(",", parts);
+    }
+    return value.isMissingNode() || value.isNull() ? "" : value.asText();
   }
 
   private static void printLine(PrintWriter out, String[] cells, int[] widths) {

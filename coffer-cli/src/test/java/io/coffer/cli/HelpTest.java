@@ -1,0 +1,47 @@
+package io.coffer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Every command and subcommand answers --help with its usage and exit code 0. */
+class HelpTest {
+  @Test
+  void every_command_answers_help() {
+    List<String> failures = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
+    collect(Main.command(), "", paths);
+    for (String path : paths) {
+      CommandLine command = Main.command();
+      StringWriter out = new StringWriter();
+      command.setOut(new PrintWriter(out));
+      command.setErr(new PrintWriter(new StringWriter()));
+      List<String> args = new ArrayList<>(List.of(path.strip().split(" ")));
+      args.removeIf(String::isEmpty);
+      args.add("--help");
+      int exit = command.execute(args.toArray(String[]::new));
+      if (exit != 0 || !out.toString().contains("Usage:")) {
+        failures.add("coffer" + path + " --help: exit " + exit);
+      }
+    }
+    assertThat(paths).hasSizeGreaterThan(40);
+    assertThat(failures).isEmpty();
+  }
+
+  private static void collect(CommandLine command, String path, List<String> paths) {
+    paths.add(path);
+    command
+        .getSubcommands()
+        .forEach((name, sub) -> {
+          if (!sub.getCommandSpec().name().equals(name)) {
+            return; // an alias
+          }
+          collect(sub, path + " " + name, paths);
+        });
+  }
+}
