@@ -286,9 +286,9 @@ test('purge protection: no purge button, and a forced purge is refused in words'
   await page.click('button:has-text("Delete secret")');
   await page.goto(`${CONSOLE}vaults/kept/deleted`);
   await expect(page.locator('main')).toContainText('Purge protection is on');
-  const row = row(page, 'protected-one');
-  await expect(row.locator('button:has-text("Recover")')).toBeVisible();
-  await expect(row.locator('text=Purge…')).toHaveCount(0);
+  const deleted = row(page, 'protected-one');
+  await expect(deleted.locator('button:has-text("Recover")')).toBeVisible();
+  await expect(deleted.locator('text=Purge…')).toHaveCount(0);
   await forcePost(page, `${CONSOLE}vaults/kept/deleted/protected-one/purge`, {
     csrf: await csrfToken(page), confirm: 'protected-one',
   });

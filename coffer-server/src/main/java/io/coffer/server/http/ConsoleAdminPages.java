@@ -148,13 +148,10 @@ final class ConsoleAdminPages implements ConsoleRoutes.PageGroup {
         .empty(303);
   }
 
+  /** The principal's page, with the client secret just added to it shown this once. */
   private void principalPage(Exchange exchange, Session session, Map<String, String> form) {
-    principalPage(exchange, session, Optional.empty());
-  }
-
-  /** The principal's page; {@code created} is a client secret just added, shown this once. */
-  private void principalPage(Exchange exchange, Session session, Optional<JsonNode> created) {
     String id = exchange.pathParameter("principal");
+    Optional<String> created = session.takeReveal(BASE + "/principals/" + id);
     JsonNode p = call(exchange, session, "GET", "/principals/" + id, Map.of(), Optional.empty());
     String objectId = p.path("objectId").asText();
     StringBuilder main = new StringBuilder("<h1>").append(escape(p.path("displayName").asText()));
@@ -163,7 +160,7 @@ final class ConsoleAdminPages implements ConsoleRoutes.PageGroup {
         main.append("<section class=\"notice ok\" role=\"status\"><p><strong>New client secret.")
             .append(" Copy it now: it is shown only this once.</strong></p><pre class=\"value\"")
             .append(" id=\"new-client-secret\">")
-            .append(escape(secret.path("clientSecret").asText()))
+            .append(escape(secret))
             .append("</pre><div class=\"actions\"><button type=\"button\"")
             .append(" data-copy=\"new-client-secret\">Copy</button><span role=\"status\"")
             .append(" id=\"new-client-secret-copied\"></span></div></section>"));
@@ -267,7 +264,9 @@ final class ConsoleAdminPages implements ConsoleRoutes.PageGroup {
             "/principals/" + exchange.pathParameter("principal") + "/secrets",
             Map.of(),
             Optional.of(body));
-    principalPage(exchange, session, Optional.of(created));
+    String page = BASE + "/principals/" + exchange.pathParameter("principal");
+    session.reveal(page, created.path("clientSecret").asText());
+    exchange.header("Location", page).empty(303);
   }
 
   private void removeSecret(Exchange exchange, Session session, Map<String, String> form) {

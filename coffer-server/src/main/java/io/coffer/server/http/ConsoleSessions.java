@@ -45,6 +45,14 @@ final class ConsoleSessions {
     }
   }
 
+  /** A value shown once on a page (a new client secret), held until that page is shown. */
+  private record Reveal(String page, String value) {
+    @Override
+    public String toString() {
+      return "Reveal[page=" + page + ", value=(redacted)]";
+    }
+  }
+
   /** A sign-in in progress: the PKCE verifier, the browser's binding, and where to go after. */
   record PendingSignIn(String verifier, String browserHash, String next, Instant started) {
     @Override
@@ -65,6 +73,7 @@ final class ConsoleSessions {
     private volatile Instant lastSeen;
     private final AtomicReference<Tokens> tokens;
     private final AtomicReference<String> flash = new AtomicReference<>();
+    private final AtomicReference<Reveal> reveal = new AtomicReference<>();
 
     private Session(
         String key,
@@ -99,6 +108,22 @@ final class ConsoleSessions {
 
     Optional<String> takeFlash() {
       return Optional.ofNullable(flash.getAndSet(null));
+    }
+
+    /**
+     * A credential to show on the next view of {@code page}, once: the post that made it redirects
+     * there, so reloading the page neither shows it again nor makes another.
+     */
+    void reveal(String page, String value) {
+      reveal.set(new Reveal(page, value));
+    }
+
+    Optional<String> takeReveal(String page) {
+      Reveal held = reveal.get();
+      if (held == null || !held.page().equals(page) || !reveal.compareAndSet(held, null)) {
+        return Optional.empty();
+      }
+      return Optional.of(held.value());
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.coffer.wire.ApiVersion;
 import io.coffer.wire.Challenge;
 import io.coffer.wire.ObjectId;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -54,7 +55,8 @@ final class Guard {
               exchange.requestHeader("Authorization"),
               () -> exchange.query("api-version").orElse(null),
               requires,
-              () -> exchange.pathParameter("name")));
+              () -> exchange.pathParameter("name"),
+              exchange::principal));
     } catch (CofferException.Unauthenticated e) {
       exchange.challenge(challengeAt(host));
       throw e;
@@ -73,9 +75,12 @@ final class Guard {
       Optional<String> authorization,
       Supplier<String> rawApiVersion,
       Route.Requires requires,
-      Supplier<String> secretName) {
+      Supplier<String> secretName,
+      Consumer<Principal> verified) {
     Vault vault = vaultAt(host);
     Principal principal = verifier.verify(authorization, vault.tenantId());
+    // Known from here on: a refusal below is audited under who was refused and through which app.
+    verified.accept(principal);
     throttle.admit(principal.objectId(), vault.id());
     ApiVersion apiVersion = apiVersion(rawApiVersion.get());
     AccessDecision decision =
