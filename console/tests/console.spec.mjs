@@ -100,6 +100,24 @@ async function csrfToken(page) {
   return page.locator('input[name=csrf]').first().getAttribute('value');
 }
 
+/** Presses Tab until {@code locator} has the focus: proof that the keyboard alone reaches it. */
+async function tabTo(page, locator, limit = 80) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (await locator.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+  }
+  throw new Error(`${limit} presses of Tab never reached ${locator}`);
+}
+
+/** Buttons and links a screen reader would announce without a name. */
+async function expectNamed(page) {
+  const nameless = await page.evaluate(() =>
+    [...document.querySelectorAll('button, a, summary')]
+      .filter((el) => !el.textContent.trim() && !el.getAttribute('aria-label'))
+      .map((el) => el.outerHTML));
+  expect(nameless).toEqual([]);
+}
+
 test('sign-in: the URL coffer dev prints leads through sign-in to the vaults', async ({ page, context }) => {
   await page.goto(CONSOLE);
   await expect(page.locator('h1')).toHaveText('Sign in to Coffer');
@@ -241,10 +259,6 @@ test('paging and filtering over 10,500 secrets', async ({ page }) => {
   expect((await page.locator('table tbody td.name').allTextContents()).every((n) => n.startsWith('app-2'))).toBe(true);
   await page.goto(`${CONSOLE}vaults/bulk`);
   await shot(page, '07-bulk-paging');
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto(`${CONSOLE}vaults/main`);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(391);
-  await shot(page, '16-narrow-secrets');
 });
 
 test('delete, recover, and purge after typing the name', async ({ page }) => {
@@ -419,6 +433,39 @@ test('CSRF: a post without the token, or from another site, is refused and chang
   await expect(page.locator('main')).toContainText('This vault holds no secret named forged');
 });
 
+test('layout: every page fits 1280x800 and a phone-sized window without sideways scrolling, every control named', async ({ page }) => {
+  await signIn(page);
+  await page.goto(`${CONSOLE}principals`);
+  const app = await page.getByRole('link', { name: 'coffer-dev-app' }).first().getAttribute('href');
+  const pages = [
+    CONSOLE, `${CONSOLE}vaults/main`, `${CONSOLE}vaults/main/secrets/db-password`,
+    `${CONSOLE}vaults/main/secrets/db-password/delete`, `${CONSOLE}vaults/main/deleted`,
+    `${CONSOLE}vaults/main/access`, `${CONSOLE}vaults/policies/access`, `${CONSOLE}principals`,
+    new URL(app, CONSOLE).href, `${CONSOLE}audit`, `${CONSOLE}vaults/nope`,
+  ];
+  for (const size of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    await page.setViewportSize(size);
+    for (const url of pages) {
+      await page.goto(url);
+      await expect(page.locator('h1'), url).toBeVisible();
+      const { scroll, inner } = await page.evaluate(() =>
+        ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      expect(scroll, `${url} at ${size.width}px scrolls sideways`).toBeLessThanOrEqual(inner);
+      await expectLabelled(page);
+      await expectNamed(page);
+    }
+  }
+  // Narrow, a table's rows become cards whose cells say what they are.
+  await page.goto(`${CONSOLE}vaults/main`);
+  await expect(row(page, 'api-key')).toBeVisible();
+  const label = await row(page, 'api-key').locator('td').nth(1)
+    .evaluate((td) => getComputedStyle(td, '::before').content);
+  expect(label).toBe('"Status"');
+  await shot(page, '16-narrow-secrets');
+  await page.goto(`${CONSOLE}vaults/main/secrets/db-password`);
+  await shot(page, '21-narrow-secret');
+});
+
 test('sign-out ends the session on the server; the old cookie signs no one in', async ({ page, browser }) => {
   await signIn(page);
   const cookie = (await page.context().cookies()).find((c) => c.name === '__Host-coffer-console');
@@ -450,19 +497,34 @@ test('errors are readable pages and empty states say what to do next', async ({ 
   expect(await page.content()).not.toMatch(/Exception|\.java:/);
 });
 
-test('keyboard: the skip link comes first, and a secret can be created without a mouse', async ({ page }) => {
-  await signIn(page);
-  await page.goto(`${CONSOLE}vaults/main`);
+test('keyboard: sign in, open a vault, create a secret and show its value without a mouse', async ({ page }) => {
+  await page.goto(CONSOLE);
+  await tabTo(page, page.locator('#login'));
+  await page.keyboard.type(DEV.user);
+  await page.keyboard.press('Tab');
+  await expect(page.locator('#passwd')).toBeFocused();
+  await page.keyboard.type(DEV.password);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('h1')).toHaveText('Vaults');
+
   await page.keyboard.press('Tab');
   await expect(page.locator(':focus')).toHaveText('Skip to content');
-  await page.locator('#new-secret summary').focus();
+  // The focused control is visibly marked.
+  expect(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle)).toBe('solid');
+  await tabTo(page, page.getByRole('link', { name: 'main', exact: true }));
+  await page.keyboard.press('Enter');
+  await expect(page.locator('h1')).toHaveText('main');
+  await tabTo(page, page.locator('#new-secret summary'));
   await page.keyboard.press('Enter');
   await page.keyboard.press('Tab');
-  await expect(page.locator(':focus')).toHaveAttribute('id', 'name');
+  await expect(page.locator('#name')).toBeFocused();
   await page.keyboard.type('typed-by-keyboard');
-  await page.locator('#value').focus();
+  await tabTo(page, page.locator('#value'));
   await page.keyboard.type('kb');
-  await page.locator('button:has-text("Create secret")').focus();
+  await tabTo(page, page.locator('button:has-text("Create secret")'));
   await page.keyboard.press('Enter');
   await expect(page.locator('h1')).toHaveText('typed-by-keyboard');
+  await tabTo(page, page.locator('button:has-text("Show value")'));
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#secret-value')).toHaveText('kb');
 });

@@ -261,9 +261,17 @@ final class ConsoleHtml {
     for (List<String> row : rows) {
       table.append("<tr>");
       for (int i = 0; i < row.size(); i++) {
-        boolean wide = i < headings.size() && headings.get(i).startsWith("~");
-        table.append(wide ? "<td class=\"wide\">" : i == 0 ? "<td class=\"name\">" : "<td>");
-        table.append(row.get(i)).append("</td>");
+        String heading = i < headings.size() ? headings.get(i) : "";
+        boolean wide = heading.startsWith("~");
+        // On a narrow window a row becomes a card, each cell led by its heading (data-label).
+        table
+            .append("<td")
+            .append(wide ? " class=\"wide\"" : i == 0 ? " class=\"name\"" : "")
+            .append(" data-label=\"")
+            .append(escape(wide ? heading.substring(1) : heading))
+            .append("\">")
+            .append(row.get(i))
+            .append("</td>");
       }
       table.append("</tr>");
     }
