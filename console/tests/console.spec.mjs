@@ -185,6 +185,7 @@ test('a secret: created with tags and expiry; its value hidden until shown, then
   expect(reads.length).toBe(before + 1);
   expect(reads.at(-1)).toMatchObject({ appId: CONSOLE_CLIENT, vault: 'main', status: 200 });
   expect(fs.readFileSync(process.env.COFFER_AUDIT_LOG, 'utf8')).not.toContain('correct-horse-42');
+  expect(fs.readFileSync(process.env.COFFER_SERVER_LOG, 'utf8')).not.toContain('correct-horse-42');
 });
 
 test('secrets list: content type, tags, dates and expired or near-expiry badges', async ({ page }) => {
@@ -359,6 +360,7 @@ test('principals: an application and a client secret shown once, then removed', 
   await page.reload();
   await expect(page.locator('#new-client-secret')).toHaveCount(0);
   expect(await page.content()).not.toContain(secret);
+  expect(fs.readFileSync(process.env.COFFER_SERVER_LOG, 'utf8')).not.toContain(secret);
   await page.locator('tr', { hasText: 'first' }).locator('button:has-text("Remove")').click();
   await expect(page.locator('[role=status]').first()).toContainText('Client secret removed');
   await expect(page.locator('main')).toContainText('No client secrets');
