@@ -77,6 +77,13 @@ final class DevCommand implements Callable<Integer> {
     out.append("\nOr load them into a shell:  . ")
         .append(dataDir.toAbsolutePath().resolve("dev.env"))
         .append('\n');
+    out.append("Web console: ")
+        .append(credentials.consoleUrl())
+        .append("  (sign in as ")
+        .append(credentials.consoleUser())
+        .append(", password ")
+        .append(credentials.consolePassword())
+        .append(")\n");
     out.append("Administer it (profile ")
         .append(dataDir.resolve("admin.json"))
         .append("):  ./coffer admin vault list\n");

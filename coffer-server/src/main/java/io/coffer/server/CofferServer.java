@@ -14,6 +14,7 @@ import io.coffer.server.events.EventSubscriptions;
 import io.coffer.server.events.RetrySchedule;
 import io.coffer.server.http.HttpServer;
 import io.coffer.server.http.Services;
+import io.coffer.server.identity.AuthorizationResponse;
 import io.coffer.server.identity.Directory;
 import io.coffer.server.identity.InteractiveLogin;
 import io.coffer.server.identity.SigningKeys;
@@ -178,7 +179,12 @@ public final class CofferServer implements AutoCloseable {
                   settings.endpoints(),
                   settings.tokenLifetime(),
                   clock),
-              new InteractiveLogin(storage.directory(), storage.oneTime(), directory, clock),
+              new InteractiveLogin(
+                  storage.directory(),
+                  storage.oneTime(),
+                  directory,
+                  clock,
+                  settings.endpoints().authority() + AuthorizationResponse.CONSOLE_PATH),
               signingKeys,
               storage::isReachable,
               shared,

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What a client needs to reach the dev vault; the client secret is never printed by toString. */
+/**
+ * What a client needs to reach the dev vault, and what a person needs to sign in to the console;
+ * the client secret and the password are never printed by toString.
+ */
 public record DevCredentials(
     String vaultUrl,
     String tenantId,
@@ -12,7 +15,10 @@ public record DevCredentials(
     String clientSecret,
     String authorityHost,
     Path caFile,
-    Path javaTrustStore) {
+    Path javaTrustStore,
+    String consoleUrl,
+    String consoleUser,
+    String consolePassword) {
 
   /** The settings as environment variables, in the order they are printed. */
   public Map<String, String> environment() {
@@ -26,6 +32,9 @@ public record DevCredentials(
     env.put("REQUESTS_CA_BUNDLE", caFile.toString());
     env.put("SSL_CERT_FILE", caFile.toString());
     env.put("NODE_EXTRA_CA_CERTS", caFile.toString());
+    env.put("COFFER_CONSOLE_URL", consoleUrl);
+    env.put("COFFER_CONSOLE_USER", consoleUser);
+    env.put("COFFER_CONSOLE_PASSWORD", consolePassword);
     env.put(
         "JAVA_TOOL_OPTIONS",
         "-Djavax.net.ssl.trustStore="

@@ -14,20 +14,27 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Development mode: a dev tenant, vault {@code main} and a principal allowed everything on it,
- * created at first start and reused after; the settings a client needs go to {@code dev.env}.
+ * Development mode: a dev tenant, vault {@code main}, a principal allowed everything on it and a
+ * user who signs in to the web console, created at first start and reused after; the settings a
+ * client needs, and the console's address, user and password, go to {@code dev.env}.
  */
 public final class DevMode {
   public static final String TENANT = "coffer-dev";
   public static final String VAULT = "main";
   private static final String APP = "coffer-dev-app";
+
+  /** The dev user who signs in to the web console. */
+  public static final String CONSOLE_USER = "dev@coffer.localhost";
+
   private static final String ENV_FILE = "dev.env";
   private static final String ADMIN_PROFILE = "admin.json";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,6 +83,7 @@ public final class DevMode {
                     "",
                     Long.MAX_VALUE))
             .orElseGet(() -> newPrincipal(server, tenant, vault));
+    String consolePassword = consoleUser(server, tenant, vault, previous);
     DevCredentials credentials =
         new DevCredentials(
             server.settings().endpoints().vaultUrl(VAULT),
@@ -84,10 +92,51 @@ public final class DevMode {
             credential.clientSecret(),
             server.settings().endpoints().authority(),
             server.tls().caFile().toAbsolutePath(),
-            server.tls().javaTrustStore(dataDir.resolve("tls").resolve("java-truststore.p12")));
+            server.tls().javaTrustStore(dataDir.resolve("tls").resolve("java-truststore.p12")),
+            server.settings().endpoints().authority() + "/console/",
+            CONSOLE_USER,
+            consolePassword);
     writeEnv(dataDir.resolve(ENV_FILE), credentials);
     writeAdminProfile(server, dataDir.resolve(ADMIN_PROFILE));
     return credentials;
+  }
+
+  /**
+   * The person who signs in to the console: a user of the dev tenant, Key Vault Administrator on
+   * the dev vault and a Coffer administrator. Its password stays the one dev.env holds; a new one
+   * is made when dev.env has none.
+   *
+   * @return the password
+   */
+  private static String consoleUser(
+      CofferServer server, Tenant tenant, Vault vault, Map<String, String> previous) {
+    Optional<DirectoryPrincipal> existing =
+        server
+            .directory()
+            .principalByUserName(CONSOLE_USER)
+            .filter(p -> p.tenantId().equals(tenant.id()));
+    Optional<String> kept = Optional.ofNullable(previous.get("COFFER_CONSOLE_PASSWORD"));
+    if (existing.isPresent() && kept.isPresent()) {
+      return kept.get();
+    }
+    String password = newPassword();
+    if (existing.isPresent()) {
+      server.directory().setPassword(existing.get(), password);
+      return password;
+    }
+    DirectoryPrincipal user =
+        server.directory().createUser(tenant.id(), CONSOLE_USER, "Dev User", password);
+    server
+        .authorizer()
+        .assign(user.objectId(), Role.KEY_VAULT_ADMINISTRATOR, Scope.vault(vault.id()));
+    server.directory().makeAdministrator(user);
+    return password;
+  }
+
+  private static String newPassword() {
+    byte[] random = new byte[18];
+    new SecureRandom().nextBytes(random);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
 
   private static ClientCredential newPrincipal(CofferServer server, Tenant tenant, Vault vault) {

@@ -152,6 +152,11 @@ public final class AuditTrail implements AutoCloseable {
     return belowFloor;
   }
 
+  /** Where the live file and the rotated ones are, for reading the trail back. */
+  public Path directory() {
+    return directory;
+  }
+
   /** Whether the last append succeeded; fail-closed servers refuse requests while it has not. */
   public boolean healthy() {
     return healthy;

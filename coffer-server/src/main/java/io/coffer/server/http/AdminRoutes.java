@@ -3,6 +3,9 @@ package io.coffer.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coffer.server.CofferException;
 import io.coffer.server.KeyRotation;
+import io.coffer.server.audit.AuditChain;
+import io.coffer.server.audit.AuditSearch;
+import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.authz.Authorizer;
 import io.coffer.server.authz.Permission;
 import io.coffer.server.authz.Role;
@@ -10,6 +13,7 @@ import io.coffer.server.authz.Scope;
 import io.coffer.server.config.Endpoints;
 import io.coffer.server.http.AdminViews.AccessPolicyView;
 import io.coffer.server.http.AdminViews.AdminCredential;
+import io.coffer.server.http.AdminViews.AuditVerificationView;
 import io.coffer.server.http.AdminViews.CertificateView;
 import io.coffer.server.http.AdminViews.FederatedCredentialView;
 import io.coffer.server.http.AdminViews.Listing;
@@ -28,8 +32,11 @@ import io.coffer.server.identity.TokenVerifier;
 import io.coffer.server.vault.Vault;
 import io.coffer.server.vault.Vaults;
 import io.coffer.wire.Json;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,9 +46,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Coffer's management API under {@code /admin/v1}: tenants, vaults, principals and their
- * credentials, role assignments, access policies and the master key. Every route but bootstrap
- * needs a token for the management resource held by an administrator; every change is logged (never
- * a secret).
+ * credentials, role assignments, access policies, the master key and the audit trail. Every route
+ * but bootstrap needs a token for the management resource held by an administrator; every change is
+ * logged (never a secret).
  */
 final class AdminRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
@@ -54,6 +61,7 @@ final class AdminRoutes {
   private final Endpoints endpoints;
   private final KeyRotation rotation;
   private final AdminAccess access;
+  private final AuditTrail audit;
 
   AdminRoutes(
       Directory directory,
@@ -61,8 +69,10 @@ final class AdminRoutes {
       Authorizer authorizer,
       TokenVerifier verifier,
       Endpoints endpoints,
-      KeyRotation rotation) {
+      KeyRotation rotation,
+      AuditTrail audit) {
     this.rotation = rotation;
+    this.audit = audit;
     this.directory = directory;
     this.vaults = vaults;
     this.authorizer = authorizer;
@@ -81,6 +91,8 @@ final class AdminRoutes {
         admin("GET", "/tenants/{tenant}/principals", this::listPrincipals),
         admin("POST", "/tenants/{tenant}/principals", this::createPrincipal),
         admin("GET", "/hosts", ex -> hosts()),
+        admin("GET", "/audit", this::searchAudit),
+        admin("GET", "/audit/verification", ex -> verifyAudit()),
         admin("GET", "/vaults", ex -> list(vaults.all(), this::vaultView)),
         admin("POST", "/vaults", this::createVault),
         admin("GET", "/vaults/{vault}", ex -> vaultView(vault(ex))),
@@ -137,6 +149,60 @@ final class AdminRoutes {
     List<String> names = new ArrayList<>(endpoints.serviceHosts());
     vaults.all().forEach(v -> names.add(endpoints.vaultHost(v.name())));
     return java.util.Map.of("hosts", names);
+  }
+
+  /**
+   * The newest audit records that match the query parameters {@code from}, {@code to} (ISO-8601
+   * instants), {@code principal}, {@code operation}, {@code secret}, {@code status} (403 or 4xx)
+   * and {@code limit} (100 by default), newest first.
+   */
+  private Object searchAudit(Exchange exchange) {
+    AuditSearch.Query query;
+    try {
+      query =
+          new AuditSearch.Query(
+              instant(exchange, "from"),
+              instant(exchange, "to"),
+              exchange.query("principal").orElse("").strip(),
+              exchange.query("operation").orElse("").strip(),
+              exchange.query("secret").orElse("").strip(),
+              exchange.query("status").orElse("").strip().toLowerCase(java.util.Locale.ROOT),
+              Integer.parseInt(exchange.query("limit").filter(l -> !l.isBlank()).orElse("100")));
+    } catch (IllegalArgumentException e) {
+      throw new CofferException.BadRequest(
+          e instanceof NumberFormatException ? "'limit' is a number." : e.getMessage() + ".");
+    }
+    try {
+      return new Listing<>(AuditSearch.search(audit.directory(), query));
+    } catch (IOException e) {
+      throw new CofferException.Unavailable(
+          "The audit trail cannot be read: " + e.getMessage(), Duration.ofSeconds(5));
+    }
+  }
+
+  /**
+   * Whether the whole trail on this node verifies from its first line, as `coffer audit verify`.
+   */
+  private Object verifyAudit() {
+    try {
+      AuditChain.Verification v =
+          AuditChain.verify(AuditChain.files(audit.directory()), AuditChain.GENESIS);
+      return new AuditVerificationView(
+          v.intact(), v.lines(), v.torn(), v.brokenFile(), v.brokenAt(), v.problem(), v.last());
+    } catch (IOException e) {
+      throw new CofferException.Unavailable(
+          "The audit trail cannot be read: " + e.getMessage(), Duration.ofSeconds(5));
+    }
+  }
+
+  private static Optional<Instant> instant(Exchange exchange, String name) {
+    Optional<String> raw = exchange.query(name).map(String::strip).filter(t -> !t.isEmpty());
+    try {
+      return raw.map(Instant::parse);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "'" + name + "' is an ISO-8601 instant such as 2026-12-01T10:00:00Z");
+    }
   }
 
   private void bootstrap(Exchange exchange) {

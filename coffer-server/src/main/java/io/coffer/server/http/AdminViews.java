@@ -127,6 +127,16 @@ final class AdminViews {
     }
   }
 
+  /** The audit trail's verification, as {@code coffer audit verify} reports it. */
+  record AuditVerificationView(
+      boolean intact,
+      long lines,
+      long torn,
+      String brokenFile,
+      long brokenAt,
+      String problem,
+      String lastHash) {}
+
   /** What {@code coffer admin bootstrap} stores to call the management API afterwards. */
   record AdminCredential(
       String authority,

@@ -324,7 +324,7 @@ final class Exchange {
     answer(answerStatus, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A plain-text answer of the given type, such as Prometheus' exposition format. */
+  /** A text answer of another type: Prometheus' exposition format, the console's assets. */
   void text(int answerStatus, String type, String text) {
     answer(answerStatus, type, text.getBytes(StandardCharsets.UTF_8));
   }

@@ -28,6 +28,10 @@ final class Failures {
 
   /** Answers the exchange with what {@code failure} means to the client. */
   static void answer(Exchange exchange, Exception failure) {
+    if (ConsoleRoutes.owns(exchange)) {
+      console(exchange, failure);
+      return;
+    }
     switch (failure) {
       case CofferException.Throttled throttled when surface(exchange).equals(TOKEN) ->
           oauthThrottled(exchange, throttled);
@@ -77,22 +81,56 @@ final class Failures {
     };
   }
 
-  private static void keyVault(Exchange exchange, CofferException failure) {
+  /** The console's pages fail as pages: the status, and the message in words, never a trace. */
+  private static void console(Exchange exchange, Exception failure) {
     int status =
         switch (failure) {
-          case CofferException.BadRequest e -> 400;
-          case CofferException.Unauthenticated e -> 401;
-          case CofferException.Forbidden e -> 403;
-          case CofferException.SecretNotFound e -> 404;
-          case CofferException.NotFound e -> 404;
-          case CofferException.MethodNotAllowed e -> 405;
-          case CofferException.Conflict e -> 409;
-          case CofferException.TooLarge e -> 413;
-          case CofferException.Throttled e -> 429;
-          case CofferException.Unavailable e -> 503;
-          case CofferException.TokenRefused e -> 400;
-          case CofferException.AuthorizeRefused e -> 400;
+          case CofferException known -> status(known);
+          case WireException wire -> 400;
+          default -> 500;
         };
+    String message =
+        switch (failure) {
+          case CofferException known -> known.getMessage();
+          case WireException wire -> wire.getMessage();
+          default -> {
+            LOG.error(
+                "event=unexpected-failure request_id={} method={} path={}",
+                exchange.requestId(),
+                exchange.method(),
+                exchange.path(),
+                failure);
+            yield "Something went wrong on the server; nothing is known to have changed. The"
+                + " request id is "
+                + exchange.requestId()
+                + ".";
+          }
+        };
+    if (failure instanceof CofferException.MethodNotAllowed e) {
+      exchange.header("Allow", String.join(", ", e.allowed()));
+    }
+    ConsolePages.failure(exchange, status, message);
+  }
+
+  private static int status(CofferException failure) {
+    return switch (failure) {
+      case CofferException.BadRequest e -> 400;
+      case CofferException.Unauthenticated e -> 401;
+      case CofferException.Forbidden e -> 403;
+      case CofferException.SecretNotFound e -> 404;
+      case CofferException.NotFound e -> 404;
+      case CofferException.MethodNotAllowed e -> 405;
+      case CofferException.Conflict e -> 409;
+      case CofferException.TooLarge e -> 413;
+      case CofferException.Throttled e -> 429;
+      case CofferException.Unavailable e -> 503;
+      case CofferException.TokenRefused e -> 400;
+      case CofferException.AuthorizeRefused e -> 400;
+    };
+  }
+
+  private static void keyVault(Exchange exchange, CofferException failure) {
+    int status = status(failure);
     String code =
         switch (failure) {
           case CofferException.BadRequest e ->

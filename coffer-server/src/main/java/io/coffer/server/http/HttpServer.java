@@ -9,6 +9,7 @@ import io.coffer.server.throttle.Throttle;
 import io.coffer.server.tls.TlsMaterial;
 import java.io.IOException;
 import java.net.BindException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -129,6 +130,7 @@ public final class HttpServer implements AutoCloseable {
    */
   private static Map<ServerConnector, Pipeline> listeners(
       Server server, Settings settings, TlsMaterial tls, Services services) {
+    ConsoleApi console = new ConsoleApi(settings.endpoints(), Clock.systemUTC());
     HttpMetrics metrics = new HttpMetrics(services.metrics().registry());
     CredentialThrottle signIns =
         new CredentialThrottle(
@@ -151,15 +153,17 @@ public final class HttpServer implements AutoCloseable {
     MetricsRoutes metricsRoutes =
         new MetricsRoutes(services.metrics(), settings.endpoints(), services.verifier());
     Map<ServerConnector, Pipeline> listeners = new LinkedHashMap<>();
-    listeners.put(
-        connector(server, settings, tls),
+    Pipeline https =
         new Pipeline(
-            new Router(routes(settings, services, signIns, metrics, metricsRoutes)),
+            new Router(routes(settings, services, signIns, metrics, metricsRoutes, console)),
             guard,
             bodies,
             audit,
             signIns,
-            metrics));
+            metrics);
+    // The console serves its work through the very pipeline it is a route of.
+    console.attach(https);
+    listeners.put(connector(server, settings, tls), https);
     settings
         .metrics()
         .ifPresent(listener ->
@@ -196,13 +200,17 @@ public final class HttpServer implements AutoCloseable {
     }
   }
 
-  /** Every route of every surface: the vault, the token service, sign-in, management, health. */
+  /**
+   * Every route of every surface: the vault, the token service, sign-in, management, the console,
+   * health.
+   */
   private static List<Route> routes(
       Settings settings,
       Services services,
       CredentialThrottle signIns,
       HttpMetrics metrics,
-      MetricsRoutes metricsRoutes) {
+      MetricsRoutes metricsRoutes,
+      ConsoleApi console) {
     List<Route> routes = new ArrayList<>();
     routes.addAll(new SecretRoutes(services.secrets()).routes());
     routes.addAll(new ChangeRoutes(services.changes()).routes());
@@ -223,7 +231,28 @@ public final class HttpServer implements AutoCloseable {
                 services.authorizer(),
                 services.verifier(),
                 settings.endpoints(),
-                services.rotation())
+                services.rotation(),
+                services.audit())
+            .routes());
+    Clock clock = Clock.systemUTC();
+    ConsoleVaultPages vaultPages =
+        new ConsoleVaultPages(
+            services.vaults(),
+            services.secrets(),
+            services.authorizer(),
+            services.directory(),
+            clock);
+    routes.addAll(
+        new ConsoleRoutes(
+                console,
+                new ConsoleSessions(clock),
+                settings.endpoints(),
+                services.directory(),
+                List.of(
+                    vaultPages,
+                    new ConsoleSecretPages(services.vaults(), vaultPages, clock),
+                    new ConsoleAccessPages(services.vaults(), vaultPages),
+                    new ConsoleAdminPages()))
             .routes());
     AdminAccess admin = new AdminAccess(services.verifier(), settings.endpoints());
     routes.addAll(new EventRoutes(services.events(), services.vaults(), admin).routes());

@@ -8,16 +8,16 @@ import java.util.Map;
 
 /**
  * What the authorize endpoint sends back to the client's loopback listener: a code and state, or an
- * error. {@code query} delivers it as a redirect; {@code form_post} (MSAL for Java's default) as a
- * form the browser posts to the redirect URI. The parameters hold a code, so they are never
- * printed.
+ * error (or to the console's own address). {@code query} delivers it as a redirect; {@code
+ * form_post} (MSAL for Java's default) as a form the browser posts to the redirect URI. The
+ * parameters hold a code, so they are never printed.
  */
 public record AuthorizationResponse(
     String redirectUri, boolean formPost, Map<String, String> parameters) {
 
   public AuthorizationResponse {
-    if (!isLoopback(redirectUri)) {
-      throw new IllegalArgumentException("only loopback redirect URIs are answered");
+    if (!isLoopback(redirectUri) && !isConsole(redirectUri)) {
+      throw new IllegalArgumentException("only loopback or console redirect URIs are answered");
     }
     parameters = Map.copyOf(parameters);
   }
@@ -40,6 +40,27 @@ public record AuthorizationResponse(
     }
   }
 
+  /**
+   * The shape of the console's own redirect, {@code https://<host>[:port]/console/auth}; which host
+   * is checked against the server's names by {@link InteractiveLogin}.
+   */
+  public static boolean isConsole(String uri) {
+    try {
+      URI parsed = new URI(uri);
+      return "https".equals(parsed.getScheme())
+          && parsed.getHost() != null
+          && CONSOLE_PATH.equals(parsed.getRawPath())
+          && parsed.getRawUserInfo() == null
+          && parsed.getRawQuery() == null
+          && parsed.getRawFragment() == null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  /** The path the console receives its authorization response on. */
+  public static final String CONSOLE_PATH = "/console/auth";
+
   /** The redirect target for {@code response_mode=query}. */
   public String location() {
     StringBuilder location = new StringBuilder(redirectUri);
@@ -58,7 +79,10 @@ public record AuthorizationResponse(
   /** The origin the browser is sent to, for the sign-in page's {@code form-action} policy. */
   public String origin() {
     URI parsed = URI.create(redirectUri);
-    return "http://" + parsed.getHost() + (parsed.getPort() < 0 ? "" : ":" + parsed.getPort());
+    return parsed.getScheme()
+        + "://"
+        + parsed.getHost()
+        + (parsed.getPort() < 0 ? "" : ":" + parsed.getPort());
   }
 
   @Override

@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * A validated request to {@code /<tenant>/oauth2/v2.0/authorize}: a known client, a loopback
- * redirect and an S256 PKCE challenge. Only a value of this type may be redirected to. The state,
- * nonce and challenge are opaque to us but are the client's, so they are not printed.
+ * redirect (the console's own address for the console) and an S256 PKCE challenge. Only a value of
+ * this type may be redirected to. The state, nonce and challenge are opaque to us but are the
+ * client's, so they are not printed.
  */
 public record AuthorizeRequest(
     String tenantId,
@@ -22,8 +23,9 @@ public record AuthorizeRequest(
     Optional<String> prompt) {
 
   public AuthorizeRequest {
-    if (!AuthorizationResponse.isLoopback(redirectUri)) {
-      throw new IllegalArgumentException("only loopback redirect URIs are served");
+    if (!AuthorizationResponse.isLoopback(redirectUri)
+        && !AuthorizationResponse.isConsole(redirectUri)) {
+      throw new IllegalArgumentException("only loopback or console redirect URIs are served");
     }
     for (String required : new String[] {tenantId, clientId, redirectUri, scope, codeChallenge}) {
       if (required.isEmpty()) {

@@ -104,6 +104,10 @@ public final class Directory {
     return store.principalByClientId(clientId).map(DirectoryPrincipal::of);
   }
 
+  public Optional<DirectoryPrincipal> principalByUserName(String userName) {
+    return store.principalByUserName(userName).map(DirectoryPrincipal::of);
+  }
+
   /** The live state of a principal, as token verification needs it on every request. */
   public Optional<DirectoryPrincipal> principal(String objectId) {
     return shared

@@ -6,6 +6,7 @@ import io.coffer.server.crypto.Digests;
 import io.coffer.server.storage.AuthorizationCodeRecord;
 import io.coffer.server.storage.DirectoryStore;
 import io.coffer.server.storage.OneTimeStore;
+import io.coffer.server.storage.PrincipalRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -39,13 +41,23 @@ public final class InteractiveLogin {
   private final OneTimeStore codes;
   private final Directory directory;
   private final Clock clock;
+  private final String consoleRedirect;
 
+  /**
+   * @param consoleRedirect the one redirect URI of Coffer's console: its own address under the
+   *     token service's public name
+   */
   public InteractiveLogin(
-      DirectoryStore store, OneTimeStore codes, Directory directory, Clock clock) {
+      DirectoryStore store,
+      OneTimeStore codes,
+      Directory directory,
+      Clock clock,
+      String consoleRedirect) {
     this.store = store;
     this.codes = codes;
     this.directory = directory;
     this.clock = clock;
+    this.consoleRedirect = consoleRedirect;
   }
 
   /**
@@ -55,17 +67,23 @@ public final class InteractiveLogin {
    * @throws AuthorizeRefused for a request that cannot proceed to sign-in
    */
   public AuthorizeRequest authorize(String tenantIdOrName, Map<String, String> parameters) {
+    // On /organizations and /common the account that signs in names the tenant, as on Entra; only
+    // the well-known public clients, which belong to every tenant, may ask there.
+    boolean anyTenant = TokenService.isAccountAlias(tenantIdOrName);
     Tenant tenant =
-        store
-            .tenant(tenantIdOrName)
-            .map(Tenant::of)
-            .orElseThrow(() ->
-                new AuthorizeRefused(
-                    "invalid_request",
-                    90002,
-                    "Tenant '"
-                        + CofferException.echo(tenantIdOrName)
-                        + "' not found. Check the tenant ID."));
+        anyTenant
+            ? new Tenant(
+                tenantIdOrName.toLowerCase(Locale.ROOT), tenantIdOrName.toLowerCase(Locale.ROOT), 0)
+            : store
+                .tenant(tenantIdOrName)
+                .map(Tenant::of)
+                .orElseThrow(() ->
+                    new AuthorizeRefused(
+                        "invalid_request",
+                        90002,
+                        "Tenant '"
+                            + CofferException.echo(tenantIdOrName)
+                            + "' not found. Check the tenant ID."));
     for (Map.Entry<String, String> parameter : parameters.entrySet()) {
       if (parameter.getValue().length() > MAX_PARAMETER) {
         throw new AuthorizeRefused(
@@ -88,7 +106,18 @@ public final class InteractiveLogin {
               + "'.");
     }
     String redirectUri = present(parameters, "redirect_uri").orElse("");
-    if (!AuthorizationResponse.isLoopback(redirectUri)) {
+    if (clientId.equals(PublicClients.CONSOLE)) {
+      if (!redirectUri.equals(consoleRedirect)) {
+        throw new AuthorizeRefused(
+            "invalid_request",
+            50011,
+            "The redirect URI '"
+                + redirectUri
+                + "' is not allowed: Coffer's console redirects to "
+                + consoleRedirect
+                + " only.");
+      }
+    } else if (!AuthorizationResponse.isLoopback(redirectUri)) {
       throw new AuthorizeRefused(
           "invalid_request",
           50011,
@@ -149,9 +178,13 @@ public final class InteractiveLogin {
    */
   public Optional<SignedIn> signIn(
       AuthorizeRequest request, String userName, String password, String clientAddress) {
+    String tenantId =
+        TokenService.isAccountAlias(request.tenantId())
+            ? store.principalByUserName(userName.trim()).map(PrincipalRecord::tenantId).orElse("")
+            : request.tenantId();
     Optional<DirectoryPrincipal> user =
         directory
-            .signIn(request.tenantId(), userName.trim(), password, clientAddress)
+            .signIn(tenantId, userName.trim(), password, clientAddress)
             .filter(DirectoryPrincipal::isUser);
     if (user.isEmpty()) {
       return Optional.empty();

@@ -87,6 +87,9 @@ public final class TokenService {
             .orElseThrow(() ->
                 new TokenRefused(
                     Reason.INVALID_REQUEST, 900144, "The request body must contain 'grant_type'."));
+    if (isAccountAlias(request.tenant()) && grant.equals("authorization_code")) {
+      return users.redeemCodeOfAccount(request);
+    }
     Tenant tenant =
         isAccountAlias(request.tenant()) ? accountTenant(grant, request) : tenant(request.tenant());
     return switch (grant) {

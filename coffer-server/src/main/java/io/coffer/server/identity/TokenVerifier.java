@@ -204,7 +204,14 @@ public final class TokenVerifier {
             .principal(objectId)
             .filter(p -> p.tenantId().equals(tenantId) && p.enabled())
             .orElseThrow(() -> new Unauthenticated("AKV10010: The token's principal is unknown."));
-    return new Principal(principal.objectId(), principal.tenantId(), principal.clientId());
+    // A user's token names the application that acted for them (appid), as Entra's do: the
+    // audit trail and refusals then say which client it was (the console, the CLI, an SDK).
+    Object appId = claims.getClaim("appid");
+    String clientId =
+        appId instanceof String app && !app.isEmpty() && principal.isUser()
+            ? app
+            : principal.clientId();
+    return new Principal(principal.objectId(), principal.tenantId(), clientId);
   }
 
   private static long expiry(JWTClaimsSet claims) {

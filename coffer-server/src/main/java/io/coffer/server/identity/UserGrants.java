@@ -89,6 +89,18 @@ final class UserGrants {
   }
 
   IssuedToken redeemCode(Tenant tenant, TokenRequest request) {
+    return redeemCode(Optional.of(tenant), request);
+  }
+
+  /**
+   * A code redeemed on {@code /organizations} or {@code /common}: the tenant is that of the user
+   * the code was issued to, as when the sign-in itself ran there.
+   */
+  IssuedToken redeemCodeOfAccount(TokenRequest request) {
+    return redeemCode(Optional.empty(), request);
+  }
+
+  private IssuedToken redeemCode(Optional<Tenant> named, TokenRequest request) {
     String code = required(request, "code");
     String clientId = required(request, "client_id");
     // Taken (and deleted) before any check: a code is spent by its first use, right or wrong.
@@ -119,6 +131,13 @@ final class UserGrants {
           "The code_verifier does not match the code_challenge supplied in the authorization"
               + " request.");
     }
+    Tenant tenant =
+        named.orElseGet(() ->
+            directory
+                .principal(grant.principalId())
+                .flatMap(p -> directory.tenant(p.tenantId()))
+                .map(Tenant::of)
+                .orElseGet(UserGrants::noTenant));
     DirectoryPrincipal user = activeUser(tenant, grant.principalId());
     return issue(user, clientId, resourceOf(grant.scope()), Optional.of(grant.nonce()));
   }
@@ -352,8 +371,9 @@ final class UserGrants {
   }
 
   /**
-   * The vault resource a user's scope names: {@code <resource>/.default} or {@code
-   * <resource>/user_impersonation}, beside the OpenID Connect scopes.
+   * The resource a user's scope names (a vault's, or the management API's): {@code
+   * <resource>/.default} or {@code <resource>/user_impersonation}, beside the OpenID Connect
+   * scopes.
    */
   private String resourceOf(String scope) {
     Optional<String> named = resourceScope(scope);
@@ -364,15 +384,19 @@ final class UserGrants {
           "The provided value for the input parameter 'scope' is not valid: it names no resource.");
     }
     String resource = named.get();
-    if (!resource.equalsIgnoreCase(endpoints.resource())) {
-      throw new TokenRefused(
-          Reason.INVALID_SCOPE,
-          500011,
-          "The resource principal named "
-              + CofferException.echo(resource)
-              + " was not found in the tenant.");
+    // The vaults, or Coffer's management API (which still serves administrators only): the
+    // console acts for a signed-in person on both.
+    for (String served : List.of(endpoints.resource(), endpoints.managementResource())) {
+      if (resource.equalsIgnoreCase(served)) {
+        return served;
+      }
     }
-    return endpoints.resource();
+    throw new TokenRefused(
+        Reason.INVALID_SCOPE,
+        500011,
+        "The resource principal named "
+            + CofferException.echo(resource)
+            + " was not found in the tenant.");
   }
 
   private static Optional<String> resourceScope(String scope) {

@@ -255,6 +255,27 @@ public final class SecretService {
     return page(rows, maxResults, r -> deleted(r.head(), r.latest()), r -> r.latest().name());
   }
 
+  /** How many live and soft-deleted secrets a vault holds; a count, never a name. */
+  public SecretCount count(Vault vault) {
+    SecretStore.SecretCounts stored = store.count(vault.id());
+    return new SecretCount(stored.live(), stored.deleted());
+  }
+
+  /**
+   * The {@code $skiptoken} at which a listing of a vault's secrets continues with the first name
+   * that starts with {@code prefix}: a position as {@link #list} itself issues them, just before
+   * the prefix. Names hold only letters, digits and dashes, all below U+007F.
+   */
+  public static Optional<String> listingFrom(String prefix) {
+    String key = prefix.toLowerCase(Locale.ROOT);
+    if (key.isEmpty()) {
+      return Optional.empty();
+    }
+    char last = key.charAt(key.length() - 1);
+    return Optional.of(
+        PageToken.encode(key.substring(0, key.length() - 1) + (char) (last - 1) + '\u007f'));
+  }
+
   /** Purges soft-deleted secrets whose retention has ended; returns how many. */
   public int purgeExpired(int limit) {
     List<SecretHead> due = store.purgeDue(now(), limit);

@@ -195,4 +195,9 @@ final class CachedSecretStore extends ForwardedReads implements SecretStore {
   public long countWrappedNotBy(String masterKeyId) {
     return store.countWrappedNotBy(masterKeyId);
   }
+
+  @Override
+  public SecretCounts count(String vaultId) {
+    return store.count(vaultId);
+  }
 }

@@ -21,6 +21,12 @@ public interface SecretStore extends SecretReads {
 
   long countWrappedNotBy(String masterKeyId);
 
+  /** How many secrets of a vault are live (not soft-deleted), and how many are soft-deleted. */
+  SecretCounts count(String vaultId);
+
+  /** A vault's secrets by state, for the console's summaries. */
+  record SecretCounts(long live, long deleted) {}
+
   /**
    * Puts a re-wrapped data key in place of {@code old}, if the row still holds {@code old}'s; the
    * ciphertext is not touched.

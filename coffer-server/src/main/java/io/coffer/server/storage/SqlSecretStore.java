@@ -103,6 +103,15 @@ final class SqlSecretStore implements SecretStore {
   }
 
   @Override
+  public SecretCounts count(String vaultId) {
+    return jdbc.readOne(
+            "SELECT COUNT(*) - COUNT(deleted), COUNT(deleted) FROM secrets WHERE vault_id = ?",
+            row -> new SecretCounts(row.getLong(1), row.getLong(2)),
+            vaultId)
+        .orElse(new SecretCounts(0, 0));
+  }
+
+  @Override
   public boolean replaceWrappedKey(WrappedKeyRecord old, byte[] wrappedKey, String masterKeyId) {
     return writer.transaction(c ->
         Jdbc.update(
