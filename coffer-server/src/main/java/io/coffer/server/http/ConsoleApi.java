@@ -72,6 +72,17 @@ final class ConsoleApi {
     }
   }
 
+  /** A request without query parameters to a vault's secrets API, from the exchange's client. */
+  Answer vault(
+      Exchange exchange,
+      Session session,
+      String vault,
+      String method,
+      String path,
+      Optional<Object> body) {
+    return vault(session, vault, method, path, Map.of(), body, exchange.clientAddress());
+  }
+
   /** A request to a vault's secrets API, as the signed-in user. */
   Answer vault(
       Session session,

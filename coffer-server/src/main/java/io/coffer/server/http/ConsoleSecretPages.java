@@ -350,13 +350,12 @@ final class ConsoleSecretPages implements ConsoleRoutes.PageGroup {
             console
                 .api()
                 .vault(
+                    exchange,
                     session,
                     vault.name(),
                     "GET",
                     "/secrets/" + name + (version.isEmpty() ? "" : "/" + version),
-                    Map.of(),
-                    Optional.empty(),
-                    exchange.clientAddress()));
+                    Optional.empty()));
     secretPage(exchange, session, Optional.of(bundle));
   }
 
@@ -367,13 +366,12 @@ final class ConsoleSecretPages implements ConsoleRoutes.PageGroup {
         console
             .api()
             .vault(
+                exchange,
                 session,
                 vault.name(),
                 "PUT",
                 "/secrets/" + name,
-                Map.of(),
-                Optional.of(newVersionBody(form)),
-                exchange.clientAddress()));
+                Optional.of(newVersionBody(form))));
     session.flash("A new version of '" + name + "' is now current.");
     exchange.header("Location", secretPath(vault.name(), name)).empty(303);
   }
@@ -415,13 +413,12 @@ final class ConsoleSecretPages implements ConsoleRoutes.PageGroup {
         console
             .api()
             .vault(
+                exchange,
                 session,
                 vault.name(),
                 "PATCH",
                 "/secrets/" + name + (version.isEmpty() ? "" : "/" + version),
-                Map.of(),
-                Optional.of(body),
-                exchange.clientAddress()));
+                Optional.of(body)));
     session.flash(done);
     exchange
         .header(
@@ -454,13 +451,7 @@ final class ConsoleSecretPages implements ConsoleRoutes.PageGroup {
         console
             .api()
             .vault(
-                session,
-                vault.name(),
-                "DELETE",
-                "/secrets/" + name,
-                Map.of(),
-                Optional.empty(),
-                exchange.clientAddress()));
+                exchange, session, vault.name(), "DELETE", "/secrets/" + name, Optional.empty()));
     session.flash(
         "Secret '"
             + name

@@ -359,13 +359,12 @@ final class ConsoleVaultPages implements ConsoleRoutes.PageGroup {
         console
             .api()
             .vault(
+                exchange,
                 session,
                 vault.name(),
                 "PUT",
                 "/secrets/" + name,
-                Map.of(),
-                Optional.of(ConsoleSecretPages.newVersionBody(form)),
-                exchange.clientAddress()));
+                Optional.of(ConsoleSecretPages.newVersionBody(form))));
     session.flash("Secret '" + name + "' created.");
     exchange.header("Location", secretPath(vault.name(), name)).empty(303);
   }
@@ -470,13 +469,12 @@ final class ConsoleVaultPages implements ConsoleRoutes.PageGroup {
         console
             .api()
             .vault(
+                exchange,
                 session,
                 vault.name(),
                 "POST",
                 "/deletedsecrets/" + name + "/recover",
-                Map.of(),
-                Optional.empty(),
-                exchange.clientAddress()));
+                Optional.empty()));
     session.flash("Secret '" + name + "' recovered.");
     exchange.header("Location", secretPath(vault.name(), name)).empty(303);
   }
@@ -539,13 +537,12 @@ final class ConsoleVaultPages implements ConsoleRoutes.PageGroup {
         console
             .api()
             .vault(
+                exchange,
                 session,
                 vault.name(),
                 "DELETE",
                 "/deletedsecrets/" + name,
-                Map.of(),
-                Optional.empty(),
-                exchange.clientAddress()));
+                Optional.empty()));
     session.flash("Secret '" + name + "' purged.");
     exchange.header("Location", vaultPath(vault.name()) + "/deleted").empty(303);
   }
