@@ -54,25 +54,16 @@ public record Guardrails(
           Optional.of(DEFAULT_SIGN_IN_RATE));
 
   public Guardrails {
-    if (readCacheBytes < 0) {
-      throw new ConfigException(
-          "read-cache-mib", "cannot be negative", "pass 0 to read every GET from storage");
-    }
-    if (auditRotateBytes < 0) {
-      throw new ConfigException(
-          "audit-rotate-mib", "cannot be negative", "pass 0 to keep one audit file");
-    }
-    if (auditKeepFiles < 0) {
-      throw new ConfigException(
-          "audit-keep-files", "cannot be negative", "pass 0 to keep every rotated file");
-    }
-    if (auditKeepDays < 0) {
-      throw new ConfigException(
-          "audit-keep-days", "cannot be negative", "pass 0 to keep rotated files for ever");
-    }
-    if (auditMinFreeBytes < 0) {
-      throw new ConfigException(
-          "audit-min-free-mib", "cannot be negative", "pass 0 to write until the disk is full");
+    nonNegative(readCacheBytes, "read-cache-mib", "pass 0 to read every GET from storage");
+    nonNegative(auditRotateBytes, "audit-rotate-mib", "pass 0 to keep one audit file");
+    nonNegative(auditKeepFiles, "audit-keep-files", "pass 0 to keep every rotated file");
+    nonNegative(auditKeepDays, "audit-keep-days", "pass 0 to keep rotated files for ever");
+    nonNegative(auditMinFreeBytes, "audit-min-free-mib", "pass 0 to write until the disk is full");
+  }
+
+  private static void nonNegative(long value, String setting, String fix) {
+    if (value < 0) {
+      throw new ConfigException(setting, "cannot be negative", fix);
     }
   }
 
