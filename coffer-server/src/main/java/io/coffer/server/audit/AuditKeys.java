@@ -22,11 +22,24 @@ public interface AuditKeys {
 
   /** The HMAC-SHA256 of a line's chained part, in hex. */
   static String mac(byte[] key, String chained) {
+    return mac(hmac(key), chained);
+  }
+
+  /**
+   * The HMAC-SHA256 of a line's chained part with a MAC already keyed, in hex; the MAC is ready for
+   * the next line afterwards. A writer keeps one, as looking one up costs more than the MAC.
+   */
+  static String mac(Mac mac, String chained) {
+    return HexFormat.of()
+        .formatHex(mac.doFinal(chained.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  /** An HMAC-SHA256 keyed with an audit key. */
+  static Mac hmac(byte[] key) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return HexFormat.of()
-          .formatHex(mac.doFinal(chained.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      return mac;
     } catch (InvalidKeyException e) {
       throw new IllegalArgumentException("an audit key must be a usable HMAC key", e);
     } catch (GeneralSecurityException e) {

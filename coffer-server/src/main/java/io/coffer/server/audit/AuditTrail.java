@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.crypto.Mac;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,8 @@ public final class AuditTrail implements AutoCloseable {
   private final long rotateBytes;
   private final AuditOptions options;
   private final Optional<AuditKeys.Signing> key;
+  // Keyed once and used under the lock: one MAC per appended record.
+  private final Optional<Mac> signer;
   private final ReentrantLock lock = new ReentrantLock();
   private FileChannel channel;
   private long size; // of the live file, kept here rather than asked of the file per line
@@ -82,6 +85,7 @@ public final class AuditTrail implements AutoCloseable {
       throws IOException {
     this.directory = directory;
     this.key = key;
+    this.signer = key.map(k -> AuditKeys.hmac(k.key()));
     this.file = directory.resolve(AuditChain.LIVE);
     this.options = options;
     this.rotateBytes = options.rotateBytes();
@@ -221,7 +225,7 @@ public final class AuditTrail implements AutoCloseable {
       String chained =
           body.substring(0, body.length() - 1) + keyed + ",\"prev\":\"" + previous + "\"";
       String hash =
-          key.isPresent() ? AuditKeys.mac(key.get().key(), chained) : AuditChain.hash(chained);
+          signer.isPresent() ? AuditKeys.mac(signer.get(), chained) : AuditChain.hash(chained);
       byte[] line = (chained + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
       if (!channel.isOpen() && !closed) {
         reopen(); // a rotation could not open the new file: try again
