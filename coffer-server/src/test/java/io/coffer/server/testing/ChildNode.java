@@ -33,6 +33,19 @@ public final class ChildNode implements AutoCloseable {
   /** Starts a node on a shared data directory and PostgreSQL and waits until it serves. */
   public static ChildNode start(
       Path dataDir, int port, int publicPort, PostgresOptions database, Path log) {
+    return start(dataDir, port, publicPort, database, Map.of(), log);
+  }
+
+  /** A node on shared PostgreSQL whose environment also holds {@code env}. */
+  public static ChildNode start(
+      Path dataDir,
+      int port,
+      int publicPort,
+      PostgresOptions database,
+      Map<String, String> env,
+      Path log) {
+    Map<String, String> environment = new java.util.HashMap<>(env);
+    environment.put(PASSWORD, database.password());
     return start(
         List.of(),
         List.of(
@@ -41,7 +54,7 @@ public final class ChildNode implements AutoCloseable {
             Integer.toString(publicPort),
             database.jdbcUrl(),
             database.user()),
-        Map.of(PASSWORD, database.password()),
+        environment,
         log);
   }
 

@@ -25,8 +25,9 @@ import java.util.function.Predicate;
 public final class WebhookReceiver implements AutoCloseable {
   public static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One request as received. */
-  public record Received(String method, Map<String, String> headers, String body, Instant at) {
+  /** One request as received; {@code remotePort} tells which process sent it. */
+  public record Received(
+      String method, Map<String, String> headers, String body, Instant at, int remotePort) {
     public JsonNode json() {
       try {
         return JSON.readTree(body);
@@ -66,6 +67,10 @@ public final class WebhookReceiver implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
   }
 
   public String url() {
@@ -116,7 +121,13 @@ public final class WebhookReceiver implements AutoCloseable {
     exchange
         .getRequestHeaders()
         .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
-    Received request = new Received(exchange.getRequestMethod(), headers, body, Instant.now());
+    Received request =
+        new Received(
+            exchange.getRequestMethod(),
+            headers,
+            body,
+            Instant.now(),
+            exchange.getRemoteAddress().getPort());
     received.add(request);
     if (request.method().equals("OPTIONS")) {
       exchange
