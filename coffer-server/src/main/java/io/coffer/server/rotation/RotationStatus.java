@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * A secret's rotation as set ({@link RotationPolicy}'s fields), the two logins it alternates, and
- * how it last went ({@code never}, {@code succeeded}, {@code failed}).
+ * how it last went ({@code never}, {@code succeeded}, {@code failed}, {@code rotating}).
  */
 public record RotationStatus(
     String secret,

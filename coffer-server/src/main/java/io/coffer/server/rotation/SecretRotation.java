@@ -39,8 +39,12 @@ import org.slf4j.LoggerFactory;
  * ends the previous login at now + grace with {@code VALID UNTIL}, so consumers that have not yet
  * read the new version keep connecting until then. PostgreSQL has one password per role, so a
  * single role could not stay valid under its old password: that is why there are two. A run that
- * fails before the new version is written leaves the current login untouched. Every step is in the
- * audit trail; a failure is also an event ({@code Coffer.KeyVault.SecretRotationFailed}).
+ * fails before the new version is written leaves the current login untouched. One that stops after
+ * writing it (a failure, or the node killed) would leave the previous login valid without end, so
+ * the new version names the one it replaces ({@code coffer-rotation-previous}) and the next look at
+ * the policy (the schedule's next tick, on any node, or an on-demand run) finishes the grace first:
+ * the previous login ends at the new version's creation + grace. Every step is in the audit trail;
+ * a failure is also an event ({@code Coffer.KeyVault.SecretRotationFailed}).
  */
 public final class SecretRotation implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SecretRotation.class);
@@ -48,6 +52,12 @@ public final class SecretRotation implements AutoCloseable {
   private static final Duration TICK = Duration.ofSeconds(2);
   private static final Duration RETRY_FAILED = Duration.ofMinutes(5);
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The tag on a rotated version naming the version whose login it replaces. */
+  static final String PREVIOUS_TAG = "coffer-rotation-previous";
+
+  private static final String ROTATING = "rotating";
+  private static final String FAILED = "failed";
   private static final String ALPHABET =
       "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
@@ -151,10 +161,7 @@ public final class SecretRotation implements AutoCloseable {
         for (RotationPolicyRecord policy : store.allPolicies()) {
           String cause = dueCause(policy);
           if (cause != null) {
-            vaults.all().stream()
-                .filter(v -> v.id().equals(policy.vaultId()))
-                .findFirst()
-                .ifPresent(vault -> exclusively(vault, policy.name(), cause, false));
+            vaultOf(policy).ifPresent(vault -> exclusively(vault, policy.name(), cause, false));
           }
         }
       } catch (RuntimeException e) {
@@ -171,6 +178,11 @@ public final class SecretRotation implements AutoCloseable {
   /** Why a policy is due now ({@code schedule} or {@code near-expiry}), or null. */
   private String dueCause(RotationPolicyRecord policy) {
     long now = nowSeconds();
+    // Only a run that did not end well can have left a grace unset: look at the secret then.
+    if ((policy.lastStatus().equals(ROTATING) || policy.lastStatus().equals(FAILED))
+        && vaultOf(policy).flatMap(v -> unfinished(v, policy)).isPresent()) {
+      return "resume";
+    }
     if (inGrace(policy)) {
       return null;
     }
@@ -178,9 +190,7 @@ public final class SecretRotation implements AutoCloseable {
       return "schedule";
     }
     if (policy.nearExpiryDays() > 0) {
-      Optional<Vault> vault =
-          vaults.all().stream().filter(v -> v.id().equals(policy.vaultId())).findFirst();
-      Optional<SecretVersion> current = vault.flatMap(v -> current(v, policy.name()));
+      Optional<SecretVersion> current = vaultOf(policy).flatMap(v -> current(v, policy.name()));
       if (current.isPresent()
           && current.get().expires().isPresent()
           && current.get().expires().getAsLong()
@@ -210,6 +220,11 @@ public final class SecretRotation implements AutoCloseable {
               "rotation:" + vault.id() + "/" + name.toLowerCase(),
               () -> {
                 RotationPolicyRecord policy = policy(vault, name);
+                Optional<Unfinished> unfinished = unfinished(vault, policy);
+                if (unfinished.isPresent()) {
+                  run[0] = finishGrace(vault, policy, unfinished.get());
+                  return;
+                }
                 if (inGrace(policy)) {
                   if (onDemand) {
                     throw new CofferException.Conflict(
@@ -254,6 +269,9 @@ public final class SecretRotation implements AutoCloseable {
       String[] logins = PostgresRoles.logins(policy.role());
       login = active.filter(logins[0]::equals).isPresent() ? logins[1] : logins[0];
       char[] password = password();
+      boolean replaces = active.isPresent() && !active.get().equals(login);
+      // Marked first, so that a run that dies from here on is looked at again (dueCause).
+      store.savePolicy(policy.after(policy.nextDue(), policy.lastRotated(), ROTATING, ""));
       try (PostgresRoles roles =
           PostgresRoles.connect(
               policy.jdbcUrl(), admin.path("user").asText(), admin.path("password").asText())) {
@@ -270,35 +288,19 @@ public final class SecretRotation implements AutoCloseable {
                         JSON.writeValueAsString(
                             Map.of("user", login, "password", new String(password)))),
                     Optional.of("application/json"),
-                    Map.of("coffer-rotation", runId),
+                    replaces
+                        ? Map.of("coffer-rotation", runId, PREVIOUS_TAG, current.get().version())
+                        : Map.of("coffer-rotation", runId),
                     true,
                     OptionalLong.empty(),
                     OptionalLong.empty()));
         written = version.version();
         step(runId, vault, name, written, "SecretRotationVersionWrite", 200, "", started);
-        if (active.isPresent() && !active.get().equals(login)) {
+        if (replaces) {
           Instant end =
               Instant.ofEpochMilli(System.currentTimeMillis() + policy.graceSeconds() * 1000);
-          roles.endAt(active.get(), end);
-          secrets.update(
-              vault,
-              name,
-              current.get().version(),
-              new MetadataChange(
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.of(end.getEpochSecond())));
-          step(
-              runId,
-              vault,
-              name,
-              current.get().version(),
-              "SecretRotationGraceSet",
-              200,
-              "",
-              started);
+          endPrevious(
+              roles, vault, name, active.get(), current.get().version(), end, runId, started);
         }
       }
       long finished = System.currentTimeMillis();
@@ -325,13 +327,13 @@ public final class SecretRotation implements AutoCloseable {
       long finished = System.currentTimeMillis();
       RotationRunRecord run =
           new RotationRunRecord(
-              runId, vault.id(), name, cause, started, finished, "failed", written, login, reason);
+              runId, vault.id(), name, cause, started, finished, FAILED, written, login, reason);
       store.recordRun(
           run,
           policy.after(
               nowSeconds() + Math.min(policy.everySeconds(), RETRY_FAILED.toSeconds()),
               policy.lastRotated(),
-              "failed",
+              FAILED,
               reason));
       step(runId, vault, name, written, "SecretRotationFail", 500, reason, started);
       LOG.warn(
@@ -350,6 +352,143 @@ public final class SecretRotation implements AutoCloseable {
           reason);
       return run;
     }
+  }
+
+  /** Ends the previous login at {@code end} and gives its version the same expiry. */
+  private void endPrevious(
+      PostgresRoles roles,
+      Vault vault,
+      String name,
+      String previousLogin,
+      String previousVersion,
+      Instant end,
+      String runId,
+      long started)
+      throws SQLException {
+    roles.endAt(previousLogin, end);
+    secrets.update(
+        vault,
+        name,
+        previousVersion,
+        new MetadataChange(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(end.getEpochSecond())));
+    step(runId, vault, name, previousVersion, "SecretRotationGraceSet", 200, "", started);
+  }
+
+  /** A rotated version whose run did not finish: the login it replaced may still have no end. */
+  private record Unfinished(SecretVersion current, String login, String previousLogin) {}
+
+  /**
+   * The current version, when a run wrote it and did not record success (it failed or its node died
+   * after the write): its predecessor's login then still needs its grace end.
+   */
+  private Optional<Unfinished> unfinished(Vault vault, RotationPolicyRecord policy) {
+    Optional<SecretVersion> current = current(vault, policy.name());
+    if (current.isEmpty() || !current.get().tags().containsKey(PREVIOUS_TAG)) {
+      return Optional.empty();
+    }
+    long written = current.get().created() * 1000;
+    if (policy.lastRotated().isPresent() && policy.lastRotated().getAsLong() >= written) {
+      return Optional.empty();
+    }
+    Optional<String> login = activeLogin(current.get());
+    Optional<String> previousLogin;
+    try {
+      previousLogin =
+          activeLogin(secrets.get(vault, policy.name(), current.get().tags().get(PREVIOUS_TAG)));
+    } catch (CofferException e) {
+      return Optional.empty();
+    }
+    if (login.isEmpty() || previousLogin.isEmpty() || login.equals(previousLogin)) {
+      return Optional.empty();
+    }
+    return Optional.of(new Unfinished(current.get(), login.get(), previousLogin.get()));
+  }
+
+  /**
+   * Finishes an interrupted run: the previous login ends at the new version's creation + grace (at
+   * once when that has passed), and the run is recorded as the rotation that wrote the version.
+   */
+  private RotationRunRecord finishGrace(
+      Vault vault, RotationPolicyRecord policy, Unfinished unfinished) {
+    String runId = UUID.randomUUID().toString();
+    long started = System.currentTimeMillis();
+    String name = policy.name();
+    String version = unfinished.current().version();
+    step(runId, vault, name, version, "SecretRotationResume", 200, "", started);
+    long written = unfinished.current().created() * 1000;
+    Instant end = Instant.ofEpochMilli(Math.max(started, written + policy.graceSeconds() * 1000));
+    try {
+      JsonNode admin = login(secrets.get(vault, policy.adminSecret(), ""), "admin secret");
+      try (PostgresRoles roles =
+          PostgresRoles.connect(
+              policy.jdbcUrl(), admin.path("user").asText(), admin.path("password").asText())) {
+        endPrevious(
+            roles,
+            vault,
+            name,
+            unfinished.previousLogin(),
+            unfinished.current().tags().get(PREVIOUS_TAG),
+            end,
+            runId,
+            started);
+      }
+      RotationRunRecord run =
+          new RotationRunRecord(
+              runId,
+              vault.id(),
+              name,
+              "resume",
+              started,
+              System.currentTimeMillis(),
+              "succeeded",
+              version,
+              unfinished.login(),
+              "");
+      store.recordRun(
+          run,
+          policy.after(
+              written / 1000 + policy.everySeconds(), OptionalLong.of(written), "succeeded", ""));
+      step(runId, vault, name, version, "SecretRotationComplete", 200, "", started);
+      LOG.info(
+          "event=secret-rotation-resumed vault={} secret={} previous-login={} ends={}",
+          vault.name(),
+          name,
+          unfinished.previousLogin(),
+          end);
+      return run;
+    } catch (SQLException | RuntimeException e) {
+      String reason = reason(e);
+      RotationRunRecord run =
+          new RotationRunRecord(
+              runId,
+              vault.id(),
+              name,
+              "resume",
+              started,
+              System.currentTimeMillis(),
+              FAILED,
+              version,
+              unfinished.login(),
+              reason);
+      // Still unfinished: the next tick tries again.
+      store.recordRun(run, policy.after(policy.nextDue(), policy.lastRotated(), FAILED, reason));
+      step(runId, vault, name, version, "SecretRotationFail", 500, reason, started);
+      LOG.warn(
+          "event=secret-rotation-resume-failed vault={} secret={} reason={}",
+          vault.name(),
+          name,
+          reason);
+      return run;
+    }
+  }
+
+  private Optional<Vault> vaultOf(RotationPolicyRecord policy) {
+    return vaults.all().stream().filter(v -> v.id().equals(policy.vaultId())).findFirst();
   }
 
   private Optional<SecretVersion> current(Vault vault, String name) {

@@ -8,7 +8,8 @@ import java.util.OptionalLong;
  *
  * @param nextDue Unix seconds
  * @param lastRotated Unix milliseconds of the last rotation that succeeded
- * @param lastStatus {@code never}, {@code succeeded} or {@code failed}
+ * @param lastStatus {@code never}, {@code succeeded}, {@code failed}, or {@code rotating} while a
+ *     run goes on (and after a node died in one)
  */
 public record RotationPolicyRecord(
     String vaultId,

@@ -208,6 +208,111 @@ class RotationTest {
   }
 
   @Test
+  void a_run_cut_off_after_writing_the_new_version_still_ends_the_previous_login()
+      throws Exception {
+    String role = prepare("rotcut", "admin-pw-1");
+    String secret = role.replace('_', '-');
+    setPolicy(role, "8s");
+    awaitRun(secret);
+    JsonNode v1 = value(secret);
+    String version1 = client.getSecret(secret).getProperties().getVersion();
+    assertThat(v1.path("user").asText()).isEqualTo(role + "_a");
+    Thread.sleep(8200);
+
+    JsonNode failed;
+    // A transaction of ours holds the previous login's row: the run writes the new version, then
+    // waits to set VALID UNTIL on that login, and there its connection is cut.
+    try (Connection blocker = postgres.superuser("postgres");
+        Statement s = blocker.createStatement()) {
+      blocker.setAutoCommit(false);
+      s.execute("ALTER ROLE " + role + "_a VALID UNTIL 'infinity'");
+      var run =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> coffer.admin("POST", "/vaults/main/rotations/" + secret + "/run", null));
+      for (int i = 0;
+          i < 200 && client.getSecret(secret).getProperties().getVersion().equals(version1);
+          i++) {
+        Thread.sleep(50);
+      }
+      assertThat(client.getSecret(secret).getProperties().getVersion()).isNotEqualTo(version1);
+      for (int i = 0; i < 100 && waitingRotations() == 0; i++) {
+        Thread.sleep(50);
+      }
+      superuser(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+              + " WHERE application_name = 'coffer-rotation' AND usename = '"
+              + role
+              + "_admin'");
+      HttpResponse<String> answer = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      failed = WebhookReceiver.JSON.readTree(answer.body());
+      blocker.rollback();
+    }
+    assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("failed");
+    assertThat(failed.path("version").asText()).as("it failed after the write").isNotEmpty();
+    JsonNode v2 = value(secret);
+    assertThat(v2.path("user").asText()).isEqualTo(role + "_b");
+    var written = client.getSecret(secret).getProperties().getCreatedOn().toInstant();
+
+    // The schedule finishes the run: the previous login gets its end, creation + grace.
+    java.sql.Timestamp end = null;
+    for (int i = 0; i < 100 && end == null; i++) {
+      end = validUntil(role + "_a");
+      if (end == null) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(end).as("VALID UNTIL of the previous login").isNotNull();
+    assertThat(end.toInstant()).isBetween(written.plusSeconds(7), written.plusSeconds(10));
+    assertThat(client.getSecret(secret, version1).getProperties().getExpiresOn().toInstant())
+        .isEqualTo(end.toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    JsonNode resumed = awaitRun(secret);
+    assertThat(resumed.path("cause").asText()).isEqualTo("resume");
+    assertThat(resumed.path("status").asText()).isEqualTo("succeeded");
+    assertThat(resumed.path("version").asText()).isEqualTo(failed.path("version").asText());
+
+    // Until then the previous password works; after it PostgreSQL refuses it.
+    assertThat(sessionUser(role, v1)).isEqualTo(role + "_a");
+    assertThat(sessionUser(role, v2)).isEqualTo(role + "_b");
+    Thread.sleep(Math.max(0, end.getTime() - System.currentTimeMillis()) + 500);
+    assertThatThrownBy(() -> sessionUser(role, v1))
+        .isInstanceOf(SQLException.class)
+        .extracting(e -> ((SQLException) e).getSQLState())
+        .isEqualTo("28P01");
+    assertThat(sessionUser(role, v2)).isEqualTo(role + "_b");
+    String trail =
+        Files.readString(coffer.server().settings().dataDir().resolve("audit/audit.jsonl"));
+    assertThat(trail).contains("\"operation\":\"SecretRotationResume\"");
+  }
+
+  /** Sessions of the rotation waiting for a lock. */
+  private static int waitingRotations() throws SQLException {
+    try (Connection c = postgres.superuser("postgres");
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'coffer-rotation'"
+                    + " AND wait_event_type = 'Lock'")) {
+      r.next();
+      return r.getInt(1);
+    }
+  }
+
+  /** A role's VALID UNTIL, or null when it has none (or 'infinity'). */
+  private static java.sql.Timestamp validUntil(String role) throws SQLException {
+    try (Connection c = postgres.superuser("postgres");
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT CASE WHEN rolvaliduntil = 'infinity' THEN NULL ELSE rolvaliduntil END"
+                    + " FROM pg_roles WHERE rolname = '"
+                    + role
+                    + "'")) {
+      r.next();
+      return r.getTimestamp(1);
+    }
+  }
+
+  @Test
   void a_version_near_its_expiry_is_rotated_by_the_schedule() throws Exception {
     String role = prepare("rotnear", "admin-pw-1");
     String secret = role.replace('_', '-');
