@@ -180,6 +180,53 @@ class EventDeliveryTest {
   }
 
   @Test
+  void a_subscription_awaiting_manual_action_is_validated_by_getting_its_validation_url()
+      throws Exception {
+    try (WebhookReceiver receiver = WebhookReceiver.start()) {
+      receiver.withoutValidationEcho();
+      JsonNode view =
+          subscribe(
+              "manual-hook",
+              "{\"endpoint\":\"" + receiver.url() + "\",\"subjectBeginsWith\":\"manual-\"}");
+      assertThat(view.path("provisioningState").asText()).isEqualTo("AwaitingManualAction");
+      String url =
+          receiver.received().get(0).json().get(0).path("data").path("validationUrl").asText();
+      assertThat(url).startsWith(coffer.credentials().authorityHost() + "/eventsubscriptions/");
+
+      // Nothing is delivered to an endpoint that has not agreed.
+      client.setSecret("manual-before", "v");
+      Thread.sleep(1500);
+      assertThat(receiver.events()).isEmpty();
+
+      HttpResponse<String> wrongCode = get(url.replaceAll("code=[^&]+", "code=not-the-code"));
+      assertError(wrongCode, 404, "NotFound");
+      HttpResponse<String> opened = get(url);
+      assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
+      assertThat(WebhookReceiver.JSON.readTree(opened.body()).path("provisioningState").asText())
+          .isEqualTo("Succeeded");
+      JsonNode shown =
+          WebhookReceiver.JSON.readTree(
+              coffer.admin("GET", "/vaults/main/event-subscriptions/manual-hook", null).body());
+      assertThat(shown.path("provisioningState").asText()).isEqualTo("Succeeded");
+      assertError(get(url), 404, "NotFound");
+
+      String version = client.setSecret("manual-after", "v").getProperties().getVersion();
+      receiver.await(r -> !receiver.events().isEmpty(), Duration.ofSeconds(30));
+      JsonNode event = receiver.events().get(0).json().get(0);
+      assertThat(event.path("subject").asText()).isEqualTo("manual-after");
+      assertThat(event.path("data").path("Version").asText()).isEqualTo(version);
+    } finally {
+      coffer.admin("DELETE", "/vaults/main/event-subscriptions/manual-hook", null);
+    }
+  }
+
+  /** A plain GET, as the endpoint's owner opening the URL in a browser would send. */
+  private static HttpResponse<String> get(String url) {
+    return coffer.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).GET().build());
+  }
+
+  @Test
   void a_refused_handshake_makes_no_subscription() throws Exception {
     HttpResponse<String> answer =
         coffer.admin(
