@@ -296,6 +296,14 @@ public final class HttpServer implements AutoCloseable {
     return connector;
   }
 
+  /**
+   * One selector per processor. A vault read is served on the thread that read it, and Jetty runs
+   * such a task on the selector's own thread before it selects again: with Jetty's default (one
+   * selector on two processors) every connection's reads took turns on one thread, and the server
+   * never used more than one processor.
+   */
+  private static final int SELECTORS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
   private static ServerConnector connector(Server server, Settings settings, TlsMaterial tls) {
     HttpConfiguration https = new HttpConfiguration();
     https.setSendServerVersion(false);
@@ -312,7 +320,11 @@ public final class HttpServer implements AutoCloseable {
     ssl.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
     ServerConnector connector =
         new ServerConnector(
-            server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+            server,
+            1,
+            SELECTORS,
+            new SslConnectionFactory(ssl, "http/1.1"),
+            new HttpConnectionFactory(https));
     connector.setName(HTTPS);
     connector.setHost(settings.bindHost());
     connector.setPort(settings.port());
