@@ -19,17 +19,65 @@ final class Router {
   /** A route and the values of its parameters. */
   record Match(Route route, Map<String, String> parameters) {}
 
+  /**
+   * A route's pattern taken apart once: its segments, which of them are parameters (by name, null
+   * for a literal) and its rank, so matching a request splits only the request's path.
+   */
+  private record Compiled(Route route, String[] literals, String[] parameters, int rank) {
+    static Compiled of(Route route) {
+      List<String> segments = segments(route.pattern());
+      String[] literals = new String[segments.size()];
+      String[] parameters = new String[segments.size()];
+      int rank = 0;
+      for (int i = 0; i < segments.size(); i++) {
+        String segment = segments.get(i);
+        boolean parameter = segment.startsWith("{") && segment.endsWith("}");
+        if (parameter) {
+          parameters[i] = segment.substring(1, segment.length() - 1);
+        } else {
+          literals[i] = segment;
+          rank |= 1 << (30 - i); // a literal earlier outranks any literals after it
+        }
+      }
+      return new Compiled(route, literals, parameters, rank);
+    }
+
+    /** The parameter values, or null when the pattern does not match. */
+    Map<String, String> match(List<String> path) {
+      if (path.size() != literals.length) {
+        return null;
+      }
+      for (int i = 0; i < literals.length; i++) {
+        if (literals[i] != null && !literals[i].equals(path.get(i))) {
+          return null;
+        }
+      }
+      Map<String, String> values = new LinkedHashMap<>(4);
+      for (int i = 0; i < parameters.length; i++) {
+        if (parameters[i] != null) {
+          values.put(parameters[i], path.get(i));
+        }
+      }
+      return values;
+    }
+  }
+
   private final List<Route> routes;
-  private final Map<String, List<Route>> byFirstSegment = new HashMap<>();
+  private final Map<String, List<Compiled>> byFirstSegment = new HashMap<>();
+  private final List<Compiled> parameterFirst = new ArrayList<>();
 
   Router(List<Route> routes) {
     this.routes = List.copyOf(routes);
-    for (Route route : routes) {
-      byFirstSegment.computeIfAbsent(first(route.segments()), k -> new ArrayList<>()).add(route);
-    }
     Map<String, Route> seen = new HashMap<>();
     for (Route route : routes) {
-      String shape = route.method() + " " + String.join("/", route.segments());
+      Compiled compiled = Compiled.of(route);
+      if (compiled.literals.length == 0 || compiled.literals[0] != null) {
+        String first = compiled.literals.length == 0 ? "" : compiled.literals[0];
+        byFirstSegment.computeIfAbsent(first, k -> new ArrayList<>()).add(compiled);
+      } else {
+        parameterFirst.add(compiled);
+      }
+      String shape = route.method() + " " + String.join("/", segments(route.pattern()));
       Route twin = seen.put(shape, route);
       if (twin != null) {
         throw new IllegalArgumentException("two routes for " + shape + ": " + twin + ", " + route);
@@ -50,27 +98,33 @@ final class Router {
   Match match(String method, String path) {
     List<String> segments = segments(path);
     Match best = null;
-    String bestRank = null;
-    Set<String> allowed = new TreeSet<>();
-    for (Route route : candidates(segments)) {
-      Map<String, String> parameters = parameters(route.segments(), segments);
-      if (parameters == null) {
-        continue;
-      }
-      if (!route.method().equals(method)) {
-        allowed.add(route.method());
-        continue;
-      }
-      String rank = rank(route.segments());
-      if (best == null || rank.compareTo(bestRank) > 0) {
-        best = new Match(route, parameters);
-        bestRank = rank;
+    int bestRank = -1;
+    Set<String> allowed = null;
+    List<Compiled> literalFirst =
+        byFirstSegment.getOrDefault(segments.isEmpty() ? "" : segments.get(0), List.of());
+    for (List<Compiled> candidates : List.of(literalFirst, parameterFirst)) {
+      for (Compiled candidate : candidates) {
+        Map<String, String> parameters = candidate.match(segments);
+        if (parameters == null) {
+          continue;
+        }
+        if (!candidate.route.method().equals(method)) {
+          if (allowed == null) {
+            allowed = new TreeSet<>();
+          }
+          allowed.add(candidate.route.method());
+          continue;
+        }
+        if (candidate.rank > bestRank) {
+          best = new Match(candidate.route, parameters);
+          bestRank = candidate.rank;
+        }
       }
     }
     if (best != null) {
       return best;
     }
-    if (!allowed.isEmpty()) {
+    if (allowed != null) {
       throw new CofferException.MethodNotAllowed("HTTP " + method + " not allowed", allowed);
     }
     throw new CofferException.NotFound("The requested resource was not found.");
@@ -81,55 +135,19 @@ final class Router {
    * build from an empty tenant ({@code /common//v2.0/...}), name nothing.
    */
   static List<String> segments(String path) {
-    List<String> segments = new ArrayList<>();
-    for (String segment : path.split("/")) {
-      if (!segment.isEmpty()) {
-        segments.add(segment);
+    List<String> segments = new ArrayList<>(6);
+    int start = 0;
+    int length = path.length();
+    while (start < length) {
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = length;
       }
+      if (end > start) {
+        segments.add(path.substring(start, end));
+      }
+      start = end + 1;
     }
     return segments;
-  }
-
-  private List<Route> candidates(List<String> segments) {
-    List<Route> candidates = new ArrayList<>();
-    candidates.addAll(byFirstSegment.getOrDefault(first(segments), List.of()));
-    candidates.addAll(byFirstSegment.getOrDefault("{", List.of()));
-    return candidates;
-  }
-
-  /** The first segment as an index key; every parameter segment shares the key "{". */
-  private static String first(List<String> segments) {
-    if (segments.isEmpty()) {
-      return "";
-    }
-    String first = segments.get(0);
-    return first.startsWith("{") ? "{" : first;
-  }
-
-  /** The parameter values, or null when the pattern does not match. */
-  private static Map<String, String> parameters(List<String> pattern, List<String> segments) {
-    if (pattern.size() != segments.size()) {
-      return null;
-    }
-    Map<String, String> parameters = new LinkedHashMap<>();
-    for (int i = 0; i < pattern.size(); i++) {
-      String expected = pattern.get(i);
-      String actual = segments.get(i);
-      if (expected.startsWith("{") && expected.endsWith("}")) {
-        parameters.put(expected.substring(1, expected.length() - 1), actual);
-      } else if (!expected.equals(actual)) {
-        return null;
-      }
-    }
-    return parameters;
-  }
-
-  /** Literal segments rank above parameters, position by position. */
-  private static String rank(List<String> pattern) {
-    StringBuilder rank = new StringBuilder();
-    for (String segment : pattern) {
-      rank.append(segment.startsWith("{") ? '0' : '1');
-    }
-    return rank.toString();
   }
 }
