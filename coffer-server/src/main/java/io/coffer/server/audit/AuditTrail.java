@@ -2,11 +2,6 @@ package io.coffer.server.audit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -37,13 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditTrail implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
-  // Requests run on virtual threads: a buffer pool per thread would be a new pool per request.
-  private static final ObjectMapper JSON =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-                  .build())
-          .build();
 
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -213,12 +201,7 @@ public final class AuditTrail implements AutoCloseable {
    * @return false when it could not be written (the failure is logged, never thrown)
    */
   public boolean append(AuditEvent event) {
-    String body;
-    try {
-      body = JSON.writeValueAsString(event);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("an audit event is not serialisable", e);
-    }
+    String body = event.json();
     lock.lock();
     try {
       String keyed = key.map(k -> ",\"key\":\"" + k.id() + "\"").orElse("");
