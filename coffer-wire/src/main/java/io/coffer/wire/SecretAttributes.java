@@ -14,4 +14,19 @@ public record SecretAttributes(
     Long created,
     Long updated,
     String recoveryLevel,
-    Integer recoverableDays) {}
+    Integer recoverableDays)
+    implements Json.Writable {
+
+  @Override
+  public void writeJson(StringBuilder out) {
+    out.append('{');
+    Json.member(out, "enabled", enabled);
+    Json.member(out, "nbf", nbf);
+    Json.member(out, "exp", exp);
+    Json.member(out, "created", created);
+    Json.member(out, "updated", updated);
+    Json.member(out, "recoveryLevel", recoveryLevel);
+    Json.member(out, "recoverableDays", recoverableDays);
+    out.append('}');
+  }
+}

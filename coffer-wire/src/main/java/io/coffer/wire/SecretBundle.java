@@ -18,7 +18,35 @@ public record SecretBundle(
     SecretAttributes attributes,
     Map<String, String> tags,
     String kid,
-    String previousVersion) {
+    String previousVersion)
+    implements Json.Writable {
+
+  @Override
+  public void writeJson(StringBuilder out) {
+    out.append('{');
+    Json.member(out, "value", value);
+    Json.member(out, "contentType", contentType);
+    Json.member(out, "id", id);
+    Json.member(out, "managed", managed);
+    if (attributes != null) {
+      Json.name(out, "attributes");
+      attributes.writeJson(out);
+    }
+    if (tags != null) {
+      Json.name(out, "tags").append('{');
+      tags.forEach((name, tag) -> {
+        if (tag == null) {
+          Json.name(out, name).append("null");
+        } else {
+          Json.member(out, name, tag);
+        }
+      });
+      out.append('}');
+    }
+    Json.member(out, "kid", kid);
+    Json.member(out, "previousVersion", previousVersion);
+    out.append('}');
+  }
 
   @Override
   public String toString() {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Content;
@@ -123,10 +124,12 @@ final class JettyDoor extends Handler.Abstract.NonBlocking {
 
   private static void write(Exchange exchange, Response response, Callback callback) {
     response.setStatus(exchange.status());
-    exchange.answerHeaders().forEach(response.getHeaders()::put);
+    // The answer's header names are unique already: add skips put's search for an earlier one.
+    HttpFields.Mutable headers = response.getHeaders();
+    exchange.answerHeaders().forEach(headers::add);
     byte[] body = exchange.answerBody();
     if (body.length > 0 || exchange.status() != 204) {
-      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+      headers.put(HttpHeader.CONTENT_LENGTH, body.length);
     }
     boolean head = exchange.method().equals("HEAD");
     response.write(true, head ? null : ByteBuffer.wrap(body), callback);
