@@ -114,7 +114,8 @@ public final class CofferServer implements AutoCloseable {
     try {
       storage =
           postgresql.isPresent()
-              ? Storage.openPostgresql(postgresql.get(), metrics.registry())
+              ? Storage.openPostgresql(
+                  postgresql.get(), settings.guardrails().readCacheBytes(), metrics.registry())
               : Storage.openSqlite(
                   dataDir.resolve("coffer.db"),
                   settings.guardrails().readCacheBytes(),
@@ -131,7 +132,8 @@ public final class CofferServer implements AutoCloseable {
       metrics.close();
       throw e;
     }
-    // Shared storage: other nodes write too, so nothing above storage caches what they may change.
+    // Shared storage: other nodes write too, so nothing above storage caches what they may change
+    // (storage's own caches catch up with every node's writes before each read).
     boolean shared = storage.isShared();
     String auditKeyId = keyring.active().id();
     AuditTrail audit =

@@ -15,11 +15,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * The GET read ({@link #activeVersion}) served from memory when this process is the only writer of
- * its database (SQLite). Entries are sealed rows, ciphertext and wrapped key as stored, never
- * plaintext, bounded by their bytes. Every write drops the entries of each secret it touched once
- * it committed; a read that raced a write is not kept (see {@link #activeVersion}), so a GET never
- * answers older data than the last acknowledged write.
+ * The GET read ({@link #activeVersion}) served from memory. Entries are sealed rows, ciphertext and
+ * wrapped key as stored, never plaintext, bounded by their bytes. Every write of this process drops
+ * the entries of each secret it touched once it committed; a read that raced a write is not kept
+ * (see {@link #activeVersion}), so a GET never answers older data than the last acknowledged write.
+ *
+ * <p>On SQLite this process is the only writer, so that is all. On shared storage each read first
+ * runs {@code catchUp}, the {@link ReadBarrier}, which drops the secrets other nodes wrote ({@link
+ * #forget}) or everything ({@link #forgetAll}) before the read may use the cache.
+ *
+ * <p>A master-key rotation's re-wrap ({@link #replaceWrappedKey}) is not in the change log, so
+ * another node may keep serving a row with the data key wrapped by the previous master key: the
+ * same value, which that node still opens, since its keyring is the one it started with; a node
+ * started without the old key starts with an empty cache.
  */
 final class CachedSecretStore extends ForwardedReads implements SecretStore {
   private static final int ENTRY_OVERHEAD = 256;
@@ -49,11 +57,21 @@ final class CachedSecretStore extends ForwardedReads implements SecretStore {
     }
   }
 
-  private final SecretStore store;
-  private final Cache<Key, Versions> active;
+  /** Sealed rows read in one epoch of {@link #writes}, the oldest of the reads merged. */
+  private record Stamped(long since, Versions versions) {}
 
-  /** Counts committed writes; a read that saw it move may hold what a write just replaced. */
+  private final SecretStore store;
+  private final Runnable catchUp;
+  private final Cache<Key, Stamped> active;
+
+  /**
+   * Counts writes seen (this process's commits and other nodes' changes); a read that saw it move
+   * may hold what a write just replaced.
+   */
   private final AtomicLong writes = new AtomicLong();
+
+  /** Entries loaded before this count of {@link #writes} are not served: all were forgotten. */
+  private volatile long floor;
 
   /**
    * @param maxBytes 64 MiB hold about 150k small secrets; a 25 KB value weighs its size
@@ -61,12 +79,21 @@ final class CachedSecretStore extends ForwardedReads implements SecretStore {
    *     cache_*{cache="secret-reads"}})
    */
   CachedSecretStore(SecretStore store, long maxBytes, Optional<MeterRegistry> metrics) {
+    this(store, maxBytes, metrics, () -> {});
+  }
+
+  /**
+   * @param catchUp run before every read, on shared storage the read barrier's await
+   */
+  CachedSecretStore(
+      SecretStore store, long maxBytes, Optional<MeterRegistry> metrics, Runnable catchUp) {
     super(store);
     this.store = store;
-    Caffeine<Key, Versions> builder =
+    this.catchUp = catchUp;
+    Caffeine<Key, Stamped> builder =
         Caffeine.newBuilder()
             .maximumWeight(maxBytes)
-            .<Key, Versions>weigher((key, versions) -> versions.weight());
+            .<Key, Stamped>weigher((key, stamped) -> stamped.versions().weight());
     if (metrics.isPresent()) {
       builder.recordStats();
     }
@@ -75,25 +102,52 @@ final class CachedSecretStore extends ForwardedReads implements SecretStore {
   }
 
   /**
-   * Cached, or read and cached. The entry is put first and checked after: a write that committed
-   * meanwhile either dropped it already or moved the counter, and then the entry is dropped here.
+   * Cached, or read and cached. The entry is kept only if no write was seen since the read began,
+   * checked under the entry's lock: a write seen later drops the entry after it was put (its count
+   * moves first, then it drops what it touched, under the same lock).
    */
   @Override
   public Optional<VersionRecord> activeVersion(String vaultId, String name, String version) {
+    catchUp.run();
     Key key = Key.of(vaultId, name);
-    Versions cached = active.getIfPresent(key);
-    if (cached != null && cached.byVersion().containsKey(version)) {
-      return Optional.of(cached.byVersion().get(version));
+    Stamped cached = active.getIfPresent(key);
+    if (cached != null
+        && cached.since() >= floor
+        && cached.versions().byVersion().containsKey(version)) {
+      return Optional.of(cached.versions().byVersion().get(version));
     }
     long before = writes.get();
     Optional<VersionRecord> read = store.activeVersion(vaultId, name, version);
     read.ifPresent(record -> {
-      active.asMap().merge(key, new Versions(Map.of(version, record)), Versions::plus);
-      if (writes.get() != before) {
-        active.invalidate(key);
-      }
+      Stamped loaded = new Stamped(before, new Versions(Map.of(version, record)));
+      active
+          .asMap()
+          .compute(
+              key,
+              (k, old) -> {
+                if (writes.get() != before) {
+                  return old;
+                }
+                return old == null || old.since() < floor
+                    ? loaded
+                    : new Stamped(old.since(), old.versions().plus(loaded.versions()));
+              });
     });
     return read;
+  }
+
+  /** Other nodes wrote these secrets. */
+  void forget(List<ReadBarrier.Written> written) {
+    writes.incrementAndGet();
+    for (ReadBarrier.Written w : written) {
+      active.invalidate(Key.of(w.vaultId(), w.name()));
+    }
+  }
+
+  /** Changes were missed: nothing read before now may be served. */
+  void forgetAll() {
+    floor = writes.incrementAndGet();
+    active.invalidateAll();
   }
 
   @Override

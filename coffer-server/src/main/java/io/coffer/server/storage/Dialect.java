@@ -20,7 +20,8 @@ enum Dialect {
           "V6__change_log.sql",
           "V7__events.sql",
           "V8__rotation.sql",
-          "V9__cluster_identity.sql")),
+          "V9__cluster_identity.sql",
+          "V10__directory_generation.sql")),
   POSTGRESQL(
       " FOR UPDATE",
       "postgresql/",
@@ -33,7 +34,8 @@ enum Dialect {
           "V6__change_log.sql",
           "V7__events.sql",
           "V8__rotation.sql",
-          "V9__cluster_identity.sql"));
+          "V9__cluster_identity.sql",
+          "V10__directory_generation.sql"));
 
   /** Appended to a SELECT inside a write transaction to hold the rows it read until commit. */
   final String forUpdate;

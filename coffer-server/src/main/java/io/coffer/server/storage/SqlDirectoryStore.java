@@ -13,10 +13,12 @@ import java.util.Optional;
 final class SqlDirectoryStore implements DirectoryStore {
   private final Transactions writer;
   private final Jdbc jdbc;
+  private final DirectoryCache cache;
 
-  SqlDirectoryStore(Transactions writer, Jdbc jdbc) {
+  SqlDirectoryStore(Transactions writer, Jdbc jdbc, DirectoryCache cache) {
     this.writer = writer;
     this.jdbc = jdbc;
+    this.cache = cache;
   }
 
   @Override
@@ -66,8 +68,14 @@ final class SqlDirectoryStore implements DirectoryStore {
 
   @Override
   public Optional<PrincipalRecord> principal(String objectId) {
-    return jdbc.readOne(
-        "SELECT * FROM principals WHERE object_id = ?", SqlDirectoryStore::principal, objectId);
+    return cache.read(
+        "principal",
+        objectId,
+        () ->
+            jdbc.readOne(
+                "SELECT * FROM principals WHERE object_id = ?",
+                SqlDirectoryStore::principal,
+                objectId));
   }
 
   @Override

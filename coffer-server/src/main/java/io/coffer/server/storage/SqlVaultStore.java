@@ -14,11 +14,13 @@ import java.util.Optional;
 final class SqlVaultStore implements VaultStore {
   private final Transactions writer;
   private final Jdbc jdbc;
+  private final DirectoryCache cache;
   private final Dialect dialect;
 
-  SqlVaultStore(Transactions writer, Jdbc jdbc, Dialect dialect) {
+  SqlVaultStore(Transactions writer, Jdbc jdbc, Dialect dialect, DirectoryCache cache) {
     this.writer = writer;
     this.jdbc = jdbc;
+    this.cache = cache;
     this.dialect = dialect;
   }
 
@@ -38,8 +40,11 @@ final class SqlVaultStore implements VaultStore {
 
   @Override
   public Optional<VaultRecord> vaultByName(String name) {
-    return jdbc.readOne(
-        "SELECT * FROM vaults WHERE name = ?", SqlVaultStore::vault, name.toLowerCase(Locale.ROOT));
+    String key = name.toLowerCase(Locale.ROOT);
+    return cache.read(
+        "vault-by-name",
+        key,
+        () -> jdbc.readOne("SELECT * FROM vaults WHERE name = ?", SqlVaultStore::vault, key));
   }
 
   @Override
@@ -67,10 +72,15 @@ final class SqlVaultStore implements VaultStore {
 
   @Override
   public List<RoleAssignmentRecord> roleAssignments(String principalId) {
-    return jdbc.read(
-        "SELECT * FROM role_assignments WHERE principal_id = ?",
-        SqlVaultStore::assignment,
-        principalId);
+    return cache.read(
+        "role-assignments",
+        principalId,
+        () ->
+            List.copyOf(
+                jdbc.read(
+                    "SELECT * FROM role_assignments WHERE principal_id = ?",
+                    SqlVaultStore::assignment,
+                    principalId)));
   }
 
   @Override
@@ -110,8 +120,15 @@ final class SqlVaultStore implements VaultStore {
 
   @Override
   public List<AccessPolicyRecord> accessPolicies(String objectId) {
-    return jdbc.read(
-        "SELECT * FROM access_policies WHERE object_id = ?", SqlVaultStore::policy, objectId);
+    return cache.read(
+        "access-policies",
+        objectId,
+        () ->
+            List.copyOf(
+                jdbc.read(
+                    "SELECT * FROM access_policies WHERE object_id = ?",
+                    SqlVaultStore::policy,
+                    objectId)));
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.sqlite.SQLiteConfig;
@@ -62,18 +63,57 @@ public final class Storage implements AutoCloseable {
     this.changes = new SqlChangeLog(jdbc, transactions, dialect == Dialect.POSTGRESQL);
     SecretStore sql =
         new SqlSecretStore(transactions, this::connection, statements, dialect, changes);
-    // Only a database this process alone writes can answer reads from memory.
-    this.secrets =
-        isShared() || readCacheBytes == 0
-            ? sql
-            : new CachedSecretStore(sql, readCacheBytes, metrics);
-    this.directory = new SqlDirectoryStore(transactions, jdbc);
-    this.vaults = new SqlVaultStore(transactions, jdbc, dialect);
+    DirectoryCache directoryCache;
+    Transactions directoryTransactions = transactions;
+    if (readCacheBytes == 0) {
+      this.secrets = sql;
+      directoryCache = DirectoryCache.off();
+    } else if (!isShared()) {
+      // This process alone writes the database: its own writes keep the cache current, and the
+      // directory is cached above storage.
+      this.secrets = new CachedSecretStore(sql, readCacheBytes, metrics);
+      directoryCache = DirectoryCache.off();
+    } else {
+      // Other nodes write too: every cached read waits for the barrier, which tells both caches
+      // what changed anywhere.
+      SharedCaches caches = new SharedCaches();
+      ReadBarrier barrier = new ReadBarrier(this::connection, caches);
+      CachedSecretStore cached =
+          new CachedSecretStore(sql, readCacheBytes, metrics, barrier::await);
+      directoryCache = DirectoryCache.on(barrier::await, metrics);
+      caches.secrets = cached;
+      caches.directory = directoryCache;
+      this.secrets = cached;
+      directoryTransactions = new DirectoryGeneration(transactions);
+    }
+    this.directory = new SqlDirectoryStore(directoryTransactions, jdbc, directoryCache);
+    this.vaults = new SqlVaultStore(directoryTransactions, jdbc, dialect, directoryCache);
     this.oneTime = new SqlOneTimeStore(transactions, jdbc, dialect);
     this.signingKeys = new SqlSigningKeyStore(transactions, jdbc);
     this.cluster = new ClusterRecords(transactions, jdbc);
     this.events = new SqlEventStore(jdbc, transactions);
     this.rotations = new SqlRotationStore(jdbc, transactions);
+  }
+
+  /** Where the read barrier's findings go; set once, before the first read. */
+  private static final class SharedCaches implements ReadBarrier.Caches {
+    private CachedSecretStore secrets;
+    private DirectoryCache directory;
+
+    @Override
+    public void secretsChanged(List<ReadBarrier.Written> written) {
+      secrets.forget(written);
+    }
+
+    @Override
+    public void everySecretChanged() {
+      secrets.forgetAll();
+    }
+
+    @Override
+    public void directoryChanged() {
+      directory.forgetAll();
+    }
   }
 
   /** Opens (creating and migrating if needed) the database file, for tools: no read cache. */
@@ -130,23 +170,30 @@ public final class Storage implements AutoCloseable {
   }
 
   /**
-   * Connects to a shared PostgreSQL and migrates its schema (nodes starting together take turns).
+   * Connects to a shared PostgreSQL and migrates its schema (nodes starting together take turns),
+   * for tools: no read cache.
    *
    * @throws ConfigException when PostgreSQL cannot be reached or refuses the credentials
    */
   public static Storage openPostgresql(PostgresOptions options) {
-    return openPostgresql(options, Optional.empty());
+    return openPostgresql(options, 0, Optional.empty());
   }
 
   /**
-   * As {@link #openPostgresql(PostgresOptions)}, with the pool's meters in {@code metrics} ({@code
-   * hikaricp_*{pool="coffer-postgresql"}}).
+   * As {@link #openPostgresql(PostgresOptions)}, for a server: GETs and the directory reads of
+   * every request are answered from up to {@code readCacheBytes} of sealed rows in memory, never
+   * older than a write any node acknowledged before the read began (see {@link ReadBarrier}); with
+   * the pool's and the caches' meters in {@code metrics} ({@code
+   * hikaricp_*{pool="coffer-postgresql"}}, {@code cache_*{cache="secret-reads"}}, {@code
+   * cache_*{cache="directory-reads"}}).
    */
-  public static Storage openPostgresql(PostgresOptions options, MeterRegistry metrics) {
-    return openPostgresql(options, Optional.of(metrics));
+  public static Storage openPostgresql(
+      PostgresOptions options, long readCacheBytes, MeterRegistry metrics) {
+    return openPostgresql(options, readCacheBytes, Optional.of(metrics));
   }
 
-  private static Storage openPostgresql(PostgresOptions options, Optional<MeterRegistry> metrics) {
+  private static Storage openPostgresql(
+      PostgresOptions options, long readCacheBytes, Optional<MeterRegistry> metrics) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("coffer-postgresql");
     config.setJdbcUrl(options.jdbcUrl());
@@ -185,7 +232,7 @@ public final class Storage implements AutoCloseable {
       pool.close();
       throw new StorageException("cannot migrate " + options.jdbcUrl() + ": " + e.getMessage(), e);
     }
-    return new Storage(Dialect.POSTGRESQL, pool, null, 0, metrics);
+    return new Storage(Dialect.POSTGRESQL, pool, null, readCacheBytes, metrics);
   }
 
   public SecretStore secrets() {
@@ -228,7 +275,8 @@ public final class Storage implements AutoCloseable {
 
   /**
    * Whether other Coffer nodes may write to this database too; then nothing may be cached above
-   * storage that another node's write could make stale.
+   * storage that another node's write could make stale (storage's own caches wait for the {@link
+   * ReadBarrier}).
    */
   public boolean isShared() {
     return dialect == Dialect.POSTGRESQL;

@@ -1,0 +1,158 @@
+package io.coffer.server.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * What lets a node answer reads from memory on shared storage without ever answering older data
+ * than a write another node acknowledged: before a cached read, {@link #await} makes this node's
+ * caches at least as new as the database was at some moment after the read began.
+ *
+ * <p>It does so with one cheap round trip that concurrent reads share: the change log's head
+ * position, the directory's generation, and the changes after the position this node has applied,
+ * all read in one statement (one snapshot). A commit acknowledged before the read began has its
+ * position at or below that head (positions are taken in commit order, see {@link ChangeLog}), and
+ * a directory write bumps the generation in its own transaction ({@link DirectoryGeneration}), so
+ * once the round trip's changes are applied, every entry a cache still holds is as new as that
+ * moment. A read that arrives while a round trip is in flight waits for the next one, since the one
+ * in flight may have read the head before the read began; at most one is in flight, so under load
+ * one round trip serves every read that arrived during the previous one.
+ *
+ * <p>LISTEN/NOTIFY alone could not give this guarantee: a notification arrives some time after the
+ * commit, and nothing tells the reader whether it has arrived yet. Polling on a timer has the same
+ * gap. A node that fell more than {@link #CATCH_UP} changes behind, or whose changes were pruned
+ * away (a gap in the positions it reads), or sees the head go backwards (a restored database),
+ * forgets every cached secret instead of applying changes one by one.
+ */
+final class ReadBarrier {
+  /** Changes applied one by one per round trip; a node further behind forgets every secret. */
+  static final int CATCH_UP = 512;
+
+  private static final String ROUND_TRIP =
+      "SELECT h.position, g.generation, c.position AS changed, c.vault_id, c.name"
+          + " FROM change_log_head h CROSS JOIN directory_generation g"
+          + " LEFT JOIN change_log c ON c.position > ? AND c.position <= h.position"
+          + " WHERE h.id = 1 AND g.id = 1 ORDER BY c.position LIMIT ?";
+
+  /** A secret some node wrote: its vault and name, as the change log holds them. */
+  record Written(String vaultId, String name) {}
+
+  /** What a round trip found changed, told to the caches before any read may use them. */
+  interface Caches {
+    /** Secrets written on any node since the last round trip. */
+    void secretsChanged(List<Written> written);
+
+    /** Changes were missed: no cached secret can be trusted. */
+    void everySecretChanged();
+
+    /** Tenants, principals, vaults, role assignments or access policies changed. */
+    void directoryChanged();
+  }
+
+  private final Supplier<Connection> connections;
+  private final Caches caches;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition passed = lock.newCondition();
+
+  // Guarded by lock: round trips started and finished, and how the last one ended.
+  private long started;
+  private long finished;
+  private boolean inFlight;
+  private RuntimeException lastFailure;
+
+  // Written only by the round trip in flight (one at a time), read under lock by the next.
+  private long applied = -1;
+  private long generation = -1;
+
+  ReadBarrier(Supplier<Connection> connections, Caches caches) {
+    this.connections = connections;
+    this.caches = caches;
+  }
+
+  /**
+   * Returns once a round trip that began after this call has been applied to the caches.
+   *
+   * @throws io.coffer.server.CofferException.Unavailable or {@link StorageException} when the
+   *     database cannot be read
+   */
+  void await() {
+    lock.lock();
+    try {
+      long needed = started + 1;
+      while (finished < needed) {
+        if (inFlight) {
+          passed.awaitUninterruptibly();
+          continue;
+        }
+        inFlight = true;
+        long trip = ++started;
+        RuntimeException failure = null;
+        lock.unlock();
+        try {
+          roundTrip();
+        } catch (RuntimeException e) {
+          failure = e;
+        } finally {
+          lock.lock();
+          inFlight = false;
+          finished = trip;
+          lastFailure = failure;
+          passed.signalAll();
+        }
+      }
+      if (lastFailure != null) {
+        throw lastFailure;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Reads the head, the generation and the changes after {@link #applied}, and applies them. */
+  private void roundTrip() {
+    long head;
+    long newGeneration;
+    List<Written> changes = new ArrayList<>();
+    try (Connection c = connections.get();
+        PreparedStatement statement = c.prepareStatement(ROUND_TRIP)) {
+      statement.setLong(1, Math.max(applied, 0));
+      statement.setInt(2, CATCH_UP);
+      try (ResultSet row = statement.executeQuery()) {
+        if (!row.next()) {
+          throw new StorageException("the change log head row is missing", null);
+        }
+        head = row.getLong(1);
+        newGeneration = row.getLong(2);
+        do {
+          row.getLong(3);
+          if (!row.wasNull()) {
+            changes.add(new Written(row.getString(4), row.getString(5)));
+          }
+        } while (row.next());
+      }
+    } catch (SQLException e) {
+      throw Jdbc.failure(e);
+    }
+    if (newGeneration != generation) {
+      caches.directoryChanged();
+      generation = newGeneration;
+    }
+    // Positions have no gaps when written: fewer rows than positions means some were pruned.
+    boolean complete = applied >= 0 && head >= applied && changes.size() == head - applied;
+    if (complete) {
+      if (!changes.isEmpty()) {
+        caches.secretsChanged(changes);
+      }
+    } else {
+      caches.everySecretChanged();
+    }
+    applied = head;
+  }
+}
