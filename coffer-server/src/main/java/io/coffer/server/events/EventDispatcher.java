@@ -38,6 +38,14 @@ final class EventDispatcher implements AutoCloseable {
   static final String READER = "events";
   private static final int BATCH = 500;
   private static final Duration IDLE = Duration.ofMillis(500);
+
+  /**
+   * How long a position read past with nothing owed may stay unrecorded. Recording it is a write
+   * (a commit) per wake, that is per secret write when no one subscribes; reading the same changes
+   * again after a restart or a change of leader owes nothing again, since a subscription only takes
+   * changes after the head at its creation.
+   */
+  private static final Duration RECORD_EVERY = Duration.ofSeconds(5);
   private static final Duration EXPIRY_SCAN = Duration.ofSeconds(5);
   private static final Duration PRUNE = Duration.ofMinutes(10);
   private static final Duration KEEP_LOG = Duration.ofHours(24);
@@ -57,6 +65,8 @@ final class EventDispatcher implements AutoCloseable {
   private Thread thread;
   private long lastScan;
   private long lastPrune;
+  private long lastRecorded;
+  private long unrecorded = -1; // read past, nothing owed, not yet stored as the reader's position
 
   EventDispatcher(
       Storage storage, Vaults vaults, EventBodies bodies, Webhook webhook, RetrySchedule retries) {
@@ -118,7 +128,7 @@ final class EventDispatcher implements AutoCloseable {
 
   /** Owes the new versions after the durable position; returns the position now read to. */
   private long owe() {
-    long position = changes.readerPosition(READER);
+    long position = Math.max(changes.readerPosition(READER), unrecorded);
     List<ChangeRecord> batch = changes.after(position, BATCH);
     if (batch.isEmpty()) {
       return position;
@@ -149,7 +159,14 @@ final class EventDispatcher implements AutoCloseable {
       }
     }
     long last = batch.get(batch.size() - 1).position();
+    long now = System.currentTimeMillis();
+    if (owed.isEmpty() && now - lastRecorded < RECORD_EVERY.toMillis()) {
+      unrecorded = last;
+      return last;
+    }
     store.owe(READER, last, owed);
+    lastRecorded = now;
+    unrecorded = -1;
     return last;
   }
 
