@@ -162,7 +162,7 @@ final class AuditCommand {
         printCheckpoints(out, result, publicKeys, shipped.size());
         if (result.macUnchecked() > 0) {
           out.printf(
-              "%d record(s) are MAC-chained, but no keyring was found (in %s or %s): only their"
+              "%d line(s) are MAC-chained, but no keyring was found (in %s or %s): only their"
                   + " links were checked, which anyone who can edit the files can recompute%n",
               result.macUnchecked(), dataDir, Keyring.ENV);
         }

@@ -158,6 +158,7 @@ public final class AuditChain {
             plainPrefix || keys == AuditKeys.NONE,
             new CheckpointCheck(checkpointKeys, anchors));
     long previousNumber = 0;
+    long number = 0;
     for (int i = 0; i < files.size(); i++) {
       Path file = files.get(i);
       long fileNumber = rotation(file);
@@ -166,7 +167,7 @@ public final class AuditChain {
       }
       previousNumber = fileNumber;
       walk.checkpoints.file(fileNumber);
-      long number = 0;
+      number = 0;
       try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         String line = reader.readLine();
         while (line != null) {
@@ -187,7 +188,7 @@ public final class AuditChain {
     String problem = walk.checkpoints.end();
     if (!problem.isEmpty()) {
       String lastFile = files.isEmpty() ? "" : files.get(files.size() - 1).toString();
-      return walk.broken(lastFile, Math.max(1, walk.lines), problem);
+      return walk.broken(lastFile, Math.max(1, number), problem);
     }
     return walk.result();
   }

@@ -2,6 +2,11 @@ package io.coffer.server.audit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -155,6 +160,29 @@ public final class AuditCheckpoints {
         reason,
         signer.keyId(),
         signer.sign(unsigned.signed()));
+  }
+
+  /**
+   * The SHA-256 of a file's bytes from {@code from} to {@code to}: the lines a checkpoint covers,
+   * read back from the file (they are in the page cache) rather than hashed as each is written.
+   */
+  static String digest(Path file, long from, long to) throws IOException {
+    MessageDigest digest = Segment.sha256();
+    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long position = from;
+      while (position < to) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), to - position));
+        int read = channel.read(buffer, position);
+        if (read < 0) {
+          throw new IOException(file + " ends before the lines a checkpoint covers");
+        }
+        buffer.flip();
+        digest.update(buffer);
+        position += read;
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** Whether a line claims to be a checkpoint (well formed or not). */
@@ -312,24 +340,20 @@ public final class AuditCheckpoints {
   }
 
   /**
-   * The lines of one file since its last checkpoint, as the writer appends them and as verification
-   * reads them: their SHA-256, how many lines the file holds, how many records wait for a
-   * checkpoint.
+   * The lines of one file since its last checkpoint, as verification reads them: their SHA-256, and
+   * how many lines the file holds.
    */
   static final class Segment {
     private MessageDigest digest = sha256();
     private long lines;
-    private long pending;
 
     /** A complete line (with its newline) was written or read. */
     void add(byte[] line, boolean checkpoint) {
       lines++;
       if (checkpoint) {
         digest = sha256();
-        pending = 0;
       } else {
         digest.update(line);
-        pending++;
       }
     }
 
@@ -351,11 +375,7 @@ public final class AuditCheckpoints {
       return lines;
     }
 
-    long pending() {
-      return pending;
-    }
-
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
       try {
         return MessageDigest.getInstance("SHA-256");
       } catch (GeneralSecurityException e) {

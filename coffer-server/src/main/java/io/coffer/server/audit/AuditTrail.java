@@ -65,7 +65,12 @@ public final class AuditTrail implements AutoCloseable {
   // Keyed once and used under the lock: one MAC per appended record.
   private final Optional<Mac> signer;
   private final Optional<AuditCheckpoints.Signer> checkpointSigner;
-  private final AuditCheckpoints.Segment segment = new AuditCheckpoints.Segment();
+  // Where the lines since the last checkpoint start in the live file, how many lines it holds, and
+  // how many records wait for a checkpoint: the digest is taken when one is written, not per
+  // record.
+  private long segmentStart;
+  private long linesInFile;
+  private long pending;
   private Optional<ScheduledExecutorService> checkpointTimer = Optional.empty();
   private final ReentrantLock lock = new ReentrantLock();
   private FileChannel channel;
@@ -292,28 +297,36 @@ public final class AuditTrail implements AutoCloseable {
     }
     torn = false;
     size += line.length;
-    segment.add(line, checkpoint);
+    counted(checkpoint);
     previous = hash;
     healthy = true;
     options.ship().ifPresent(ship -> ship.accept(new String(line, 0, line.length - 1, UTF_8)));
   }
 
   /**
-   * Reads the live file's lines since its last checkpoint, so the next checkpoint covers them, and
+   * Finds the live file's lines since its last checkpoint, so the next checkpoint covers them, and
    * signs those a stopped or crashed server left uncovered; then starts the interval's timer.
    */
   private void resumeCheckpoints() throws IOException {
     if (checkpointSigner.isEmpty()) {
       return;
     }
+    long offset = 0;
     try (BufferedReader reader = Files.newBufferedReader(file, UTF_8)) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        segment.add((line + "\n").getBytes(UTF_8), AuditCheckpoints.claimsCheckpoint(line));
+        offset += line.getBytes(UTF_8).length + 1;
+        linesInFile++;
+        if (AuditCheckpoints.claimsCheckpoint(line)) {
+          segmentStart = offset;
+          pending = 0;
+        } else {
+          pending++;
+        }
       }
     }
     lock.lock();
     try {
-      if (segment.pending() > 0) {
+      if (pending > 0) {
         checkpoint("open");
       }
     } finally {
@@ -327,9 +340,20 @@ public final class AuditTrail implements AutoCloseable {
     checkpointTimer = Optional.of(timer);
   }
 
+  /** A line was written whole, ending at {@code size}. */
+  private void counted(boolean checkpoint) {
+    linesInFile++;
+    if (checkpoint) {
+      segmentStart = size;
+      pending = 0;
+    } else {
+      pending++;
+    }
+  }
+
   /** After a record: a checkpoint once {@code checkpointEvery} records wait for one. */
   private void checkpointIfDue() {
-    if (checkpointSigner.isPresent() && segment.pending() >= options.checkpointEvery()) {
+    if (checkpointSigner.isPresent() && pending >= options.checkpointEvery()) {
       try {
         checkpoint("records");
       } catch (IOException e) {
@@ -343,7 +367,7 @@ public final class AuditTrail implements AutoCloseable {
   private void checkpointPending() {
     lock.lock();
     try {
-      if (!closed && channel.isOpen() && segment.pending() > 0) {
+      if (!closed && channel.isOpen() && pending > 0) {
         checkpoint("interval");
       }
     } catch (IOException | RuntimeException e) {
@@ -363,9 +387,9 @@ public final class AuditTrail implements AutoCloseable {
             checkpointSigner.orElseThrow(),
             Instant.now().toString(),
             rotations + 1,
-            segment.lines(),
+            linesInFile,
             previous,
-            segment.digest(),
+            AuditCheckpoints.digest(file, segmentStart, size),
             options.checkpointEvery(),
             reason);
     writeChained(checkpoint.json(), true);
@@ -407,7 +431,8 @@ public final class AuditTrail implements AutoCloseable {
       return;
     }
     rotations++;
-    segment.newFile();
+    linesInFile = 0;
+    segmentStart = 0;
     LOG.info("event=audit-rotated file={}", aside);
     prune();
     FileChannel full = channel;
