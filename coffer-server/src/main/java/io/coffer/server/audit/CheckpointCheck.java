@@ -22,7 +22,7 @@ final class CheckpointCheck {
   private final AuditCheckpoints.Segment segment = new AuditCheckpoints.Segment();
   private final Set<String> signatures = new HashSet<>();
   private long fileNumber;
-  private long firstFileNumber;
+  private long firstFileNumber = -1; // -1 until the first file; 0 when its name does not say
   private boolean fileKeyed;
   private boolean lastWasCheckpoint;
   private long pending; // keyed records since the last checkpoint
@@ -39,7 +39,7 @@ final class CheckpointCheck {
   void file(long number) {
     segment.newFile();
     fileNumber = number;
-    if (firstFileNumber == 0) {
+    if (firstFileNumber < 0) {
       firstFileNumber = number;
     }
     fileKeyed = false;
@@ -141,7 +141,8 @@ final class CheckpointCheck {
             + anchor.time()
             + " given with --checkpoint is not signed by the public keys given";
       }
-      boolean pruned = firstFileNumber != 0 && anchor.file() < firstFileNumber;
+      // A checkpoint of a file retention deleted, or shipped away before the first file given.
+      boolean pruned = firstFileNumber > 0 && anchor.file() < firstFileNumber;
       if (!pruned && !signatures.contains(anchor.signature())) {
         return "the trail does not hold the checkpoint of "
             + anchor.time()
