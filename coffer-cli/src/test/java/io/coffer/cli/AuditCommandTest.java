@@ -95,6 +95,63 @@ class AuditCommandTest {
     assertThat(broken.toString()).contains("BROKEN at line 3").contains("MAC");
   }
 
+  @Test
+  void a_rewrite_and_a_cut_are_found_with_the_exported_public_key_where_the_keyring_is_not(
+      @TempDir Path elsewhere) throws IOException {
+    Keyring keyring = Keyring.load(dataDir, Map.of());
+    String id = keyring.active().id();
+    List<String> shipped = new ArrayList<>();
+    try (AuditTrail trail =
+        AuditTrail.open(
+            dataDir.resolve("audit"),
+            new AuditOptions(0, 0, java.time.Duration.ZERO, 0, Optional.of(shipped::add))
+                .checkpoints(3, java.time.Duration.ofHours(1)),
+            Optional.of(new AuditKeys.Signing(id, keyring.auditKey(id).orElseThrow())))) {
+      for (int i = 0; i < 7; i++) {
+        trail.append(event(i));
+      }
+    }
+    StringWriter exported = new StringWriter();
+    assertThat(run(exported, List.of("public-key", "--data-dir", dataDir.toString()))).isZero();
+    assertThat(exported.toString()).startsWith("coffer-audit-checkpoint-key " + id + " ");
+    Path publicKey = elsewhere.resolve("audit-keys.txt");
+    Files.writeString(publicKey, exported.toString());
+    Path anchors = elsewhere.resolve("shipped.jsonl");
+    Files.write(anchors, shipped);
+
+    // An auditor's copy of the trail, without the keyring.
+    Path copy = elsewhere.resolve("data");
+    Files.createDirectories(copy.resolve("audit"));
+    Path file = copy.resolve("audit").resolve("audit.jsonl");
+    Files.copy(dataDir.resolve("audit").resolve("audit.jsonl"), file);
+    List<String> auditor =
+        List.of("verify", "--data-dir", copy.toString(), "--public-key", publicKey.toString());
+    StringWriter intact = new StringWriter();
+    assertThat(run(intact, auditor)).isZero();
+    assertThat(intact.toString())
+        .contains("7 records in 1 file(s), chain intact")
+        .contains("3 signed checkpoint(s) verified")
+        .contains("ends with the checkpoint the server signed when it stopped");
+
+    List<String> lines = new ArrayList<>(Files.readAllLines(file));
+    Files.write(
+        file,
+        lines.stream()
+            .map(l -> l.replace("\"requestId\":\"r1\"", "\"requestId\":\"rX\""))
+            .toList());
+    StringWriter rewritten = new StringWriter();
+    assertThat(run(rewritten, auditor)).isEqualTo(1);
+    assertThat(rewritten.toString()).contains("BROKEN at line 4").contains("rewritten");
+
+    Files.write(file, lines.subList(0, 4)); // cut after the first checkpoint
+    assertThat(run(new StringWriter(), auditor)).isZero();
+    List<String> withShipped = new ArrayList<>(auditor);
+    withShipped.addAll(List.of("--checkpoint", anchors.toString()));
+    StringWriter cut = new StringWriter();
+    assertThat(run(cut, withShipped)).isEqualTo(1);
+    assertThat(cut.toString()).contains("truncated");
+  }
+
   private static AuditEvent event(int i) {
     return new AuditEvent(
         "2026-11-23T10:00:00Z",

@@ -312,7 +312,8 @@ public final class CofferServer implements AutoCloseable {
     List<String> names = settings.endpoints().serverNames();
     if (settings.tlsCertificate().isEmpty()) {
       try {
-        return TlsMaterial.loadOrCreate(dataDir.resolve("tls"), names);
+        return TlsMaterial.loadOrCreate(
+            dataDir.resolve("tls"), names, settings.endpoints().caNameFamilies());
       } catch (TlsMaterial.CaKeyElsewhere e) {
         throw new ConfigException("tls", e.getMessage(), e.fix());
       }

@@ -42,6 +42,10 @@ public final class AuditChain {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final Pattern ROTATED = Pattern.compile("audit-(\\d{1,18})-([0-9TZ]+)\\.jsonl");
   private static final Pattern PRUNED_LAST = Pattern.compile("\"last\":\"([0-9a-f]{64})\"");
+  private static final Pattern PRUNED_NOTE =
+      Pattern.compile(
+          "\\{\"deletedThrough\":\"([^\"]{1,200})\",\"last\":\"([0-9a-f]{64})\","
+              + "\"signer\":\"([0-9a-f]{1,64})\",\"signature\":\"([A-Za-z0-9+/=]{1,200})\"}");
   private static final String HASH_FIELD = ",\"hash\":\"";
   private static final String PREV_FIELD = ",\"prev\":\"";
   private static final String KEY_FIELD = ",\"key\":\"";
@@ -54,7 +58,10 @@ public final class AuditChain {
    * and keyed lines whose MAC could not be checked (no key given: only their links were), lines
    * chained by a plain hash (written before the chain was keyed, anyone could rewrite them), the
    * first broken line if any (its file and line number), and the last good line's hash, which the
-   * next file must start from.
+   * next file must start from. Of the lines, {@code checkpoints} are signed checkpoints ({@code
+   * checkpointsChecked} of them checked with a public key); {@code uncovered} keyed records follow
+   * the last one, and {@code closed} says whether the trail ends with the one a stopping server
+   * signs.
    */
   public record Verification(
       long lines,
@@ -65,9 +72,19 @@ public final class AuditChain {
       String brokenFile,
       long brokenAt,
       String problem,
-      String last) {
+      String last,
+      long checkpoints,
+      long checkpointsChecked,
+      long uncovered,
+      Optional<AuditCheckpoints.Checkpoint> lastCheckpoint,
+      boolean closed) {
     public boolean intact() {
       return brokenAt == 0;
+    }
+
+    /** Audit records: the lines neither torn nor checkpoints. */
+    public long records() {
+      return lines - torn - checkpoints;
     }
   }
 
@@ -117,9 +134,40 @@ public final class AuditChain {
    */
   public static Verification verify(
       List<Path> files, String start, AuditKeys keys, boolean plainPrefix) throws IOException {
-    Walk walk = new Walk(start, keys, plainPrefix || keys == AuditKeys.NONE);
-    for (Path file : files) {
-      long number = 0;
+    return verify(files, start, keys, plainPrefix, AuditCheckpoints.PublicKeys.NONE, List.of());
+  }
+
+  /**
+   * As {@link #verify(List, String, AuditKeys, boolean)}, and with {@code checkpointKeys} checks
+   * every signed checkpoint against the lines before it, that none were removed, and that the trail
+   * still holds each of {@code anchors} (checkpoints shipped elsewhere): so a rewrite or a cut is
+   * found without the MAC key.
+   */
+  public static Verification verify(
+      List<Path> files,
+      String start,
+      AuditKeys keys,
+      boolean plainPrefix,
+      AuditCheckpoints.PublicKeys checkpointKeys,
+      List<AuditCheckpoints.Checkpoint> anchors)
+      throws IOException {
+    Walk walk =
+        new Walk(
+            start,
+            keys,
+            plainPrefix || keys == AuditKeys.NONE,
+            new CheckpointCheck(checkpointKeys, anchors));
+    long previousNumber = 0;
+    long number = 0;
+    for (int i = 0; i < files.size(); i++) {
+      Path file = files.get(i);
+      long fileNumber = rotation(file);
+      if (fileNumber == 0 && previousNumber > 0 && file.getFileName().toString().equals(LIVE)) {
+        fileNumber = previousNumber + 1; // the number the live file takes when rotated
+      }
+      previousNumber = fileNumber;
+      walk.checkpoints.file(fileNumber);
+      number = 0;
       try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         String line = reader.readLine();
         while (line != null) {
@@ -132,6 +180,15 @@ public final class AuditChain {
           line = next;
         }
       }
+      String problem = walk.checkpoints.endOfFile(i == files.size() - 1);
+      if (!problem.isEmpty()) {
+        return walk.broken(file.toString(), number, problem);
+      }
+    }
+    String problem = walk.checkpoints.end();
+    if (!problem.isEmpty()) {
+      String lastFile = files.isEmpty() ? "" : files.get(files.size() - 1).toString();
+      return walk.broken(lastFile, Math.max(1, number), problem);
     }
     return walk.result();
   }
@@ -139,6 +196,7 @@ public final class AuditChain {
   /** The state of one verification as it walks the lines. */
   private static final class Walk {
     private final AuditKeys keys;
+    private final CheckpointCheck checkpoints;
     private String previous;
     private long lines;
     private long torn;
@@ -149,10 +207,11 @@ public final class AuditChain {
 
     private final boolean plainAllowed;
 
-    Walk(String start, AuditKeys keys, boolean plainAllowed) {
+    Walk(String start, AuditKeys keys, boolean plainAllowed, CheckpointCheck checkpoints) {
       this.previous = start;
       this.keys = keys;
       this.plainAllowed = plainAllowed;
+      this.checkpoints = checkpoints;
     }
 
     /** Checks one line; empty if it is good. */
@@ -181,7 +240,8 @@ public final class AuditChain {
       String claimedHash = line.substring(hashAt + HASH_FIELD.length(), line.length() - 2);
       String chained = line.substring(0, hashAt);
       int keyAt = line.lastIndexOf(KEY_FIELD, prevAt);
-      if (keyAt < 0 || line.indexOf('"', keyAt + KEY_FIELD.length()) != prevAt - 1) {
+      boolean keyed = keyAt >= 0 && line.indexOf('"', keyAt + KEY_FIELD.length()) == prevAt - 1;
+      if (!keyed) {
         if (keyedSeen) {
           return "a line with a plain hash after MAC-chained lines (forged)";
         }
@@ -208,16 +268,38 @@ public final class AuditChain {
           unchecked++;
         }
       }
+      String problem = checkpoints.line(line, previous, keyed);
+      if (!problem.isEmpty()) {
+        return problem;
+      }
       previous = claimedHash;
       return "";
     }
 
     Verification broken(String file, long at, String problem) {
-      return new Verification(lines, torn, checked, unchecked, plain, file, at, problem, previous);
+      return verification(file, at, problem);
     }
 
     Verification result() {
-      return new Verification(lines, torn, checked, unchecked, plain, "", 0, "", previous);
+      return verification("", 0, "");
+    }
+
+    private Verification verification(String file, long at, String problem) {
+      return new Verification(
+          lines,
+          torn,
+          checked,
+          unchecked,
+          plain,
+          file,
+          at,
+          problem,
+          previous,
+          checkpoints.seen(),
+          checkpoints.checked(),
+          checkpoints.uncovered(),
+          checkpoints.last(),
+          checkpoints.closed());
     }
   }
 
@@ -242,20 +324,57 @@ public final class AuditChain {
   }
 
   /**
-   * Notes, before they are deleted, the newest rotated file retention deletes and its last hash.
+   * Notes, before they are deleted, the newest rotated file retention deletes and its last hash;
+   * signed with the checkpoint key when the trail has one, so that a note pointing verification
+   * somewhere else is found.
    */
-  static void recordPruned(Path directory, Path newestDeleted, String lastHash) throws IOException {
+  static void recordPruned(
+      Path directory, Path newestDeleted, String lastHash, Optional<AuditCheckpoints.Signer> signer)
+      throws IOException {
     Path note = directory.resolve(PRUNED);
     Path next = directory.resolve(PRUNED + ".next");
+    String through = newestDeleted.getFileName().toString();
+    String signature =
+        signer
+            .map(s ->
+                ",\"signer\":\""
+                    + s.keyId()
+                    + "\",\"signature\":\""
+                    + s.sign(prunedSigned(through, lastHash, s.keyId()))
+                    + "\"")
+            .orElse("");
     Files.writeString(
         next,
-        "{\"deletedThrough\":\""
-            + newestDeleted.getFileName()
-            + "\",\"last\":\""
-            + lastHash
-            + "\"}\n",
+        "{\"deletedThrough\":\"" + through + "\",\"last\":\"" + lastHash + "\"" + signature + "}\n",
         StandardCharsets.UTF_8);
     Files.move(next, note, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * What is wrong with the directory's note of pruned files, checked with the checkpoint keys;
+   * empty when it is signed by one of them, or when there is no note.
+   */
+  public static String prunedProblem(Path directory, AuditCheckpoints.PublicKeys keys)
+      throws IOException {
+    Path pruned = directory.resolve(PRUNED);
+    if (!Files.exists(pruned)) {
+      return "";
+    }
+    // The whole note, one line: start() reads the first "last" in it.
+    Matcher note = PRUNED_NOTE.matcher(Files.readString(pruned, StandardCharsets.UTF_8).strip());
+    if (!note.matches()) {
+      return pruned + " is not signed (edited, or written before checkpoint keys)";
+    }
+    byte[] signed = prunedSigned(note.group(1), note.group(2), note.group(3));
+    if (!keys.verify(note.group(3), signed, note.group(4))) {
+      return pruned + " does not carry a valid signature of the trail's checkpoint key (edited)";
+    }
+    return "";
+  }
+
+  private static byte[] prunedSigned(String through, String last, String signer) {
+    return String.join("\n", "coffer-audit-pruned-v1", through, last, signer)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /** When a rotated file was moved aside, by its name; its modification time if the name fails. */

@@ -56,6 +56,11 @@ public interface AuditKeys {
       key = key.clone();
     }
 
+    /** The Ed25519 key the trail signs its checkpoints with, derived from this key. */
+    AuditCheckpoints.Signer checkpointSigner() {
+      return AuditCheckpoints.Signer.of(this);
+    }
+
     @Override
     public String toString() {
       return "AuditKeys.Signing[" + id + "]";

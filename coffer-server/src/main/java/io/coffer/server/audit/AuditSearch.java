@@ -20,7 +20,7 @@ import java.util.Optional;
 /**
  * Reads the trail back: the newest records that match a query, newest first, walking the live file
  * and then the rotated ones back in time until enough are found. Lines torn by a crash are skipped,
- * as verification skips them.
+ * as verification skips them, and so are checkpoints.
  */
 public final class AuditSearch {
   private static final ObjectMapper JSON =
@@ -102,8 +102,8 @@ public final class AuditSearch {
     Deque<AuditEvent> last = new ArrayDeque<>(wanted);
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        if (!line.endsWith("\"}")) {
-          continue;
+        if (!line.endsWith("\"}") || AuditCheckpoints.claimsCheckpoint(line)) {
+          continue; // torn by a crash, or the trail's own checkpoint rather than a request
         }
         AuditEvent event;
         try {

@@ -2,6 +2,7 @@ package io.coffer.server.audit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -17,6 +18,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.Mac;
@@ -48,6 +52,14 @@ public final class AuditTrail implements AutoCloseable {
   private final Optional<AuditKeys.Signing> key;
   // Keyed once and used under the lock: one MAC per appended record.
   private final Optional<Mac> signer;
+  private final Optional<AuditCheckpoints.Signer> checkpointSigner;
+  // Where the lines since the last checkpoint start in the live file, how many lines it holds, and
+  // how many records wait for a checkpoint: the digest is taken when one is written, not per
+  // record.
+  private long segmentStart;
+  private long linesInFile;
+  private long pending;
+  private Optional<ScheduledExecutorService> checkpointTimer = Optional.empty();
   private final ReentrantLock lock = new ReentrantLock();
   private FileChannel channel;
   private long size; // of the live file, kept here rather than asked of the file per line
@@ -74,6 +86,7 @@ public final class AuditTrail implements AutoCloseable {
     this.directory = directory;
     this.key = key;
     this.signer = key.map(k -> AuditKeys.hmac(k.key()));
+    this.checkpointSigner = key.map(AuditKeys.Signing::checkpointSigner);
     this.file = directory.resolve(AuditChain.LIVE);
     this.options = options;
     this.rotateBytes = options.rotateBytes();
@@ -112,6 +125,7 @@ public final class AuditTrail implements AutoCloseable {
       long rotations = files.stream().mapToLong(AuditChain::rotation).max().orElse(0);
       FileChannel channel = live(directory.resolve(AuditChain.LIVE));
       AuditTrail trail = new AuditTrail(directory, options, key, channel, previous, rotations);
+      trail.resumeCheckpoints();
       trail.prune();
       trail.healthy = !trail.checkFloor(System.nanoTime());
       return trail;
@@ -204,34 +218,8 @@ public final class AuditTrail implements AutoCloseable {
     String body = event.json();
     lock.lock();
     try {
-      String keyed = key.map(k -> ",\"key\":\"" + k.id() + "\"").orElse("");
-      String chained =
-          body.substring(0, body.length() - 1) + keyed + ",\"prev\":\"" + previous + "\"";
-      String hash =
-          signer.isPresent() ? AuditKeys.mac(signer.get(), chained) : AuditChain.hash(chained);
-      byte[] line = (chained + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
-      if (!channel.isOpen() && !closed) {
-        reopen(); // a rotation could not open the new file: try again
-      }
-      long now = System.nanoTime();
-      if (now - lastFloorCheck > FLOOR_CHECK_NANOS || belowFloor) {
-        if (checkFloor(now)) {
-          throw new IOException("less free space than the audit floor of " + floorText());
-        }
-      }
-      if (torn) {
-        repair();
-      }
-      ByteBuffer buffer = ByteBuffer.wrap(line);
-      torn = true; // until the whole line is written: a failure part-way leaves a partial line
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      torn = false;
-      size += line.length;
-      previous = hash;
-      healthy = true;
-      options.ship().ifPresent(ship -> ship.accept(new String(line, 0, line.length - 1, UTF_8)));
+      writeChained(body, false);
+      checkpointIfDue();
       if (rotateBytes > 0 && size >= rotateAt) {
         try {
           rotate();
@@ -262,6 +250,134 @@ public final class AuditTrail implements AutoCloseable {
     }
   }
 
+  /**
+   * Chains one record's JSON to the line before (by the key's MAC, or a plain hash) and writes it
+   * whole, or throws, leaving {@code torn} set for the next write to repair. Under the lock.
+   */
+  private void writeChained(String body, boolean checkpoint) throws IOException {
+    String keyed = key.map(k -> ",\"key\":\"" + k.id() + "\"").orElse("");
+    String chained =
+        body.substring(0, body.length() - 1) + keyed + ",\"prev\":\"" + previous + "\"";
+    String hash =
+        signer.isPresent() ? AuditKeys.mac(signer.get(), chained) : AuditChain.hash(chained);
+    byte[] line = (chained + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
+    if (!channel.isOpen() && !closed) {
+      reopen(); // a rotation could not open the new file: try again
+    }
+    long now = System.nanoTime();
+    if (now - lastFloorCheck > FLOOR_CHECK_NANOS || belowFloor) {
+      if (checkFloor(now)) {
+        throw new IOException("less free space than the audit floor of " + floorText());
+      }
+    }
+    if (torn) {
+      repair();
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(line);
+    torn = true; // until the whole line is written: a failure part-way leaves a partial line
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
+    torn = false;
+    size += line.length;
+    counted(checkpoint);
+    previous = hash;
+    healthy = true;
+    options.ship().ifPresent(ship -> ship.accept(new String(line, 0, line.length - 1, UTF_8)));
+  }
+
+  /**
+   * Finds the live file's lines since its last checkpoint, so the next checkpoint covers them, and
+   * signs those a stopped or crashed server left uncovered; then starts the interval's timer.
+   */
+  private void resumeCheckpoints() throws IOException {
+    if (checkpointSigner.isEmpty()) {
+      return;
+    }
+    long offset = 0;
+    try (BufferedReader reader = Files.newBufferedReader(file, UTF_8)) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        offset += line.getBytes(UTF_8).length + 1;
+        linesInFile++;
+        if (AuditCheckpoints.claimsCheckpoint(line)) {
+          segmentStart = offset;
+          pending = 0;
+        } else {
+          pending++;
+        }
+      }
+    }
+    lock.lock();
+    try {
+      if (pending > 0) {
+        checkpoint("open");
+      }
+    } finally {
+      lock.unlock();
+    }
+    long every = options.checkpointInterval().toMillis();
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("audit-checkpoint").daemon().factory());
+    timer.scheduleAtFixedRate(this::checkpointPending, every, every, TimeUnit.MILLISECONDS);
+    checkpointTimer = Optional.of(timer);
+  }
+
+  /** A line was written whole, ending at {@code size}. */
+  private void counted(boolean checkpoint) {
+    linesInFile++;
+    if (checkpoint) {
+      segmentStart = size;
+      pending = 0;
+    } else {
+      pending++;
+    }
+  }
+
+  /** After a record: a checkpoint once {@code checkpointEvery} records wait for one. */
+  private void checkpointIfDue() {
+    if (checkpointSigner.isPresent() && pending >= options.checkpointEvery()) {
+      try {
+        checkpoint("records");
+      } catch (IOException e) {
+        // The record is written; the next one tries the checkpoint again.
+        LOG.error("event=audit-checkpoint-failed file={} reason={}", file, e.getMessage());
+      }
+    }
+  }
+
+  /** On the interval: a checkpoint if any record waits for one. */
+  private void checkpointPending() {
+    lock.lock();
+    try {
+      if (!closed && channel.isOpen() && pending > 0) {
+        checkpoint("interval");
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.error("event=audit-checkpoint-failed file={} reason={}", file, e.getMessage());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Appends a checkpoint signing where the chain is and the lines since the last one. Under the
+   * lock.
+   */
+  private void checkpoint(String reason) throws IOException {
+    AuditCheckpoints.Checkpoint checkpoint =
+        AuditCheckpoints.sign(
+            checkpointSigner.orElseThrow(),
+            Instant.now().toString(),
+            rotations + 1,
+            linesInFile,
+            previous,
+            AuditCheckpoints.digest(file, segmentStart, size),
+            options.checkpointEvery(),
+            reason);
+    writeChained(checkpoint.json(), true);
+  }
+
   /** Requests answered whose record could not be written, since the trail was opened. */
   public long unaudited() {
     return unaudited.get();
@@ -284,6 +400,9 @@ public final class AuditTrail implements AutoCloseable {
    * fails the live file goes on growing, and the next try waits for another {@code rotateBytes}.
    */
   private void rotate() throws IOException {
+    if (checkpointSigner.isPresent()) {
+      checkpoint("rotation"); // a rotated file ends signed: a cut off its end is found
+    }
     Path aside =
         directory.resolve(
             String.format("audit-%06d-%s.jsonl", rotations + 1, STAMP.format(Instant.now())));
@@ -295,6 +414,8 @@ public final class AuditTrail implements AutoCloseable {
       return;
     }
     rotations++;
+    linesInFile = 0;
+    segmentStart = 0;
     LOG.info("event=audit-rotated file={}", aside);
     prune();
     FileChannel full = channel;
@@ -358,7 +479,8 @@ public final class AuditTrail implements AutoCloseable {
       return;
     }
     Path newestDeleted = rotated.get(deletable - 1);
-    AuditChain.recordPruned(directory, newestDeleted, AuditChain.lastHash(List.of(newestDeleted)));
+    AuditChain.recordPruned(
+        directory, newestDeleted, AuditChain.lastHash(List.of(newestDeleted)), checkpointSigner);
     for (Path old : rotated.subList(0, deletable)) {
       Files.deleteIfExists(old);
       LOG.info("event=audit-file-deleted file={} reason=retention", old);
@@ -382,8 +504,16 @@ public final class AuditTrail implements AutoCloseable {
 
   @Override
   public void close() {
+    checkpointTimer.ifPresent(ScheduledExecutorService::shutdownNow);
     lock.lock();
     try {
+      if (checkpointSigner.isPresent() && channel.isOpen() && !closed) {
+        try {
+          checkpoint("close"); // the trail ends signed: a stop, not a cut
+        } catch (IOException e) {
+          LOG.error("event=audit-checkpoint-failed file={} reason={}", file, e.getMessage());
+        }
+      }
       closed = true;
       channel.force(true);
       channel.close();

@@ -85,6 +85,11 @@ public record Cloud(
                     + ALL.stream().map(Cloud::cliName).collect(Collectors.joining(", "))));
   }
 
+  /** Every cloud Coffer can answer for. */
+  public static List<Cloud> all() {
+    return ALL;
+  }
+
   /** Every login host of this cloud, the preferred one first. */
   public List<String> loginHosts() {
     return Stream.concat(Stream.of(loginHost), loginAliases.stream()).toList();

@@ -11,6 +11,8 @@ import java.util.Optional;
  * the resource because Python compares host and port.
  */
 public record Endpoints(String domain, String authorityHost, int port, Optional<Cloud> cloud) {
+  private static final List<String> PRIVATE_USE =
+      List.of("localhost", "test", "example", "internal", "home.arpa");
 
   /** Private names: no cloud's. */
   public Endpoints(String domain, String authorityHost, int port) {
@@ -65,6 +67,28 @@ public record Endpoints(String domain, String authorityHost, int port, Optional<
       names.add("localhost");
     }
     return List.copyOf(names);
+  }
+
+  /**
+   * The DNS name families the generated CA is constrained to, so that one CA serves every name
+   * Coffer can be run under and no other: the names kept for private use ({@code localhost}, {@code
+   * test}, {@code example}, {@code internal}, {@code home.arpa}), each cloud's names (for {@code
+   * --cloud}, whether or not it is used now), and the domain and token-service host when they lie
+   * outside those.
+   */
+  public List<String> caNameFamilies() {
+    List<String> families = new ArrayList<>(PRIVATE_USE);
+    for (Cloud each : Cloud.all()) {
+      families.add(each.vaultDomain());
+      families.addAll(each.serviceHosts());
+    }
+    for (String own : List.of(domain, authorityHost)) {
+      String name = own.toLowerCase(Locale.ROOT);
+      if (families.stream().noneMatch(f -> name.equals(f) || name.endsWith("." + f))) {
+        families.add(name);
+      }
+    }
+    return List.copyOf(families);
   }
 
   /** The {@code cloud_instance_name} of the token service's documents. */

@@ -40,12 +40,13 @@ final class EventDispatcher implements AutoCloseable {
   private static final Duration IDLE = Duration.ofMillis(500);
 
   /**
-   * How long a position read past with nothing owed may stay unrecorded. Recording it is a write
-   * (a commit) per wake, that is per secret write when no one subscribes; reading the same changes
+   * How long a position read past with nothing owed may stay unrecorded. Recording it is a write (a
+   * commit) per wake, that is per secret write when no one subscribes; reading the same changes
    * again after a restart or a change of leader owes nothing again, since a subscription only takes
    * changes after the head at its creation.
    */
   private static final Duration RECORD_EVERY = Duration.ofSeconds(5);
+
   private static final Duration EXPIRY_SCAN = Duration.ofSeconds(5);
   private static final Duration PRUNE = Duration.ofMinutes(10);
   private static final Duration KEEP_LOG = Duration.ofHours(24);

@@ -16,14 +16,19 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.bouncycastle.asn1.DERIA5String;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -40,6 +45,9 @@ final class CertificateAuthority {
   static final Duration CA_LIFETIME = Duration.ofDays(730);
 
   private static final Duration SERVER_LIFETIME = Duration.ofDays(397);
+
+  /** The addresses a server certificate names, and so the only ones the CA may issue for. */
+  private static final List<String> LOOPBACK = List.of("127.0.0.0/255.0.0.0", "::1/128");
 
   record Issued(X509Certificate certificate, PrivateKey key) {}
 
@@ -59,7 +67,12 @@ final class CertificateAuthority {
     return key;
   }
 
-  static CertificateAuthority create() throws GeneralSecurityException {
+  /**
+   * A new CA, name-constrained (critical) to the DNS names in {@code families} and those under
+   * them, and to the loopback addresses: whoever takes its key can issue for nothing else, and a
+   * client that trusts it trusts it for nothing else.
+   */
+  static CertificateAuthority create(List<String> families) throws GeneralSecurityException {
     KeyPair pair = ecKeyPair();
     X500Name name =
         new X500Name("CN=Coffer Development CA " + HexFormat.of().formatHex(randomBytes(4)));
@@ -77,6 +90,7 @@ final class CertificateAuthority {
               .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
               .addExtension(
                   Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+              .addExtension(Extension.nameConstraints, true, nameConstraints(families))
               .addExtension(
                   Extension.subjectKeyIdentifier,
                   false,
@@ -125,6 +139,59 @@ final class CertificateAuthority {
     } catch (java.io.IOException e) {
       throw new GeneralSecurityException("cannot encode server certificate extensions", e);
     }
+  }
+
+  private static NameConstraints nameConstraints(List<String> families) {
+    List<GeneralSubtree> permitted = new ArrayList<>();
+    families.forEach(
+        f -> permitted.add(new GeneralSubtree(new GeneralName(GeneralName.dNSName, f))));
+    for (String loopback : LOOPBACK) {
+      permitted.add(new GeneralSubtree(new GeneralName(GeneralName.iPAddress, loopback)));
+    }
+    return new NameConstraints(permitted.toArray(new GeneralSubtree[0]), null);
+  }
+
+  /**
+   * The DNS names a CA's name constraints permit (each with the names under it); empty when the CA
+   * has no constraints (one made before they were added), which permits every name.
+   */
+  static Optional<List<String>> permittedDnsNames(X509Certificate ca) {
+    byte[] value = ca.getExtensionValue(Extension.nameConstraints.getId());
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      NameConstraints constraints =
+          NameConstraints.getInstance(JcaX509ExtensionUtils.parseExtensionValue(value));
+      List<String> names = new ArrayList<>();
+      GeneralSubtree[] permitted = constraints.getPermittedSubtrees();
+      for (GeneralSubtree subtree : permitted == null ? new GeneralSubtree[0] : permitted) {
+        if (subtree.getBase().getTagNo() == GeneralName.dNSName) {
+          names.add(DERIA5String.getInstance(subtree.getBase().getName()).getString());
+        }
+      }
+      return Optional.of(names);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      return Optional.of(List.of()); // unreadable constraints permit nothing we can rely on
+    }
+  }
+
+  /**
+   * Whether a DNS name (a wildcard's base) is one of {@code families} or under one, as RFC 5280
+   * matches a dNSName constraint.
+   */
+  static boolean within(List<String> families, String name) {
+    String base = name.toLowerCase(Locale.ROOT);
+    if (base.startsWith("*.")) {
+      base = base.substring(2);
+    }
+    for (String family : families) {
+      String f = family.toLowerCase(Locale.ROOT);
+      if (base.equals(f) || base.endsWith("." + f)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   boolean signed(X509Certificate issued) {

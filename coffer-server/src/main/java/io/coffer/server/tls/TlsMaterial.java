@@ -12,11 +12,14 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's TLS identity: a private CA and a server certificate for {@code <domain>}, {@code
@@ -24,6 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
  * or a certificate chain and key the operator supplies.
  */
 public final class TlsMaterial {
+  private static final Logger LOG = LoggerFactory.getLogger(TlsMaterial.class);
   private static final char[] STORE_PASSWORD = "coffer".toCharArray();
   private static final char[] TRUST_PASSWORD = "changeit".toCharArray();
   private static final Duration RENEW_BEFORE = Duration.ofDays(30);
@@ -68,6 +72,24 @@ public final class TlsMaterial {
    * @throws CaKeyElsewhere when it would have to be re-issued without the CA's key
    */
   public static TlsMaterial loadOrCreate(Path tlsDir, List<String> serverNames) {
+    List<String> families = new ArrayList<>();
+    for (String name : serverNames) {
+      String base = name.startsWith("*.") ? name.substring(2) : name;
+      if (!CertificateAuthority.within(families, base)) {
+        families.add(base);
+      }
+    }
+    return loadOrCreate(tlsDir, serverNames, families);
+  }
+
+  /**
+   * As {@link #loadOrCreate(Path, List)}; a CA it creates is name-constrained to {@code caFamilies}
+   * (DNS names and every name under them) and the loopback addresses. When the names served fall
+   * outside an existing CA's constraints (a new domain elsewhere), a new CA is made and the change
+   * is logged as a warning: clients must trust the new {@code ca.pem}.
+   */
+  public static TlsMaterial loadOrCreate(
+      Path tlsDir, List<String> serverNames, List<String> caFamilies) {
     try {
       Files.createDirectories(tlsDir);
       Files.setPosixFilePermissions(tlsDir, PosixFilePermissions.fromString("rwx------"));
@@ -108,10 +130,25 @@ public final class TlsMaterial {
         authority =
             new CertificateAuthority(
                 PemFiles.readCertificates(caPem).get(0), PemFiles.readPrivateKey(caKeyPem));
+        List<String> outside = outsideConstraints(authority.certificate(), serverNames);
+        if (!outside.isEmpty()) {
+          LOG.warn(
+              "event=tls-ca-replaced file={} outside={} note=\"the CA is name-constrained and"
+                  + " cannot issue for {}: a new CA is made; clients must trust the new ca.pem\"",
+              caPem,
+              String.join(",", outside),
+              String.join(", ", outside));
+          authority = newCa(caPem, caKeyPem, caFamilies);
+          current = Optional.empty();
+        } else if (CertificateAuthority.permittedDnsNames(authority.certificate()).isEmpty()) {
+          LOG.warn(
+              "event=tls-ca-unconstrained file={} note=\"this CA predates name constraints and"
+                  + " can issue for any name; remove ca.pem and ca-key.pem to make a constrained"
+                  + " one (clients must then trust it anew)\"",
+              caPem);
+        }
       } else {
-        authority = CertificateAuthority.create();
-        PemFiles.writePrivate(caKeyPem, PemFiles.encode(authority.key()));
-        PemFiles.writePublic(caPem, PemFiles.encode(List.of(authority.certificate())));
+        authority = newCa(caPem, caKeyPem, caFamilies);
       }
       if (current.isEmpty() || !usable(current.get(), serverNames, authority::signed)) {
         CertificateAuthority.Issued issued = authority.issueServer(serverNames);
@@ -130,6 +167,22 @@ public final class TlsMaterial {
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot prepare TLS material in " + tlsDir + ": " + e, e);
     }
+  }
+
+  private static CertificateAuthority newCa(Path caPem, Path caKeyPem, List<String> families)
+      throws IOException, GeneralSecurityException {
+    CertificateAuthority authority = CertificateAuthority.create(families);
+    PemFiles.writePrivate(caKeyPem, PemFiles.encode(authority.key()));
+    PemFiles.writePublic(caPem, PemFiles.encode(List.of(authority.certificate())));
+    return authority;
+  }
+
+  /** The names a constrained CA cannot issue for; none for a CA without constraints. */
+  private static List<String> outsideConstraints(X509Certificate ca, List<String> names) {
+    return CertificateAuthority.permittedDnsNames(ca)
+        .map(families ->
+            names.stream().filter(n -> !CertificateAuthority.within(families, n)).toList())
+        .orElse(List.of());
   }
 
   /** An operator-supplied PEM certificate chain (leaf first) and its private key. */

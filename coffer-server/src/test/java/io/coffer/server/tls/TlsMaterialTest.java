@@ -24,6 +24,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,9 +52,9 @@ class TlsMaterialTest {
   @Test
   void a_restart_reuses_the_material_and_a_new_domain_keeps_the_ca(@TempDir Path dir)
       throws Exception {
-    TlsMaterial first = TlsMaterial.loadOrCreate(dir, names(DOMAIN));
-    TlsMaterial again = TlsMaterial.loadOrCreate(dir, names(DOMAIN));
-    TlsMaterial moved = TlsMaterial.loadOrCreate(dir, names("vault.example.internal"));
+    TlsMaterial first = served(dir, DOMAIN);
+    TlsMaterial again = served(dir, DOMAIN);
+    TlsMaterial moved = served(dir, "vault.example.internal");
 
     assertThat(again.caCertificate()).isEqualTo(first.caCertificate());
     assertThat(leaf(again)).isEqualTo(leaf(first));
@@ -137,6 +138,54 @@ class TlsMaterialTest {
   }
 
   @Test
+  void the_generated_ca_is_name_constrained_to_the_names_coffer_can_serve(@TempDir Path dir)
+      throws Exception {
+    X509Certificate ca = served(dir, DOMAIN).caCertificate();
+    assertThat(ca.getCriticalExtensionOIDs()).contains("2.5.29.30"); // nameConstraints
+    assertThat(CertificateAuthority.permittedDnsNames(ca).orElseThrow())
+        .contains("localhost", "internal", "test", "vault.azure.net", "login.microsoftonline.com")
+        .doesNotContain("com", "net", "azure.net");
+
+    // A leaf for a name outside, signed by the CA's own key, is refused by OpenSSL (which curl and
+    // Python use). The JDK's trust managers ignore a trust anchor's constraints.
+    Assumptions.assumeTrue(openssl(dir, "version").exitCode() == 0, "no openssl here");
+    CertificateAuthority authority =
+        new CertificateAuthority(ca, PemFiles.readPrivateKey(dir.resolve("ca-key.pem")));
+    assertThat(opensslVerifies(dir, authority, "main." + DOMAIN).output()).contains(": OK");
+    assertThat(opensslVerifies(dir, authority, "login.microsoftonline.com").exitCode()).isZero();
+    for (String outside : List.of("www.example.com", "login.microsoftonline.com.evil.com")) {
+      Outcome refused = opensslVerifies(dir, authority, outside);
+      assertThat(refused.exitCode()).as(outside).isNotZero();
+      assertThat(refused.output()).contains("permitted subtree violation");
+    }
+  }
+
+  @Test
+  void a_domain_outside_the_cas_constraints_gets_a_new_constrained_ca(@TempDir Path dir)
+      throws Exception {
+    TlsMaterial first = served(dir, DOMAIN);
+    TlsMaterial cloud =
+        TlsMaterial.loadOrCreate(
+            dir,
+            new Endpoints(
+                    "vault.azure.net",
+                    "login.microsoftonline.com",
+                    443,
+                    Optional.of(Cloud.AZURE_CLOUD))
+                .serverNames(),
+            endpoints(DOMAIN).caNameFamilies());
+    assertThat(cloud.caCertificate()).isEqualTo(first.caCertificate()); // one CA for both
+
+    TlsMaterial elsewhere = served(dir, "vault.corp.acme.com");
+    assertThat(elsewhere.caCertificate()).isNotEqualTo(first.caCertificate());
+    assertThat(CertificateAuthority.permittedDnsNames(elsewhere.caCertificate()).orElseThrow())
+        .contains("vault.corp.acme.com", "localhost")
+        .doesNotContain("acme.com");
+    assertThat(CertificateAuthority.names(leaf(elsewhere))).contains("*.vault.corp.acme.com");
+    leaf(elsewhere).verify(elsewhere.caCertificate().getPublicKey());
+  }
+
+  @Test
   void the_generated_ca_lives_two_years(@TempDir Path dir) {
     X509Certificate ca = TlsMaterial.loadOrCreate(dir, names(DOMAIN)).caCertificate();
     long days =
@@ -146,7 +195,47 @@ class TlsMaterialTest {
   }
 
   private static List<String> names(String domain) {
-    return new Endpoints(domain, "localhost", 8443).serverNames();
+    return endpoints(domain).serverNames();
+  }
+
+  private static Endpoints endpoints(String domain) {
+    return new Endpoints(domain, "localhost", 8443);
+  }
+
+  /** The material as the server loads it: its names, and the CA constrained as it makes it. */
+  private static TlsMaterial served(Path dir, String domain) {
+    return TlsMaterial.loadOrCreate(dir, names(domain), endpoints(domain).caNameFamilies());
+  }
+
+  private record Outcome(int exitCode, String output) {}
+
+  /** {@code openssl verify} of a leaf the CA issues for {@code name}, against the CA alone. */
+  private static Outcome opensslVerifies(Path dir, CertificateAuthority authority, String name)
+      throws Exception {
+    Path leaf = dir.resolve("leaf-" + name + ".pem");
+    Files.writeString(
+        leaf, PemFiles.encode(List.of(authority.issueServer(List.of(name)).certificate())));
+    return openssl(
+        dir,
+        "verify",
+        "-CAfile",
+        dir.resolve("ca.pem").toString(),
+        "-purpose",
+        "sslserver",
+        leaf.toString());
+  }
+
+  private static Outcome openssl(Path dir, String... arguments) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(arguments));
+    try {
+      Process process =
+          new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes());
+      return new Outcome(process.waitFor(), output);
+    } catch (java.io.IOException e) {
+      return new Outcome(-1, e.getMessage());
+    }
   }
 
   private static boolean handshake(SSLContext server, SSLContext client, String hostName)
