@@ -60,71 +60,12 @@ final class CertificateAuthority {
   }
 
   static CertificateAuthority create() throws GeneralSecurityException {
-    KeyPair pair = ecKeyPair();
-    X500Name name =
-        new X500Name("CN=Coffer Development CA " + HexFormat.of().formatHex(randomBytes(4)));
-    Instant now = Instant.now();
-    try {
-      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder =
-          new JcaX509v3CertificateBuilder(
-                  name,
-                  serial(),
-                  Date.from(now.minus(Duration.ofHours(1))),
-                  Date.from(now.plus(CA_LIFETIME)),
-                  name,
-                  pair.getPublic())
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-              .addExtension(
-                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-              .addExtension(
-                  Extension.subjectKeyIdentifier,
-                  false,
-                  extensions.createSubjectKeyIdentifier(pair.getPublic()));
-      return new CertificateAuthority(sign(builder, pair.getPrivate()), pair.getPrivate());
-    } catch (java.io.IOException e) {
-      throw new GeneralSecurityException("cannot encode CA extensions", e);
-    }
+    return Issuing.create();
   }
 
   /** A server certificate for these DNS names (the first is its subject) and the loopback IPs. */
   Issued issueServer(List<String> dnsNames) throws GeneralSecurityException {
-    KeyPair pair = ecKeyPair();
-    Instant now = Instant.now();
-    List<GeneralName> entries = new ArrayList<>();
-    dnsNames.forEach(n -> entries.add(new GeneralName(GeneralName.dNSName, n)));
-    entries.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
-    entries.add(new GeneralName(GeneralName.iPAddress, "::1"));
-    GeneralNames names = new GeneralNames(entries.toArray(new GeneralName[0]));
-    try {
-      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder =
-          new JcaX509v3CertificateBuilder(
-                  certificate,
-                  serial(),
-                  Date.from(now.minus(Duration.ofHours(1))),
-                  Date.from(now.plus(SERVER_LIFETIME)),
-                  new X500Name("CN=" + dnsNames.get(0)),
-                  pair.getPublic())
-              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-              .addExtension(
-                  Extension.extendedKeyUsage,
-                  false,
-                  new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-              .addExtension(Extension.subjectAlternativeName, false, names)
-              .addExtension(
-                  Extension.subjectKeyIdentifier,
-                  false,
-                  extensions.createSubjectKeyIdentifier(pair.getPublic()))
-              .addExtension(
-                  Extension.authorityKeyIdentifier,
-                  false,
-                  extensions.createAuthorityKeyIdentifier(certificate));
-      return new Issued(sign(builder, key), pair.getPrivate());
-    } catch (java.io.IOException e) {
-      throw new GeneralSecurityException("cannot encode server certificate extensions", e);
-    }
+    return Issuing.server(this, dnsNames);
   }
 
   boolean signed(X509Certificate issued) {
@@ -169,16 +110,6 @@ final class CertificateAuthority {
     }
   }
 
-  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey)
-      throws GeneralSecurityException {
-    try {
-      ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(signingKey);
-      return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
-    } catch (OperatorCreationException e) {
-      throw new GeneralSecurityException("cannot sign a certificate", e);
-    }
-  }
-
   private static KeyPair ecKeyPair() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
@@ -193,5 +124,92 @@ final class CertificateAuthority {
     byte[] bytes = new byte[count];
     RANDOM.nextBytes(bytes);
     return bytes;
+  }
+
+  /**
+   * Building and signing certificates with Bouncy Castle, only at first start or renewal: its
+   * signed jar is verified when a first class of it loads, and its classes cannot be in the
+   * start-up class cache, which cost a normal start about 0.3 s.
+   */
+  private static final class Issuing {
+    private Issuing() {}
+
+    static CertificateAuthority create() throws GeneralSecurityException {
+      KeyPair pair = ecKeyPair();
+      X500Name name =
+          new X500Name("CN=Coffer Development CA " + HexFormat.of().formatHex(randomBytes(4)));
+      Instant now = Instant.now();
+      try {
+        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+        X509v3CertificateBuilder builder =
+            new JcaX509v3CertificateBuilder(
+                    name,
+                    serial(),
+                    Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(CA_LIFETIME)),
+                    name,
+                    pair.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                .addExtension(
+                    Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                .addExtension(
+                    Extension.subjectKeyIdentifier,
+                    false,
+                    extensions.createSubjectKeyIdentifier(pair.getPublic()));
+        return new CertificateAuthority(sign(builder, pair.getPrivate()), pair.getPrivate());
+      } catch (java.io.IOException e) {
+        throw new GeneralSecurityException("cannot encode CA extensions", e);
+      }
+    }
+
+    static Issued server(CertificateAuthority ca, List<String> dnsNames)
+        throws GeneralSecurityException {
+      KeyPair pair = ecKeyPair();
+      Instant now = Instant.now();
+      List<GeneralName> entries = new ArrayList<>();
+      dnsNames.forEach(n -> entries.add(new GeneralName(GeneralName.dNSName, n)));
+      entries.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+      entries.add(new GeneralName(GeneralName.iPAddress, "::1"));
+      GeneralNames names = new GeneralNames(entries.toArray(new GeneralName[0]));
+      try {
+        JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+        X509v3CertificateBuilder builder =
+            new JcaX509v3CertificateBuilder(
+                    ca.certificate,
+                    serial(),
+                    Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(SERVER_LIFETIME)),
+                    new X500Name("CN=" + dnsNames.get(0)),
+                    pair.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                .addExtension(
+                    Extension.extendedKeyUsage,
+                    false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                .addExtension(Extension.subjectAlternativeName, false, names)
+                .addExtension(
+                    Extension.subjectKeyIdentifier,
+                    false,
+                    extensions.createSubjectKeyIdentifier(pair.getPublic()))
+                .addExtension(
+                    Extension.authorityKeyIdentifier,
+                    false,
+                    extensions.createAuthorityKeyIdentifier(ca.certificate));
+        return new Issued(sign(builder, ca.key), pair.getPrivate());
+      } catch (java.io.IOException e) {
+        throw new GeneralSecurityException("cannot encode server certificate extensions", e);
+      }
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey)
+        throws GeneralSecurityException {
+      try {
+        ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(signingKey);
+        return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+      } catch (OperatorCreationException e) {
+        throw new GeneralSecurityException("cannot sign a certificate", e);
+      }
+    }
   }
 }
