@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -31,6 +32,25 @@ class HelpTest {
     }
     assertThat(paths).hasSizeGreaterThan(40);
     assertThat(failures).isEmpty();
+  }
+
+  /**
+   * A command line naming a subcommand builds only that one (a faster start); it must be the same
+   * command, with the same options, defaults and help, as in the whole tree.
+   */
+  @Test
+  void a_tree_of_one_subcommand_is_that_subcommand_of_the_whole_tree() {
+    Map<String, String> environment = Map.of("COFFER_PORT", "9443");
+    CommandLine whole = Main.command(environment);
+    assertThat(whole.getSubcommands()).hasSizeGreaterThan(10);
+    for (var entry : whole.getSubcommands().entrySet()) {
+      CommandLine one = Main.command(environment, entry.getKey());
+      assertThat(one.getSubcommands().keySet()).containsExactly(entry.getKey());
+      assertThat(one.getSubcommands().get(entry.getKey()).getUsageMessage())
+          .isEqualTo(entry.getValue().getUsageMessage());
+    }
+    assertThat(Main.command(environment, "no-such-command").getSubcommands().keySet())
+        .isEqualTo(whole.getSubcommands().keySet());
   }
 
   private static void collect(CommandLine command, String path, List<String> paths) {

@@ -206,6 +206,7 @@ public final class CofferServer implements AutoCloseable {
                   cloud,
                   String.join(" ", settings.endpoints().serviceHosts()),
                   settings.domain()));
+      background.schedule(metrics::bindProcessMeters, 1, TimeUnit.SECONDS);
       background.scheduleWithFixedDelay(() -> sweep(storage, secrets), 10, 60, TimeUnit.SECONDS);
       rotation.rewrapInBackground();
       events.startDelivering();

@@ -20,14 +20,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  */
 public final class ServerMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
-  private final JvmGcMetrics gc;
+  private JvmGcMetrics gc;
+  private boolean closed;
 
-  private ServerMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
+  private ServerMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
-    this.gc = gc;
   }
 
-  /** A registry with the JVM's and the process's meters bound. */
+  /** A registry for Coffer's meters; {@link #bindProcessMeters()} adds the JVM's. */
   public static ServerMetrics create() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Tag values come from route tables and enumerations; these limits only catch a bug that
@@ -38,6 +38,18 @@ public final class ServerMetrics implements AutoCloseable {
         .meterFilter(limit("coffer.requests", "status", 60))
         .meterFilter(limit("coffer.tokens", "grant", 20))
         .meterFilter(limit("coffer.tokens", "error", 20));
+    return new ServerMetrics(registry);
+  }
+
+  /**
+   * Binds the JVM's and the process's meters. The server does it in the background once it serves:
+   * the binders (management beans, a GC listener) took a tenth of a second of a start that no first
+   * request needs; a scrape in the first second lacks {@code jvm_*} only.
+   */
+  public synchronized void bindProcessMeters() {
+    if (closed || gc != null) {
+      return;
+    }
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -45,9 +57,8 @@ public final class ServerMetrics implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
-    JvmGcMetrics gc = new JvmGcMetrics();
+    gc = new JvmGcMetrics();
     gc.bindTo(registry);
-    return new ServerMetrics(registry, gc);
   }
 
   /** Where Coffer's components register their meters. */
@@ -66,8 +77,11 @@ public final class ServerMetrics implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    gc.close();
+  public synchronized void close() {
+    closed = true;
+    if (gc != null) {
+      gc.close();
+    }
     registry.close();
   }
 

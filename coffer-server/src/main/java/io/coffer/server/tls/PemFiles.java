@@ -3,7 +3,6 @@ package io.coffer.server.tls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,6 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.util.io.pem.PemObject;
 
 /** PEM reading and atomic writing; private keys are written owner-only. */
 final class PemFiles {
@@ -52,19 +49,7 @@ final class PemFiles {
         return key.get();
       }
     }
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-        PEMParser parser = new PEMParser(reader)) {
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
-        if (object instanceof PrivateKeyInfo info) {
-          return converter.getPrivateKey(info);
-        }
-        if (object instanceof PEMKeyPair pair) {
-          return converter.getKeyPair(pair).getPrivate();
-        }
-      }
-    }
-    throw new IllegalArgumentException("no private key in " + file);
+    return OpenSsl.privateKey(file);
   }
 
   private static Optional<PrivateKey> pkcs8(String text) {
@@ -85,21 +70,23 @@ final class PemFiles {
     return Optional.empty();
   }
 
-  static String encode(Object object) throws IOException {
-    StringWriter text = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-      if (object instanceof List<?> list) {
-        for (Object item : list) {
-          writer.writeObject(item);
-        }
-      } else if (object instanceof PrivateKey key) {
-        // PKCS#8, the form every TLS stack reads.
-        writer.writeObject(new PemObject("PRIVATE KEY", key.getEncoded()));
-      } else {
-        writer.writeObject(object);
-      }
+  /** PKCS#8, the form every TLS stack reads. */
+  static String encode(PrivateKey key) {
+    return pem("PRIVATE KEY", key.getEncoded());
+  }
+
+  /** A chain of certificates, leaf first. */
+  static String encode(List<X509Certificate> certificates) throws GeneralSecurityException {
+    StringBuilder text = new StringBuilder();
+    for (X509Certificate certificate : certificates) {
+      text.append(pem("CERTIFICATE", certificate.getEncoded()));
     }
     return text.toString();
+  }
+
+  private static String pem(String type, byte[] der) {
+    String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+    return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
   }
 
   static void writePrivate(Path file, String pem) throws IOException {
@@ -115,5 +102,30 @@ final class PemFiles {
     Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(permissions));
     Files.writeString(temp, pem, StandardCharsets.US_ASCII);
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * Other PEM key forms (an operator's {@code EC PRIVATE KEY}, {@code RSA PRIVATE KEY}) through
+   * Bouncy Castle, in a class of their own: its signed jar is verified when a first class of it
+   * loads, which a normal start with Coffer's own PKCS#8 keys need not pay.
+   */
+  private static final class OpenSsl {
+    private OpenSsl() {}
+
+    static PrivateKey privateKey(Path file) throws IOException {
+      try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
+          PEMParser parser = new PEMParser(reader)) {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+          if (object instanceof PrivateKeyInfo info) {
+            return converter.getPrivateKey(info);
+          }
+          if (object instanceof PEMKeyPair pair) {
+            return converter.getKeyPair(pair).getPrivate();
+          }
+        }
+      }
+      throw new IllegalArgumentException("no private key in " + file);
+    }
   }
 }
