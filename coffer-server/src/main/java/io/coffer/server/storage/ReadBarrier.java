@@ -30,6 +30,12 @@ import java.util.function.Supplier;
  * gap. A node that fell more than {@link #CATCH_UP} changes behind, or whose changes were pruned
  * away (a gap in the positions it reads), or sees the head go backwards (a restored database),
  * forgets every cached secret instead of applying changes one by one.
+ *
+ * <p>A request passes the barrier once, at its first cached read: a round trip that began after
+ * that read began also began after the request did, so the request's later reads (its caller, its
+ * vault, its access, then the secret) may rely on it too. Requests on shared storage run each on a
+ * virtual thread of its own, which is how the barrier knows them; platform threads (background
+ * workers that live on) wait at every read.
  */
 final class ReadBarrier {
   /** Changes applied one by one per round trip; a node further behind forgets every secret. */
@@ -83,6 +89,22 @@ final class ReadBarrier {
    *     database cannot be read
    */
   void await() {
+    boolean request = Thread.currentThread().isVirtual();
+    if (request && PASSED.get() != null) {
+      return;
+    }
+    awaitRoundTrip();
+    if (request) {
+      PASSED.set(Boolean.TRUE);
+    }
+  }
+
+  /**
+   * Set on a request's thread once it has passed: its later reads need no round trip of their own.
+   */
+  private static final ThreadLocal<Boolean> PASSED = new ThreadLocal<>();
+
+  private void awaitRoundTrip() {
     lock.lock();
     try {
       long needed = started + 1;
