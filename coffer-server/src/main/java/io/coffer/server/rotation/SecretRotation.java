@@ -29,6 +29,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -422,6 +423,19 @@ public final class SecretRotation implements AutoCloseable {
     step(runId, vault, name, version, "SecretRotationResume", 200, "", started);
     long written = unfinished.current().created() * 1000;
     Instant end = Instant.ofEpochMilli(Math.max(started, written + policy.graceSeconds() * 1000));
+    BiFunction<String, String, RotationRunRecord> resumed =
+        (status, reason) ->
+            new RotationRunRecord(
+                runId,
+                vault.id(),
+                name,
+                "resume",
+                started,
+                System.currentTimeMillis(),
+                status,
+                version,
+                unfinished.login(),
+                reason);
     try {
       JsonNode admin = login(secrets.get(vault, policy.adminSecret(), ""), "admin secret");
       try (PostgresRoles roles =
@@ -437,18 +451,7 @@ public final class SecretRotation implements AutoCloseable {
             runId,
             started);
       }
-      RotationRunRecord run =
-          new RotationRunRecord(
-              runId,
-              vault.id(),
-              name,
-              "resume",
-              started,
-              System.currentTimeMillis(),
-              "succeeded",
-              version,
-              unfinished.login(),
-              "");
+      RotationRunRecord run = resumed.apply("succeeded", "");
       store.recordRun(
           run,
           policy.after(
@@ -463,18 +466,7 @@ public final class SecretRotation implements AutoCloseable {
       return run;
     } catch (SQLException | RuntimeException e) {
       String reason = reason(e);
-      RotationRunRecord run =
-          new RotationRunRecord(
-              runId,
-              vault.id(),
-              name,
-              "resume",
-              started,
-              System.currentTimeMillis(),
-              FAILED,
-              version,
-              unfinished.login(),
-              reason);
+      RotationRunRecord run = resumed.apply(FAILED, reason);
       // Still unfinished: the next tick tries again.
       store.recordRun(run, policy.after(policy.nextDue(), policy.lastRotated(), FAILED, reason));
       step(runId, vault, name, version, "SecretRotationFail", 500, reason, started);
