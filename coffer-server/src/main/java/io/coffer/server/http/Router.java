@@ -25,7 +25,7 @@ final class Router {
    */
   private record Compiled(Route route, String[] literals, String[] parameters, int rank) {
     static Compiled of(Route route) {
-      List<String> segments = segments(route.pattern());
+      List<String> segments = route.segments();
       String[] literals = new String[segments.size()];
       String[] parameters = new String[segments.size()];
       int rank = 0;
@@ -77,7 +77,7 @@ final class Router {
       } else {
         parameterFirst.add(compiled);
       }
-      String shape = route.method() + " " + String.join("/", segments(route.pattern()));
+      String shape = route.method() + " " + String.join("/", route.segments());
       Route twin = seen.put(shape, route);
       if (twin != null) {
         throw new IllegalArgumentException("two routes for " + shape + ": " + twin + ", " + route);
