@@ -1,7 +1,5 @@
 package io.coffer.server.crypto;
 
-import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.subtle.AesGcmJce;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -16,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Envelope {
   private final Keyring keyring;
-  private final Map<String, Aead> wrappers = new ConcurrentHashMap<>();
+  private final Map<String, AesGcm> wrappers = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
 
   public Envelope(Keyring keyring) {
@@ -37,7 +35,7 @@ public final class Envelope {
     random.nextBytes(dataKey);
     try {
       byte[] aad = boundTo.getBytes(StandardCharsets.UTF_8);
-      byte[] ciphertext = aead(dataKey).encrypt(plaintext, aad);
+      byte[] ciphertext = new AesGcm(dataKey).encrypt(plaintext, aad);
       MasterKey master = keyring.active();
       byte[] wrapped = wrapper(master).encrypt(dataKey, aad);
       return new SealedValue(ciphertext, wrapped, master.id());
@@ -59,7 +57,7 @@ public final class Envelope {
     byte[] dataKey = null;
     try {
       dataKey = unwrap(sealed, aad);
-      return aead(dataKey).decrypt(sealed.ciphertext(), aad);
+      return new AesGcm(dataKey).decrypt(sealed.ciphertext(), aad);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("stored value failed authentication for " + boundTo, e);
     } finally {
@@ -102,15 +100,7 @@ public final class Envelope {
     return wrapper(master).decrypt(sealed.wrappedKey(), aad);
   }
 
-  private Aead wrapper(MasterKey master) {
-    return wrappers.computeIfAbsent(master.id(), id -> aead(master.material()));
-  }
-
-  static Aead aead(byte[] key) {
-    try {
-      return new AesGcmJce(key);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("AES-256-GCM is unavailable", e);
-    }
+  private AesGcm wrapper(MasterKey master) {
+    return wrappers.computeIfAbsent(master.id(), id -> new AesGcm(master.material()));
   }
 }

@@ -1,6 +1,5 @@
 package io.coffer.server.crypto;
 
-import com.google.crypto.tink.Aead;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -23,8 +22,8 @@ public final class SealedBlob {
     this.purpose = purpose;
   }
 
-  private Aead aead(MasterKey master) {
-    return Envelope.aead(master.derive("coffer-blob:" + purpose));
+  private AesGcm aead(MasterKey master) {
+    return new AesGcm(master.derive("coffer-blob:" + purpose));
   }
 
   /** Seals bytes into unpadded base64url text. */

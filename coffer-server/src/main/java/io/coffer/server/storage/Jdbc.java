@@ -28,17 +28,15 @@ final class Jdbc {
   }
 
   private final Supplier<Connection> readers;
-  private final ReadStatements statements;
 
-  Jdbc(Supplier<Connection> readers, ReadStatements statements) {
+  Jdbc(Supplier<Connection> readers) {
     this.readers = readers;
-    this.statements = statements;
   }
 
   /** Runs a query on a pooled read connection. */
   <T> List<T> read(String sql, RowMapper<T> mapper, Object... parameters) {
     try (Connection connection = readers.get()) {
-      return statements.query(connection, sql, mapper, parameters);
+      return query(connection, sql, mapper, parameters);
     } catch (SQLException e) {
       throw failure(e);
     }
@@ -50,6 +48,10 @@ final class Jdbc {
 
   static <T> List<T> query(Connection connection, String sql, RowMapper<T> mapper, Object... args)
       throws SQLException {
+    PreparedStatement kept = KeptStatements.kept(connection, sql);
+    if (kept != null) {
+      return run(kept, mapper, args);
+    }
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       return run(statement, mapper, args);
     }
@@ -69,6 +71,11 @@ final class Jdbc {
   }
 
   static int update(Connection connection, String sql, Object... args) throws SQLException {
+    PreparedStatement kept = KeptStatements.kept(connection, sql);
+    if (kept != null) {
+      bind(kept, args);
+      return kept.executeUpdate();
+    }
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       bind(statement, args);
       return statement.executeUpdate();

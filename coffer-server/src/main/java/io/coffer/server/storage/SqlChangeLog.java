@@ -43,15 +43,12 @@ final class SqlChangeLog implements ChangeLog {
    * @return the last position taken
    */
   static long append(Connection connection, List<ChangeRecord> changes) throws SQLException {
-    Jdbc.update(
-        connection,
-        "UPDATE change_log_head SET position = position + ? WHERE id = 1",
-        (long) changes.size());
     long last =
         Jdbc.query(
                 connection,
-                "SELECT position FROM change_log_head WHERE id = 1",
-                row -> row.getLong(1))
+                "UPDATE change_log_head SET position = position + ? WHERE id = 1 RETURNING position",
+                row -> row.getLong(1),
+                (long) changes.size())
             .get(0);
     long position = last - changes.size();
     for (ChangeRecord change : changes) {

@@ -38,13 +38,9 @@ final class SqlSecretStore implements SecretStore {
   private final SqlChangeLog changes;
 
   SqlSecretStore(
-      Transactions writer,
-      Supplier<Connection> readers,
-      ReadStatements statements,
-      Dialect dialect,
-      SqlChangeLog changes) {
+      Transactions writer, Supplier<Connection> readers, Dialect dialect, SqlChangeLog changes) {
     this.writer = writer;
-    this.jdbc = new Jdbc(readers, statements);
+    this.jdbc = new Jdbc(readers);
     this.dialect = dialect;
     this.changes = changes;
   }

@@ -57,12 +57,9 @@ public final class Storage implements AutoCloseable {
     this.pool = pool;
     this.writer = writer;
     Transactions transactions = writer != null ? writer : new PooledTransactions(this::connection);
-    ReadStatements statements =
-        dialect == Dialect.SQLITE ? new KeptStatements() : ReadStatements.COMPILED_EACH_TIME;
-    Jdbc jdbc = new Jdbc(this::connection, statements);
+    Jdbc jdbc = new Jdbc(this::connection);
     this.changes = new SqlChangeLog(jdbc, transactions, dialect == Dialect.POSTGRESQL);
-    SecretStore sql =
-        new SqlSecretStore(transactions, this::connection, statements, dialect, changes);
+    SecretStore sql = new SqlSecretStore(transactions, this::connection, dialect, changes);
     DirectoryCache directoryCache;
     Transactions directoryTransactions = transactions;
     if (readCacheBytes == 0) {

@@ -2,12 +2,12 @@ package io.coffer.server.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,24 +28,28 @@ final class Writer implements Transactions {
   private final java.util.concurrent.atomic.AtomicLong commits =
       new java.util.concurrent.atomic.AtomicLong();
 
-  /** One writer's work and the answer it waits for. */
-  private record Pending<T>(Work<T> work, CompletableFuture<T> answer) {
+  /** One writer's work, the answer it waits for, and the thread that waits. */
+  private record Pending<T>(Work<T> work, CompletableFuture<T> answer, Thread writer) {
     /** Runs the work inside a savepoint; its failure is kept for its writer, the group goes on. */
     void runIn(Connection connection, List<Runnable> completions) {
-      try (Statement statement = connection.createStatement()) {
-        statement.execute("SAVEPOINT work");
+      try {
+        Jdbc.update(connection, "SAVEPOINT work");
         try {
           T result = work.run(connection);
-          statement.execute("RELEASE work");
+          Jdbc.update(connection, "RELEASE work");
           completions.add(() -> answer.complete(result));
         } catch (SQLException | RuntimeException e) {
-          statement.execute("ROLLBACK TO work");
-          statement.execute("RELEASE work");
+          Jdbc.update(connection, "ROLLBACK TO work");
+          Jdbc.update(connection, "RELEASE work");
           completions.add(() -> answer.completeExceptionally(e));
         }
       } catch (SQLException e) {
         throw new StorageException("write failed: " + e.getMessage(), e);
       }
+    }
+
+    void wake() {
+      LockSupport.unpark(writer);
     }
   }
 
@@ -53,22 +57,38 @@ final class Writer implements Transactions {
     this.connection = connection;
   }
 
+  /**
+   * Leads a group if no one is committing; otherwise sleeps. Whoever lets go of the connection
+   * wakes the first writer still queued, who leads the next group, and then answers and wakes each
+   * writer of its own group. Waiting on the lock instead made every writer of a group take and
+   * release it in turn after each commit, a convoy that cost more than the commit.
+   */
   @Override
   public <T> T transaction(Work<T> work) {
-    Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
+    Pending<T> pending = new Pending<>(work, new CompletableFuture<>(), Thread.currentThread());
     queue.add(pending);
-    // Lead a group if no one is committing; otherwise the one who is will take this work next.
+    boolean interrupted = false;
     while (!pending.answer().isDone()) {
       if (lock.tryLock()) {
+        List<Pending<?>> group;
         try {
-          commitGroup();
+          group = commitGroup();
         } finally {
           lock.unlock();
         }
-      } else if (!pending.answer().isDone()) {
-        lock.lock();
-        lock.unlock();
+        Pending<?> next = queue.peek();
+        if (next != null) {
+          next.wake();
+        }
+        group.forEach(Pending::wake);
+      } else {
+        LockSupport.park(this);
+        // The answer is owed whatever happens: keep waiting, and hand the interrupt back after.
+        interrupted |= Thread.interrupted();
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     try {
       return pending.answer().get();
@@ -84,8 +104,11 @@ final class Writer implements Transactions {
     }
   }
 
-  /** Runs what is queued, up to a group's size, in one transaction. Holds the lock. */
-  private void commitGroup() {
+  /**
+   * Runs what is queued, up to a group's size, in one transaction, and completes each answer. Holds
+   * the lock; the caller wakes the group's writers once it has let go.
+   */
+  private List<Pending<?>> commitGroup() {
     List<Pending<?>> group = new ArrayList<>();
     for (Pending<?> next = queue.poll(); next != null; next = queue.poll()) {
       group.add(next);
@@ -94,7 +117,7 @@ final class Writer implements Transactions {
       }
     }
     if (group.isEmpty()) {
-      return;
+      return group;
     }
     List<Runnable> completions = new ArrayList<>(group.size());
     try {
@@ -117,9 +140,10 @@ final class Writer implements Transactions {
               ? storage
               : new StorageException("commit failed: " + e.getMessage(), e);
       group.forEach(p -> p.answer().completeExceptionally(failed));
-      return;
+      return group;
     }
     completions.forEach(Runnable::run);
+    return group;
   }
 
   /** How many commits (groups) have been made, for tests and metrics. */
