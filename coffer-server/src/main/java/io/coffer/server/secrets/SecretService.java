@@ -50,7 +50,8 @@ public final class SecretService {
   public SecretVersion set(Vault vault, String rawName, NewSecret secret) {
     String name = Limits.name(rawName);
     check(secret);
-    return store.write(tx -> setIn(tx, vault, name, secret));
+    Sealed sealed = seal(vault, name, newVersionId(), secret);
+    return store.write(tx -> setIn(tx, vault, name, secret, sealed));
   }
 
   /**
@@ -65,8 +66,10 @@ public final class SecretService {
       check(secret);
       checked.put(Limits.name(rawName), secret);
     });
+    Map<String, Sealed> sealed = new LinkedHashMap<>();
+    checked.forEach((name, secret) -> sealed.put(name, seal(vault, name, newVersionId(), secret)));
     return store.write(tx -> {
-      checked.forEach((name, secret) -> setIn(tx, vault, name, secret));
+      checked.forEach((name, secret) -> setIn(tx, vault, name, secret, sealed.get(name)));
       return checked.size();
     });
   }
@@ -77,16 +80,30 @@ public final class SecretService {
     Limits.tags(secret.tags());
   }
 
-  private SecretVersion setIn(SecretWrites tx, Vault vault, String name, NewSecret secret) {
+  /**
+   * Stores a new version sealed beforehand: sealing is the costliest part of a set, and done
+   * outside the transaction it does not hold up the single writer. The seal binds the name in lower
+   * case, so it holds whichever casing the secret was first created with. A master key rotated in
+   * between means sealing again here: the re-wrap that follows a rotation runs behind this
+   * transaction, and would otherwise never see a value wrapped by the old key.
+   */
+  private SecretVersion setIn(
+      SecretWrites tx, Vault vault, String name, NewSecret secret, Sealed sealed) {
     Optional<SecretHead> head = tx.head(vault.id(), name);
     if (head.isPresent() && head.get().isDeleted()) {
       throw deletedButRecoverable(name);
     }
-    tx.createHead(vault.id(), name);
+    if (head.isEmpty()) {
+      tx.createHead(vault.id(), name);
+    }
     String display = head.map(SecretHead::name).orElse(name);
+    Sealed current =
+        sealed.value().masterKeyId().equals(envelope.masterKeyId())
+            ? sealed
+            : seal(vault, name, sealed.version(), secret);
     long now = now();
     VersionRecord record =
-        seal(vault, display, newVersionId(), tx.nextSeq(vault.id(), name), secret, now, now);
+        current.record(vault, display, tx.nextSeq(vault.id(), name), secret, now, now);
     tx.insertVersion(record);
     tx.logChange(vault.id(), display, record.version(), ChangeKind.SET, record.nbf(), record.exp());
     return toVersion(record, Optional.of(secret.value()));
@@ -215,14 +232,8 @@ public final class SecretService {
                 version.notBefore(),
                 version.expires());
         last =
-            seal(
-                vault,
-                name,
-                version.version(),
-                seq++,
-                secret,
-                version.created(),
-                version.updated());
+            seal(vault, name, version.version(), secret)
+                .record(vault, name, seq++, secret, version.created(), version.updated());
         tx.insertVersion(last);
       }
       log(tx, last, ChangeKind.RESTORE);
@@ -358,32 +369,33 @@ public final class SecretService {
         head.purgeAfter().orElseThrow());
   }
 
-  private VersionRecord seal(
-      Vault vault,
-      String name,
-      String version,
-      long seq,
-      NewSecret secret,
-      long created,
-      long updated) {
-    SealedValue sealed =
-        envelope.seal(
-            secret.value().text().getBytes(StandardCharsets.UTF_8), boundTo(vault, name, version));
-    return new VersionRecord(
-        vault.id(),
-        name,
+  private Sealed seal(Vault vault, String name, String version, NewSecret secret) {
+    return new Sealed(
         version,
-        seq,
-        sealed.ciphertext(),
-        sealed.wrappedKey(),
-        sealed.masterKeyId(),
-        secret.contentType(),
-        secret.tags(),
-        secret.enabled(),
-        secret.notBefore(),
-        secret.expires(),
-        created,
-        updated);
+        envelope.seal(
+            secret.value().text().getBytes(StandardCharsets.UTF_8), boundTo(vault, name, version)));
+  }
+
+  /** A value sealed for a version of a secret, before the version's row exists. */
+  private record Sealed(String version, SealedValue value) {
+    VersionRecord record(
+        Vault vault, String name, long seq, NewSecret secret, long created, long updated) {
+      return new VersionRecord(
+          vault.id(),
+          name,
+          version,
+          seq,
+          value.ciphertext(),
+          value.wrappedKey(),
+          value.masterKeyId(),
+          secret.contentType(),
+          secret.tags(),
+          secret.enabled(),
+          secret.notBefore(),
+          secret.expires(),
+          created,
+          updated);
+    }
   }
 
   private SecretValue open(Vault vault, VersionRecord record) {
