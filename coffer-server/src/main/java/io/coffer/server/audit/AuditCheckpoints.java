@@ -185,6 +185,70 @@ public final class AuditCheckpoints {
     return HexFormat.of().formatHex(digest.digest());
   }
 
+  /** Where a live file stands: its lines, the end of its last checkpoint, the lines after it. */
+  record Standing(long lines, long segmentStart, long pending) {}
+
+  /**
+   * Reads where a live file stands from its end: the last checkpoint says how many lines came
+   * before it (one is written at least every thousand records), so only the lines after it are
+   * read. A file holds up to the rotation size of records, and reading every line made a start take
+   * a second per 150 MB. The file's torn tail has been repaired, so it ends in a newline.
+   */
+  static Standing standing(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      for (long window = 1 << 20; ; window *= 2) {
+        long start = Math.max(0, size - window);
+        byte[] bytes = new byte[(int) (size - start)];
+        channel.read(ByteBuffer.wrap(bytes), start);
+        long pending = 0;
+        int lineEnd = bytes.length; // just past the newline of the line being looked at
+        for (int i = bytes.length - 2; i >= -1; i--) {
+          if (i >= 0 && bytes[i] != '\n') {
+            continue;
+          }
+          if (i < 0 && start > 0) {
+            break; // the window's first line may be cut: look again in a wider one
+          }
+          String line = new String(bytes, i + 1, lineEnd - i - 2, UTF_8);
+          if (claimsCheckpoint(line)) {
+            Optional<Checkpoint> checkpoint = Checkpoint.parse(line);
+            long before =
+                checkpoint.isPresent()
+                    ? checkpoint.get().lines()
+                    : newlines(channel, start + i + 1);
+            return new Standing(before + 1 + pending, start + lineEnd, pending);
+          }
+          pending++;
+          lineEnd = i + 1;
+        }
+        if (start == 0) {
+          return new Standing(pending, 0, pending); // no checkpoint yet
+        }
+      }
+    }
+  }
+
+  /** The newlines before {@code end}: the line count a malformed checkpoint does not give. */
+  private static long newlines(FileChannel channel, long end) throws IOException {
+    long count = 0;
+    ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+    for (long position = 0; position < end; ) {
+      buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+      int read = channel.read(buffer, position);
+      if (read < 0) {
+        break;
+      }
+      for (int i = 0; i < read; i++) {
+        if (buffer.get(i) == '\n') {
+          count++;
+        }
+      }
+      position += read;
+    }
+    return count;
+  }
+
   /** Whether a line claims to be a checkpoint (well formed or not). */
   static boolean claimsCheckpoint(String line) {
     return line.contains(MARK);

@@ -2,7 +2,6 @@ package io.coffer.server.audit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -294,19 +293,10 @@ public final class AuditTrail implements AutoCloseable {
     if (checkpointSigner.isEmpty()) {
       return;
     }
-    long offset = 0;
-    try (BufferedReader reader = Files.newBufferedReader(file, UTF_8)) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        offset += line.getBytes(UTF_8).length + 1;
-        linesInFile++;
-        if (AuditCheckpoints.claimsCheckpoint(line)) {
-          segmentStart = offset;
-          pending = 0;
-        } else {
-          pending++;
-        }
-      }
-    }
+    AuditCheckpoints.Standing standing = AuditCheckpoints.standing(file);
+    linesInFile = standing.lines();
+    segmentStart = standing.segmentStart();
+    pending = standing.pending();
     lock.lock();
     try {
       if (pending > 0) {

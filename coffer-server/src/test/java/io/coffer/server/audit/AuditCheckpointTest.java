@@ -282,4 +282,24 @@ class AuditCheckpointTest {
   private List<String> lines() throws IOException {
     return new ArrayList<>(Files.readAllLines(file(), StandardCharsets.UTF_8));
   }
+
+  @Test
+  void a_live_files_standing_is_read_from_its_bytes() throws IOException {
+    String checkpoint =
+        "{\"at\":\"é\",\"operation\":\"" + AuditCheckpoints.OPERATION + "\",\"checkpoint\":{}}\n";
+    String record = "{\"operation\":\"SecretGet\",\"name\":\"ü-\\\"operation\\\"\"}\n";
+    // A record almost as long as a read: lines and the mark are cut across the reads.
+    String long1 = "{\"operation\":\"SecretSet\",\"pad\":\"" + "x".repeat((1 << 20) - 40) + "\"}\n";
+    String content = record + checkpoint + long1 + record + checkpoint + record + long1 + record;
+    Path file = dir.resolve("standing.jsonl");
+    Files.writeString(file, content);
+    long afterLast =
+        (content.substring(0, content.lastIndexOf(checkpoint)) + checkpoint)
+            .getBytes(StandardCharsets.UTF_8)
+            .length;
+    assertThat(AuditCheckpoints.standing(file))
+        .isEqualTo(new AuditCheckpoints.Standing(8, afterLast, 3));
+    Files.writeString(file, "");
+    assertThat(AuditCheckpoints.standing(file)).isEqualTo(new AuditCheckpoints.Standing(0, 0, 0));
+  }
 }
