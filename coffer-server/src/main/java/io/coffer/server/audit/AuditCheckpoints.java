@@ -162,29 +162,6 @@ public final class AuditCheckpoints {
         signer.sign(unsigned.signed()));
   }
 
-  /**
-   * The SHA-256 of a file's bytes from {@code from} to {@code to}: the lines a checkpoint covers,
-   * read back from the file (they are in the page cache) rather than hashed as each is written.
-   */
-  static String digest(Path file, long from, long to) throws IOException {
-    MessageDigest digest = Segment.sha256();
-    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      long position = from;
-      while (position < to) {
-        buffer.clear().limit((int) Math.min(buffer.capacity(), to - position));
-        int read = channel.read(buffer, position);
-        if (read < 0) {
-          throw new IOException(file + " ends before the lines a checkpoint covers");
-        }
-        buffer.flip();
-        digest.update(buffer);
-        position += read;
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
   /** Where a live file stands: its lines, the end of its last checkpoint, the lines after it. */
   record Standing(long lines, long segmentStart, long pending) {}
 
@@ -404,8 +381,8 @@ public final class AuditCheckpoints {
   }
 
   /**
-   * The lines of one file since its last checkpoint, as verification reads them: their SHA-256, and
-   * how many lines the file holds.
+   * The lines of one file since its last checkpoint, as the writer writes them and verification
+   * reads them: their SHA-256, and how many lines the file holds.
    */
   static final class Segment {
     private MessageDigest digest = sha256();
@@ -419,6 +396,29 @@ public final class AuditCheckpoints {
       } else {
         digest.update(line);
       }
+    }
+
+    /**
+     * A segment whose digest already holds a file's bytes from {@code from} to {@code to}: where a
+     * writer resumes a live file. It counts no lines.
+     */
+    static Segment resumed(Path file, long from, long to) throws IOException {
+      Segment segment = new Segment();
+      ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        long position = from;
+        while (position < to) {
+          buffer.clear().limit((int) Math.min(buffer.capacity(), to - position));
+          int read = channel.read(buffer, position);
+          if (read < 0) {
+            throw new IOException(file + " ends before the lines a checkpoint covers");
+          }
+          buffer.flip();
+          segment.digest.update(buffer);
+          position += read;
+        }
+      }
+      return segment;
     }
 
     /** A new file starts: its first segment starts with it. */

@@ -55,7 +55,9 @@ public final class AuditTrail implements AutoCloseable {
   // Where the lines since the last checkpoint start in the live file, how many lines it holds, and
   // how many records wait for a checkpoint: the digest is taken when one is written, not per
   // record.
-  private long segmentStart;
+  // The writer hashes the records since the last checkpoint as it writes them, as verification
+  // reads them: a checkpoint then only signs, instead of reading its segment back under the lock.
+  private AuditCheckpoints.Segment segment = new AuditCheckpoints.Segment();
   private long linesInFile;
   private long pending;
   private Optional<ScheduledExecutorService> checkpointTimer = Optional.empty();
@@ -279,7 +281,7 @@ public final class AuditTrail implements AutoCloseable {
     }
     torn = false;
     size += line.length;
-    counted(checkpoint);
+    counted(line, checkpoint);
     previous = hash;
     healthy = true;
     options.ship().ifPresent(ship -> ship.accept(new String(line, 0, line.length - 1, UTF_8)));
@@ -295,8 +297,8 @@ public final class AuditTrail implements AutoCloseable {
     }
     AuditCheckpoints.Standing standing = AuditCheckpoints.standing(file);
     linesInFile = standing.lines();
-    segmentStart = standing.segmentStart();
     pending = standing.pending();
+    segment = AuditCheckpoints.Segment.resumed(file, standing.segmentStart(), size);
     lock.lock();
     try {
       if (pending > 0) {
@@ -314,10 +316,12 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   /** A line was written whole, ending at {@code size}. */
-  private void counted(boolean checkpoint) {
+  private void counted(byte[] line, boolean checkpoint) {
     linesInFile++;
+    if (checkpointSigner.isPresent()) {
+      segment.add(line, checkpoint);
+    }
     if (checkpoint) {
-      segmentStart = size;
       pending = 0;
     } else {
       pending++;
@@ -362,7 +366,7 @@ public final class AuditTrail implements AutoCloseable {
             rotations + 1,
             linesInFile,
             previous,
-            AuditCheckpoints.digest(file, segmentStart, size),
+            segment.digest(),
             options.checkpointEvery(),
             reason);
     writeChained(checkpoint.json(), true);
@@ -405,7 +409,7 @@ public final class AuditTrail implements AutoCloseable {
     }
     rotations++;
     linesInFile = 0;
-    segmentStart = 0;
+    segment.newFile();
     LOG.info("event=audit-rotated file={}", aside);
     prune();
     FileChannel full = channel;
