@@ -76,10 +76,7 @@ final class Writer implements Transactions {
         } finally {
           lock.unlock();
         }
-        Pending<?> next = queue.peek();
-        if (next != null) {
-          next.wake();
-        }
+        wakeNext();
         group.forEach(Pending::wake);
       } else {
         LockSupport.park(this);
@@ -146,6 +143,14 @@ final class Writer implements Transactions {
     return group;
   }
 
+  /** Wakes the first writer still queued, to lead the next group. */
+  private void wakeNext() {
+    Pending<?> next = queue.peek();
+    if (next != null) {
+      next.wake();
+    }
+  }
+
   /** How many commits (groups) have been made, for tests and metrics. */
   long commits() {
     return commits.get();
@@ -159,6 +164,7 @@ final class Writer implements Transactions {
       throw new StorageException("closing the database failed", e);
     } finally {
       lock.unlock();
+      wakeNext(); // writers still queued lead in turn, and are answered with the failure
     }
   }
 }
