@@ -399,11 +399,12 @@ public final class AuditCheckpoints {
     }
 
     /**
-     * A segment whose digest already holds a file's bytes from {@code from} to {@code to}: where a
-     * writer resumes a live file. It counts no lines.
+     * A segment whose digest already holds a file's bytes from {@code from} to {@code to}, in a
+     * file of {@code lines} lines: where a writer resumes a live file.
      */
-    static Segment resumed(Path file, long from, long to) throws IOException {
+    static Segment resumed(Path file, long from, long to, long lines) throws IOException {
       Segment segment = new Segment();
+      segment.lines = lines;
       ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
         long position = from;

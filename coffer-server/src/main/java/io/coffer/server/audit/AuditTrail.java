@@ -52,13 +52,10 @@ public final class AuditTrail implements AutoCloseable {
   // Keyed once and used under the lock: one MAC per appended record.
   private final Optional<Mac> signer;
   private final Optional<AuditCheckpoints.Signer> checkpointSigner;
-  // Where the lines since the last checkpoint start in the live file, how many lines it holds, and
-  // how many records wait for a checkpoint: the digest is taken when one is written, not per
-  // record.
-  // The writer hashes the records since the last checkpoint as it writes them, as verification
-  // reads them: a checkpoint then only signs, instead of reading its segment back under the lock.
+  // The live file's lines and the digest of those since the last checkpoint, kept as each line is
+  // written, as verification reads them: a checkpoint then only signs, instead of reading its
+  // segment back under the lock. And how many records wait for a checkpoint.
   private AuditCheckpoints.Segment segment = new AuditCheckpoints.Segment();
-  private long linesInFile;
   private long pending;
   private Optional<ScheduledExecutorService> checkpointTimer = Optional.empty();
   private final ReentrantLock lock = new ReentrantLock();
@@ -296,9 +293,9 @@ public final class AuditTrail implements AutoCloseable {
       return;
     }
     AuditCheckpoints.Standing standing = AuditCheckpoints.standing(file);
-    linesInFile = standing.lines();
     pending = standing.pending();
-    segment = AuditCheckpoints.Segment.resumed(file, standing.segmentStart(), size);
+    segment =
+        AuditCheckpoints.Segment.resumed(file, standing.segmentStart(), size, standing.lines());
     lock.lock();
     try {
       if (pending > 0) {
@@ -317,7 +314,6 @@ public final class AuditTrail implements AutoCloseable {
 
   /** A line was written whole, ending at {@code size}. */
   private void counted(byte[] line, boolean checkpoint) {
-    linesInFile++;
     if (checkpointSigner.isPresent()) {
       segment.add(line, checkpoint);
     }
@@ -364,7 +360,7 @@ public final class AuditTrail implements AutoCloseable {
             checkpointSigner.orElseThrow(),
             Instant.now().toString(),
             rotations + 1,
-            linesInFile,
+            segment.lines(),
             previous,
             segment.digest(),
             options.checkpointEvery(),
@@ -408,7 +404,6 @@ public final class AuditTrail implements AutoCloseable {
       return;
     }
     rotations++;
-    linesInFile = 0;
     segment.newFile();
     LOG.info("event=audit-rotated file={}", aside);
     prune();
