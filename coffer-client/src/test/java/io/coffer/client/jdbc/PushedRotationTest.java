@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.security.keyvault.secrets.SecretClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coffer.client.ChangeFeed;
+import io.coffer.client.VaultChanges;
 import io.coffer.server.testing.RunningCoffer;
 import io.coffer.server.testing.TestPostgres;
 import java.net.http.HttpResponse;
@@ -88,6 +90,24 @@ class PushedRotationTest {
     props.setProperty("coffer.client.secret", coffer.credentials().clientSecret());
     props.setProperty("coffer.authority.host", coffer.credentials().authorityHost());
     long retriesBefore = CofferDriver.staleCredentialRetries();
+    // A witness on the same change channel: when a rotation is late to reach the consumers, the
+    // failure says whether the push itself was late or the consumers' refresh after it.
+    ConcurrentLinkedQueue<Long> heard = new ConcurrentLinkedQueue<>();
+    AutoCloseable witness =
+        new VaultChanges(coffer.credential())
+            .follow(
+                coffer.vaultUrl(),
+                new ChangeFeed.ChangeListener() {
+                  @Override
+                  public void changed(String name) {
+                    if (name.equalsIgnoreCase(secret)) {
+                      heard.add(System.currentTimeMillis());
+                    }
+                  }
+
+                  @Override
+                  public void missed() {}
+                });
 
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger queries = new AtomicInteger();
@@ -137,6 +157,7 @@ class PushedRotationTest {
       }
       Thread.sleep(3000);
     } finally {
+      witness.close();
       stop.set(true);
       consumers.shutdown();
       assertThat(consumers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
@@ -159,17 +180,24 @@ class PushedRotationTest {
           }
         }
       }
+      String pushed =
+          heard.stream()
+              .filter(at -> at >= rotation.started() && at < until)
+              .map(at -> Long.toString(at - rotation.started()))
+              .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
       System.out.printf(
-          "rotation %d: run %d ms, first login with %s after %s ms%n",
+          "rotation %d: run %d ms, change heard after %s ms, first login with %s after %s ms%n",
           k,
           rotation.answered() - rotation.started(),
+          pushed,
           rotation.login(),
           earliest == Long.MAX_VALUE ? "never" : Long.toString(earliest - rotation.started()));
       assertThat(earliest)
           .as(
-              "rotation %d was seen by a consumer; logins in its window by user: %s; failures: %s;"
-                  + " stale retries: %d",
+              "rotation %d was seen by a consumer; changes heard after %s ms; logins in its window"
+                  + " by user: %s; failures: %s; stale retries: %d",
               k,
+              pushed,
               byUser(logins, rotation.started(), until),
               failures.size(),
               CofferDriver.staleCredentialRetries() - retriesBefore)
@@ -177,7 +205,15 @@ class PushedRotationTest {
       first.add(earliest - rotation.started());
       long all = 0;
       for (long at : byThread) {
-        assertThat(at).as("rotation " + k + " reached every consumer").isPositive();
+        assertThat(at)
+            .as(
+                "rotation %d reached every consumer; changes heard after %s ms; run %d ms; logins"
+                    + " in its window by user: %s",
+                k,
+                pushed,
+                rotation.answered() - rotation.started(),
+                byUser(logins, rotation.started(), until))
+            .isPositive();
         all = Math.max(all, at - rotation.started());
       }
       everyone.add(all);

@@ -12,7 +12,6 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -28,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
  * Signed checkpoints: every so many records, every so often, at rotation and at close the trail
@@ -231,22 +232,24 @@ public final class AuditCheckpoints {
     return line.contains(MARK);
   }
 
-  /** The key a trail signs its checkpoints with, derived from its audit key. */
-  record Signer(String keyId, PrivateKey privateKey, PublicKey publicKey) {
+  /**
+   * The key a trail signs its checkpoints with, derived from its audit key. Signing is Bouncy
+   * Castle's: a checkpoint is signed under the audit lock every 1,000 records, and the JDK's
+   * Ed25519 takes 1-1.5 ms per signature against Bouncy Castle's 0.1 ms. Ed25519 signatures are
+   * deterministic, so both give the same bytes and the JDK verifies them.
+   */
+  record Signer(String keyId, Ed25519PrivateKeyParameters privateKey, PublicKey publicKey) {
     static Signer of(AuditKeys.Signing signing) {
       KeyPair pair = keyPair(signing.key());
-      return new Signer(signing.id(), pair.getPrivate(), pair.getPublic());
+      byte[] seed = ((EdECPrivateKey) pair.getPrivate()).getBytes().orElseThrow();
+      return new Signer(signing.id(), new Ed25519PrivateKeyParameters(seed, 0), pair.getPublic());
     }
 
     String sign(byte[] data) {
-      try {
-        Signature ed = Signature.getInstance("Ed25519");
-        ed.initSign(privateKey);
-        ed.update(data);
-        return Base64.getEncoder().encodeToString(ed.sign());
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("Ed25519 is unavailable", e);
-      }
+      Ed25519Signer ed = new Ed25519Signer();
+      ed.init(true, privateKey);
+      ed.update(data, 0, data.length);
+      return Base64.getEncoder().encodeToString(ed.generateSignature());
     }
 
     @Override

@@ -9,11 +9,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.Signature;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,6 +190,25 @@ class AuditCheckpointTest {
     AuditChain.Verification result = verifyWithPublicKey(List.of());
     assertThat(result.intact()).as(result.problem()).isTrue();
     assertThat(result.records()).isEqualTo(3);
+  }
+
+  @Test
+  void checkpoints_are_signed_with_the_bytes_the_jdks_ed25519_gives_and_verifies()
+      throws Exception {
+    KeyPair pair = AuditCheckpoints.keyPair(KEY);
+    AuditCheckpoints.Signer signer = AuditCheckpoints.Signer.of(new AuditKeys.Signing(KEY_ID, KEY));
+    for (int size : new int[] {0, 1, 300, 5000}) {
+      byte[] data = new byte[size];
+      new Random(size).nextBytes(data);
+      Signature jdk = Signature.getInstance("Ed25519");
+      jdk.initSign(pair.getPrivate());
+      jdk.update(data);
+      byte[] signed = Base64.getDecoder().decode(signer.sign(data));
+      assertThat(signed).isEqualTo(jdk.sign());
+      jdk.initVerify(signer.publicKey());
+      jdk.update(data);
+      assertThat(jdk.verify(signed)).isTrue();
+    }
   }
 
   @Test
