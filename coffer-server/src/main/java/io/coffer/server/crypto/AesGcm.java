@@ -3,6 +3,8 @@ package io.coffer.server.crypto;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -20,23 +22,48 @@ final class AesGcm {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final SecretKeySpec key;
+  private final BlockingQueue<Cipher> idle;
 
+  /** A key used once or a few times: each call makes its cipher. */
   AesGcm(byte[] key) {
+    this(key, 0);
+  }
+
+  /**
+   * @param keep how many ciphers to keep between calls, for a key used for every request (a master
+   *     key unwraps a data key on every read): a kept cipher skips the provider look-up and, given
+   *     the same key again, the AES key schedule, which were most of an unwrap's cost
+   */
+  AesGcm(byte[] key, int keep) {
     if (key.length != 16 && key.length != 32) {
       throw new IllegalArgumentException("an AES key is 16 or 32 bytes, not " + key.length);
     }
     this.key = new SecretKeySpec(key, "AES");
+    this.idle = keep > 0 ? new ArrayBlockingQueue<>(keep) : null;
+  }
+
+  private Cipher cipher() throws GeneralSecurityException {
+    Cipher kept = idle == null ? null : idle.poll();
+    return kept != null ? kept : Cipher.getInstance("AES/GCM/NoPadding");
+  }
+
+  /** Keeps a cipher whose doFinal returned (one that threw is dropped). */
+  private void done(Cipher cipher) {
+    if (idle != null) {
+      idle.offer(cipher);
+    }
   }
 
   byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
     byte[] nonce = new byte[NONCE_BYTES];
     RANDOM.nextBytes(nonce);
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    Cipher cipher = cipher();
     cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
     cipher.updateAAD(associatedData);
     byte[] sealed = new byte[NONCE_BYTES + cipher.getOutputSize(plaintext.length)];
     System.arraycopy(nonce, 0, sealed, 0, NONCE_BYTES);
     cipher.doFinal(plaintext, 0, plaintext.length, sealed, NONCE_BYTES);
+    done(cipher);
     return sealed;
   }
 
@@ -48,12 +75,14 @@ final class AesGcm {
     if (sealed.length < NONCE_BYTES + TAG_BITS / 8) {
       throw new GeneralSecurityException("sealed text is too short");
     }
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    Cipher cipher = cipher();
     cipher.init(
         Cipher.DECRYPT_MODE,
         key,
         new GCMParameterSpec(TAG_BITS, Arrays.copyOf(sealed, NONCE_BYTES)));
     cipher.updateAAD(associatedData);
-    return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
+    byte[] opened = cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
+    done(cipher);
+    return opened;
   }
 }

@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * another secret does not decrypt.
  */
 public final class Envelope {
+  /** Ciphers a master key keeps: as many as requests unwrap at once on two to eight cores. */
+  private static final int KEPT = 16;
+
   private final Keyring keyring;
   private final Map<String, AesGcm> wrappers = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
@@ -101,6 +104,6 @@ public final class Envelope {
   }
 
   private AesGcm wrapper(MasterKey master) {
-    return wrappers.computeIfAbsent(master.id(), id -> new AesGcm(master.material()));
+    return wrappers.computeIfAbsent(master.id(), id -> new AesGcm(master.material(), KEPT));
   }
 }

@@ -53,4 +53,40 @@ class AesGcmTest {
         .isInstanceOf(GeneralSecurityException.class);
     assertThat(gcm.encrypt(new byte[8], aad)).isNotEqualTo(gcm.encrypt(new byte[8], aad));
   }
+
+  @Test
+  void keptCiphersServeManyThreadsAndSurviveARefusal() throws Exception {
+    byte[] key = bytes(32);
+    AesGcm kept = new AesGcm(key, 2);
+    byte[] aad = "vault/secret".getBytes(StandardCharsets.UTF_8);
+    byte[] sealed = kept.encrypt("value".getBytes(StandardCharsets.UTF_8), aad);
+    byte[] altered = sealed.clone();
+    altered[sealed.length - 1] ^= 1;
+    assertThatThrownBy(() -> kept.decrypt(altered, aad))
+        .isInstanceOf(GeneralSecurityException.class);
+    try (var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+      var results = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+      for (int t = 0; t < 8; t++) {
+        results.add(
+            threads.submit(() -> {
+              for (int i = 0; i < 500; i++) {
+                byte[] plain = ("value " + i).getBytes(StandardCharsets.UTF_8);
+                byte[] ours = kept.encrypt(plain, aad);
+                if (!java.util.Arrays.equals(new AesGcmJce(key).decrypt(ours, aad), plain)
+                    || !java.util.Arrays.equals(kept.decrypt(ours, aad), plain)
+                    || !java.util.Arrays.equals(
+                        kept.decrypt(sealed, aad), "value".getBytes(StandardCharsets.UTF_8))) {
+                  return false;
+                }
+              }
+              return true;
+            }));
+      }
+      for (var result : results) {
+        assertThat(result.get()).isTrue();
+      }
+    }
+    assertThatThrownBy(() -> kept.decrypt(altered, aad))
+        .isInstanceOf(GeneralSecurityException.class);
+  }
 }
