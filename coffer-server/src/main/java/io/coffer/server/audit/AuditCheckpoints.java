@@ -238,23 +238,65 @@ public final class AuditCheckpoints {
    * Ed25519 takes 1-1.5 ms per signature against Bouncy Castle's 0.1 ms. Ed25519 signatures are
    * deterministic, so both give the same bytes and the JDK verifies them.
    */
-  record Signer(String keyId, Ed25519PrivateKeyParameters privateKey, PublicKey publicKey) {
+  static final class Signer {
+    private final String keyId;
+    private final byte[] seed;
+    private final PublicKey publicKey;
+
+    // Made at the first signature, not at the start: loading Bouncy Castle reads its signed jar's
+    // manifest (some 5,900 entries, kept while the jar is open), about 7 MiB more heap for a
+    // server that has not served yet, and 60 ms once.
+    private BouncyEd25519 privateKey;
+
+    private Signer(String keyId, byte[] seed, PublicKey publicKey) {
+      this.keyId = keyId;
+      this.seed = seed;
+      this.publicKey = publicKey;
+    }
+
     static Signer of(AuditKeys.Signing signing) {
       KeyPair pair = keyPair(signing.key());
       byte[] seed = ((EdECPrivateKey) pair.getPrivate()).getBytes().orElseThrow();
-      return new Signer(signing.id(), new Ed25519PrivateKeyParameters(seed, 0), pair.getPublic());
+      return new Signer(signing.id(), seed, pair.getPublic());
     }
 
-    String sign(byte[] data) {
-      Ed25519Signer ed = new Ed25519Signer();
-      ed.init(true, privateKey);
-      ed.update(data, 0, data.length);
-      return Base64.getEncoder().encodeToString(ed.generateSignature());
+    String keyId() {
+      return keyId;
+    }
+
+    PublicKey publicKey() {
+      return publicKey;
+    }
+
+    synchronized String sign(byte[] data) {
+      if (privateKey == null) {
+        privateKey = new BouncyEd25519(seed);
+      }
+      return Base64.getEncoder().encodeToString(privateKey.sign(data));
     }
 
     @Override
     public String toString() {
       return "AuditCheckpoints.Signer[" + keyId + "]";
+    }
+  }
+
+  /**
+   * Bouncy Castle's Ed25519 behind JDK types only, so that the JVM loads Bouncy Castle when this
+   * class is first used, not when it verifies {@link Signer}.
+   */
+  private static final class BouncyEd25519 {
+    private final Ed25519PrivateKeyParameters key;
+
+    BouncyEd25519(byte[] seed) {
+      this.key = new Ed25519PrivateKeyParameters(seed, 0);
+    }
+
+    byte[] sign(byte[] data) {
+      Ed25519Signer ed = new Ed25519Signer();
+      ed.init(true, key);
+      ed.update(data, 0, data.length);
+      return ed.generateSignature();
     }
   }
 
