@@ -7,6 +7,11 @@ import com.google.crypto.tink.subtle.AesGcmJce;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Values sealed before by Tink's AES-GCM still open, and what we seal opens there too. */
@@ -64,17 +69,17 @@ class AesGcmTest {
     altered[sealed.length - 1] ^= 1;
     assertThatThrownBy(() -> kept.decrypt(altered, aad))
         .isInstanceOf(GeneralSecurityException.class);
-    try (var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
-      var results = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+    try (var threads = Executors.newFixedThreadPool(8)) {
+      List<Future<Boolean>> results = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         results.add(
             threads.submit(() -> {
               for (int i = 0; i < 500; i++) {
                 byte[] plain = ("value " + i).getBytes(StandardCharsets.UTF_8);
                 byte[] ours = kept.encrypt(plain, aad);
-                if (!java.util.Arrays.equals(new AesGcmJce(key).decrypt(ours, aad), plain)
-                    || !java.util.Arrays.equals(kept.decrypt(ours, aad), plain)
-                    || !java.util.Arrays.equals(
+                if (!Arrays.equals(new AesGcmJce(key).decrypt(ours, aad), plain)
+                    || !Arrays.equals(kept.decrypt(ours, aad), plain)
+                    || !Arrays.equals(
                         kept.decrypt(sealed, aad), "value".getBytes(StandardCharsets.UTF_8))) {
                   return false;
                 }
@@ -82,7 +87,7 @@ class AesGcmTest {
               return true;
             }));
       }
-      for (var result : results) {
+      for (Future<Boolean> result : results) {
         assertThat(result.get()).isTrue();
       }
     }
