@@ -244,8 +244,7 @@ public final class SecretService {
   public Page<SecretVersion> list(Vault vault, int maxResults, Optional<String> token) {
     String after = PageToken.decodeName(token);
     List<SecretListing> rows = store.active(vault.id(), after, maxResults + 1);
-    return page(
-        rows, maxResults, r -> toVersion(r.latest(), Optional.empty()), r -> r.latest().name());
+    return page(rows, maxResults, SecretService::listed, r -> r.head().name());
   }
 
   public Page<SecretVersion> listVersions(
@@ -263,7 +262,13 @@ public final class SecretService {
   public Page<DeletedSecret> listDeleted(Vault vault, int maxResults, Optional<String> token) {
     String after = PageToken.decodeName(token);
     List<SecretListing> rows = store.deleted(vault.id(), after, maxResults + 1);
-    return page(rows, maxResults, r -> deleted(r.head(), r.latest()), r -> r.latest().name());
+    return page(
+        rows,
+        maxResults,
+        r ->
+            new DeletedSecret(
+                listed(r), r.head().deleted().orElseThrow(), r.head().purgeAfter().orElseThrow()),
+        r -> r.head().name());
   }
 
   /** How many live and soft-deleted secrets a vault holds; a count, never a name. */
@@ -441,6 +446,20 @@ public final class SecretService {
         r.name(),
         r.version(),
         value,
+        r.contentType(),
+        r.tags(),
+        r.enabled(),
+        r.nbf(),
+        r.exp(),
+        r.created(),
+        r.updated());
+  }
+
+  private static SecretVersion listed(SecretListing r) {
+    return new SecretVersion(
+        r.head().name(),
+        r.version(),
+        Optional.empty(),
         r.contentType(),
         r.tags(),
         r.enabled(),

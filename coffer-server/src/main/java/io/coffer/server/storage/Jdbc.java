@@ -82,6 +82,16 @@ final class Jdbc {
     }
   }
 
+  /**
+   * The query with a LIMIT of {@code rows} written into its text, for the reads a request makes.
+   * SQLite lets a LIMIT's value steer its plan, so a statement whose LIMIT is a parameter compiles
+   * afresh at every run (sqlite-jdbc binds every parameter again each time): for a page of the
+   * listing's join that was 70 µs of about 200. A kept statement per page size compiles once.
+   */
+  static String limit(String sql, int rows) {
+    return sql + " LIMIT " + rows;
+  }
+
   static <T> Optional<T> first(List<T> rows) {
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }

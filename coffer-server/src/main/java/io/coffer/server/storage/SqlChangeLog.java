@@ -84,11 +84,12 @@ final class SqlChangeLog implements ChangeLog {
   @Override
   public List<ChangeRecord> after(long position, int limit) {
     return jdbc.read(
-        "SELECT position, vault_id, name, version, kind, nbf, exp, at FROM change_log"
-            + " WHERE position > ? ORDER BY position LIMIT ?",
+        Jdbc.limit(
+            "SELECT position, vault_id, name, version, kind, nbf, exp, at FROM change_log"
+                + " WHERE position > ? ORDER BY position",
+            limit),
         SqlChangeLog::change,
-        position,
-        limit);
+        position);
   }
 
   @Override

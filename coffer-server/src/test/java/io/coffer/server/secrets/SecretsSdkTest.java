@@ -114,6 +114,42 @@ class SecretsSdkTest {
   }
 
   @Test
+  void listings_show_each_secrets_newest_version_and_never_a_value() {
+    String name = unique("newest");
+    KeyVaultSecret first =
+        client.setSecret(
+            new KeyVaultSecret(name, "one")
+                .setProperties(
+                    new SecretProperties().setContentType("text/one").setTags(Map.of("n", "1"))));
+    client.setSecret(
+        new KeyVaultSecret(name, "two")
+            .setProperties(
+                new SecretProperties().setContentType("text/two").setTags(Map.of("n", "2"))));
+    // Changing the older version afterwards must not make it the one a listing shows.
+    client.updateSecretProperties(
+        first.getProperties().setEnabled(false).setContentType("text/old"));
+
+    SecretProperties listed =
+        client.listPropertiesOfSecrets().stream()
+            .filter(p -> p.getName().equals(name))
+            .findFirst()
+            .orElseThrow();
+    assertThat(listed.getContentType()).isEqualTo("text/two");
+    assertThat(listed.getTags()).containsExactlyEntriesOf(Map.of("n", "2"));
+    assertThat(listed.isEnabled()).isTrue();
+
+    client.beginDeleteSecret(name).waitForCompletion();
+    DeletedSecret deleted =
+        client.listDeletedSecrets().stream()
+            .filter(d -> d.getName().equals(name))
+            .findFirst()
+            .orElseThrow();
+    assertThat(deleted.getProperties().getContentType()).isEqualTo("text/two");
+    assertThat(deleted.getValue()).isNull();
+    assertThat(deleted.getScheduledPurgeDate()).isEqualTo(deleted.getDeletedOn().plusDays(90));
+  }
+
+  @Test
   void update_changes_metadata_but_not_the_value() {
     String name = unique("update");
     client.setSecret(name, "keep-me");
