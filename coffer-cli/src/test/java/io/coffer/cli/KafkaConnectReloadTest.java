@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
 class KafkaConnectReloadTest {
   private static final String PASSWORD = "connection.password";
   private static final Map<String, List<String>> SEEN = new ConcurrentHashMap<>();
+
+  /** Every connector and task start, in order, with its time: what a failure prints. */
+  private static final List<String> STARTS = new CopyOnWriteArrayList<>();
+
+  private static final Instant BEGUN = Instant.now();
   private static final long TTL_MS = 2000;
 
   private static RunningCoffer coffer;
@@ -99,6 +104,7 @@ class KafkaConnectReloadTest {
     assertThat(connect.taskConfigs(name).get(0).config()).containsEntry(PASSWORD, placeholder);
 
     Instant changed = Instant.now();
+    STARTS.add("pw-2 written at " + Duration.between(BEGUN, changed).toMillis() + " ms");
     coffer.secretClient().setSecret(secret, "pw-2");
     Instant connectorSaw = await(name + "/connector", "pw-2", Duration.ofSeconds(60));
     Instant taskSaw = await(name + "/task", "pw-2", Duration.ofSeconds(60));
@@ -107,10 +113,12 @@ class KafkaConnectReloadTest {
     assertThat(connect.taskConfigs(name).get(0).config()).containsEntry(PASSWORD, placeholder);
     System.out.printf(
         "Kafka Connect (TTL %d ms, config.action.reload=restart): the connector saw the changed"
-            + " secret %d ms after it was written, its task %d ms after, with no restart call%n",
+            + " secret %d ms after it was written, its task %d ms after, with no restart call;"
+            + " starts: %s%n",
         TTL_MS,
         Duration.between(changed, connectorSaw).toMillis(),
-        Duration.between(changed, taskSaw).toMillis());
+        Duration.between(changed, taskSaw).toMillis(),
+        STARTS);
   }
 
   /** Waits until {@code who} was started with {@code value}; returns when it first was. */
@@ -124,14 +132,34 @@ class KafkaConnectReloadTest {
       Thread.sleep(20);
     }
     assertThat(SEEN.getOrDefault(who, List.of()))
-        .as("values %s was started with", who)
+        .as(
+            "values %s was started with; every start so far: %s; the connector's state now: %s",
+            who, STARTS, state(who.substring(0, who.indexOf('/'))))
         .contains(value);
     return Instant.now();
   }
 
   private static void seen(Map<String, String> props, String who) {
-    SEEN.computeIfAbsent(props.get("name") + "/" + who, k -> new CopyOnWriteArrayList<>())
-        .add(props.get(PASSWORD));
+    String name = props.get("name") + "/" + who;
+    SEEN.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(props.get(PASSWORD));
+    STARTS.add(
+        name
+            + " with "
+            + props.get(PASSWORD)
+            + " at "
+            + Duration.between(BEGUN, Instant.now()).toMillis()
+            + " ms");
+  }
+
+  private static String state(String connector) {
+    try {
+      var status = connect.connectorStatus(connector);
+      return status.connector().state()
+          + ", tasks "
+          + status.tasks().stream().map(t -> t.id() + " " + t.state()).toList();
+    } catch (RuntimeException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
   }
 
   /**
