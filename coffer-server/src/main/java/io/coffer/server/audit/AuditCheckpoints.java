@@ -27,8 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Signed checkpoints: every so many records, every so often, at rotation and at close the trail
@@ -282,21 +281,25 @@ public final class AuditCheckpoints {
   }
 
   /**
-   * Bouncy Castle's Ed25519 behind JDK types only, so that the JVM loads Bouncy Castle when this
-   * class is first used, not when it verifies {@link Signer}.
+   * Bouncy Castle's Ed25519 through its static byte-array functions only. Loading any Bouncy Castle
+   * class reads its signed jar's manifest (some 7 MiB of heap kept while the jar is open), so no
+   * class may pull it in at start: not {@link Signer} when the JVM verifies it, and not this one
+   * when the start-up cache links it. Passing a Bouncy Castle key object to a Bouncy Castle method
+   * made the linker load the parameter's type to check it, at every start.
    */
   private static final class BouncyEd25519 {
-    private final Ed25519PrivateKeyParameters key;
+    private final byte[] seed;
+    private final byte[] publicKey = new byte[Ed25519.PUBLIC_KEY_SIZE];
 
     BouncyEd25519(byte[] seed) {
-      this.key = new Ed25519PrivateKeyParameters(seed, 0);
+      this.seed = seed.clone();
+      Ed25519.generatePublicKey(this.seed, 0, publicKey, 0);
     }
 
     byte[] sign(byte[] data) {
-      Ed25519Signer ed = new Ed25519Signer();
-      ed.init(true, key);
-      ed.update(data, 0, data.length);
-      return ed.generateSignature();
+      byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+      Ed25519.sign(seed, 0, publicKey, 0, data, 0, data.length, signature, 0);
+      return signature;
     }
   }
 
