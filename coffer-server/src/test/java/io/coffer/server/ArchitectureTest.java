@@ -1,5 +1,7 @@
 package io.coffer.server;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -53,6 +55,24 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.sqlite..", "com.zaxxer..")
+        .check(classes);
+  }
+
+  /**
+   * Loading any Bouncy Castle class reads its signed jar's manifest into the heap (some 7 MiB), and
+   * the start-up cache links at start every class it holds with the types they hand each other. So
+   * beside certificate making, serving code uses only the static Ed25519 functions, which load
+   * nothing until the first audit checkpoint is signed.
+   */
+  @Test
+  void bouncy_castle_stays_out_of_the_start() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.coffer.server.tls..")
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage("org.bouncycastle..")
+                .and(not(resideInAPackage("org.bouncycastle.math.ec.rfc8032.."))))
         .check(classes);
   }
 
