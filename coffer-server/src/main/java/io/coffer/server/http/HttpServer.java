@@ -319,6 +319,7 @@ public final class HttpServer implements AutoCloseable {
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     ssl.setKeyStore(tls.keyStore());
     ssl.setKeyStorePassword(new String(tls.keyStorePassword()));
+    ssl.setTrustStore(tls.clientCertificateTrust());
     ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
     ssl.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
     ServerConnector connector =

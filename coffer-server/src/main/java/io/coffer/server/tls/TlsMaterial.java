@@ -256,6 +256,21 @@ public final class TlsMaterial {
     return ca;
   }
 
+  /**
+   * The client certificates the server trusts: none, since it asks for none. Given no trust store,
+   * Jetty gives the JDK no trust managers and the JDK then loads its ~150 public CAs at every
+   * start, to keep them in the heap unused.
+   */
+  public KeyStore clientCertificateTrust() {
+    try {
+      KeyStore none = KeyStore.getInstance("PKCS12");
+      none.load(null, TRUST_PASSWORD);
+      return none;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build an empty trust store", e);
+    }
+  }
+
   /** A client context that trusts only this CA. */
   public SSLContext clientContext() {
     try {
