@@ -163,7 +163,7 @@ public final class SecretService {
     String name = Limits.name(rawName);
     SecretHead head = deletedHead(store, vault, name);
     VersionRecord latest = store.latest(vault.id(), name).orElseThrow(() -> notFound(name));
-    return deleted(head, latest);
+    return deleted(head, toVersion(latest, Optional.empty()));
   }
 
   public SecretVersion recover(Vault vault, String rawName) {
@@ -262,13 +262,7 @@ public final class SecretService {
   public Page<DeletedSecret> listDeleted(Vault vault, int maxResults, Optional<String> token) {
     String after = PageToken.decodeName(token);
     List<SecretListing> rows = store.deleted(vault.id(), after, maxResults + 1);
-    return page(
-        rows,
-        maxResults,
-        r ->
-            new DeletedSecret(
-                listed(r), r.head().deleted().orElseThrow(), r.head().purgeAfter().orElseThrow()),
-        r -> r.head().name());
+    return page(rows, maxResults, r -> deleted(r.head(), listed(r)), r -> r.head().name());
   }
 
   /** How many live and soft-deleted secrets a vault holds; a count, never a name. */
@@ -367,11 +361,8 @@ public final class SecretService {
         .orElseThrow(() -> new SecretNotFound("Deleted Secret not found: " + name));
   }
 
-  private DeletedSecret deleted(SecretHead head, VersionRecord latest) {
-    return new DeletedSecret(
-        toVersion(latest, Optional.empty()),
-        head.deleted().orElseThrow(),
-        head.purgeAfter().orElseThrow());
+  private static DeletedSecret deleted(SecretHead head, SecretVersion latest) {
+    return new DeletedSecret(latest, head.deleted().orElseThrow(), head.purgeAfter().orElseThrow());
   }
 
   private Sealed seal(Vault vault, String name, String version, NewSecret secret) {

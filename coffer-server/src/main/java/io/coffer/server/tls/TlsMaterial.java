@@ -224,8 +224,7 @@ public final class TlsMaterial {
    */
   public KeyStore keyStore() {
     try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, STORE_PASSWORD);
+      KeyStore store = emptyStore(STORE_PASSWORD);
       byte[] salt = new byte[16];
       byte[] iv = new byte[16];
       RANDOM.nextBytes(salt);
@@ -263,9 +262,7 @@ public final class TlsMaterial {
    */
   public KeyStore clientCertificateTrust() {
     try {
-      KeyStore none = KeyStore.getInstance("PKCS12");
-      none.load(null, TRUST_PASSWORD);
-      return none;
+      return emptyStore(TRUST_PASSWORD);
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot build an empty trust store", e);
     }
@@ -274,8 +271,7 @@ public final class TlsMaterial {
   /** A client context that trusts only this CA. */
   public SSLContext clientContext() {
     try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, TRUST_PASSWORD);
+      KeyStore trust = emptyStore(TRUST_PASSWORD);
       trust.setCertificateEntry("coffer-ca", ca);
       TrustManagerFactory factory =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -307,6 +303,12 @@ public final class TlsMaterial {
     }
   }
 
+  private static KeyStore emptyStore(char[] password) throws IOException, GeneralSecurityException {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, password);
+    return store;
+  }
+
   /** Writes the trust store unless it exists and is not older than the CA file. */
   private void ensureTrustStore(Path file, boolean withJdkCas)
       throws IOException, GeneralSecurityException {
@@ -314,8 +316,7 @@ public final class TlsMaterial {
         && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(caFile)) >= 0) {
       return;
     }
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, TRUST_PASSWORD);
+    KeyStore trust = emptyStore(TRUST_PASSWORD);
     Path cacerts = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
     if (withJdkCas && Files.isReadable(cacerts)) {
       KeyStore jdk = KeyStore.getInstance(cacerts.toFile(), TRUST_PASSWORD);
