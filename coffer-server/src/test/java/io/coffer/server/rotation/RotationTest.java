@@ -264,9 +264,11 @@ class RotationTest {
     }
     assertThat(end).as("VALID UNTIL of the previous login").isNotNull();
     assertThat(end.toInstant()).isBetween(written.plusSeconds(7), written.plusSeconds(10));
+    // The run ends the login first and the previous version second: read the version's expiry
+    // once the run is recorded, not as soon as the login has its end.
+    JsonNode resumed = awaitRun(secret);
     assertThat(client.getSecret(secret, version1).getProperties().getExpiresOn().toInstant())
         .isEqualTo(end.toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    JsonNode resumed = awaitRun(secret);
     assertThat(resumed.path("cause").asText()).isEqualTo("resume");
     assertThat(resumed.path("status").asText()).isEqualTo("succeeded");
     assertThat(resumed.path("version").asText()).isEqualTo(failed.path("version").asText());
