@@ -25,7 +25,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -65,6 +64,12 @@ public final class HttpServer implements AutoCloseable {
           "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
           "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
+  /**
+   * Threads kept while idle: the acceptor and the selectors. Jetty's default of eight kept five
+   * more threads that never ran a request, each with its own stack; the pool grows under load.
+   */
+  private static final int MIN_THREADS = 4;
+
   private static final String HTTPS = "https";
   private static final String METRICS = "metrics";
 
@@ -87,6 +92,7 @@ public final class HttpServer implements AutoCloseable {
     referencesPerCacheLine();
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("coffer-io");
+    threads.setMinThreads(MIN_THREADS);
     Server server = new Server(threads, null, new UnsharedBuffers());
     server.setStopTimeout(STOP_TIMEOUT_MS);
     server.setErrorHandler(new JettyErrors());
@@ -327,7 +333,7 @@ public final class HttpServer implements AutoCloseable {
             server,
             1,
             SELECTORS,
-            new SslConnectionFactory(ssl, "http/1.1"),
+            new PooledRecords(ssl, "http/1.1"),
             new HttpConnectionFactory(https));
     connector.setName(HTTPS);
     connector.setHost(settings.bindHost());
