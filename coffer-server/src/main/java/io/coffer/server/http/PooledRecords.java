@@ -48,7 +48,7 @@ final class PooledRecords extends SslConnectionFactory {
   }
 
   /** Direct buffers (records) pooled; heap buffers (plaintext) fresh each time. */
-  private static final class RecordPool extends ByteBufferPool.Wrapper {
+  static final class RecordPool extends ByteBufferPool.Wrapper {
     private final ByteBufferPool unshared = new UnsharedBuffers();
 
     RecordPool() {
