@@ -10,32 +10,35 @@ import org.junit.jupiter.api.Test;
 class PooledRecordsTest {
   private static final int RECORD = 16_709;
 
+  private final PooledRecords.RecordPool pool = new PooledRecords.RecordPool();
+
   @Test
   void a_released_record_buffer_is_handed_out_again() {
-    PooledRecords.RecordPool pool = new PooledRecords.RecordPool();
-    RetainableByteBuffer first = pool.acquire(RECORD, true);
-    ByteBuffer held = first.getByteBuffer();
-    assertThat(held.isDirect()).isTrue();
-    first.release();
+    ByteBuffer released = usedOnce(true);
+    assertThat(released.isDirect()).isTrue();
 
-    RetainableByteBuffer second = pool.acquire(RECORD, true);
-    assertThat(second.getByteBuffer()).isSameAs(held);
-    second.release();
+    RetainableByteBuffer next = pool.acquire(RECORD, true);
+    assertThat(next.getByteBuffer()).isSameAs(released);
+    next.release();
   }
 
   @Test
   void a_plaintext_buffer_is_never_handed_out_again() {
-    PooledRecords.RecordPool pool = new PooledRecords.RecordPool();
-    RetainableByteBuffer first = pool.acquire(RECORD, false);
-    ByteBuffer held = first.getByteBuffer();
-    assertThat(held.isDirect()).isFalse();
-    first.release();
+    ByteBuffer released = usedOnce(false);
+    assertThat(released.isDirect()).isFalse();
 
     for (int i = 0; i < 10; i++) {
       RetainableByteBuffer next = pool.acquire(RECORD, false);
-      assertThat(next.getByteBuffer()).isNotSameAs(held);
-      assertThat(next.getByteBuffer().isDirect()).isFalse();
+      assertThat(next.getByteBuffer()).isNotSameAs(released);
       next.release();
     }
+  }
+
+  /** A buffer acquired and given back, as a connection does after each record. */
+  private ByteBuffer usedOnce(boolean direct) {
+    RetainableByteBuffer buffer = pool.acquire(RECORD, direct);
+    ByteBuffer held = buffer.getByteBuffer();
+    buffer.release();
+    return held;
   }
 }
