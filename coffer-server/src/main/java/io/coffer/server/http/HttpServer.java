@@ -65,8 +65,9 @@ public final class HttpServer implements AutoCloseable {
           "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   /**
-   * Threads kept while idle: the acceptor and the selectors. Jetty's default of eight kept five
-   * more threads that never ran a request, each with its own stack; the pool grows under load.
+   * Threads the pool keeps while idle. The acceptor and the selectors hold threads of their own;
+   * Jetty's default of eight kept idle workers beside them that an idle server never uses (29
+   * threads at idle instead of 31 on two processors). The pool still grows as load needs.
    */
   private static final int MIN_THREADS = 4;
 

@@ -52,6 +52,7 @@ final class PooledRecords extends SslConnectionFactory {
     private final ByteBufferPool unshared = new UnsharedBuffers();
 
     RecordPool() {
+      // Jetty's bucket sizes and counts; no heap buffer ever reaches it, direct ones up to the cap.
       super(new ArrayByteBufferPool(0, -1, -1, -1, 0, POOLED_BYTES));
     }
 
