@@ -189,7 +189,7 @@ public final class CofferServer implements AutoCloseable {
                   settings.endpoints().authority() + AuthorizationResponse.CONSOLE_PATH),
               signingKeys,
               storage::isReachable,
-              shared,
+              storage::reads,
               audit,
               rotation,
               metrics,

@@ -104,7 +104,8 @@ public final class HttpServer implements AutoCloseable {
       pipelines.put(connector.getName(), pipeline);
     });
     // On stop: stop accepting, and let requests in flight finish, for up to the stop timeout.
-    server.setHandler(new GracefulHandler(new JettyDoor(pipelines, blocking, services.shared())));
+    server.setHandler(
+        new GracefulHandler(new JettyDoor(pipelines, blocking, services.reads().apply(blocking))));
     try {
       for (ServerConnector connector : listeners.keySet()) {
         open(connector);

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpFields;
@@ -22,25 +23,25 @@ import org.eclipse.jetty.util.UrlEncoded;
 
 /**
  * The only door: turns a Jetty request into an {@link Exchange}, has the {@link Pipeline} serve it,
- * and writes the answer. A route marked inline (a secret read) is served, when storage is not
- * shared, on the I/O thread that read the request, saving a hand-over; every other request goes to
- * a virtual thread of its own, where reading a body or waiting on storage may block.
+ * and writes the answer. A route marked inline (a secret read) runs where storage says: on the I/O
+ * thread that read the request when storage is this process's alone, saving a hand-over, or on a
+ * virtual thread once the node's caches have caught up. Every other request goes to a virtual
+ * thread of its own at once, where reading a body or waiting on storage may block.
  */
 final class JettyDoor extends Handler.Abstract.NonBlocking {
   private final Map<String, Pipeline> pipelines;
   private final ExecutorService blocking;
-  private final boolean shared;
+  private final Executor reads;
 
   /**
    * @param pipelines the pipeline of each connector, by the connector's name: each listener serves
    *     its own route table
-   * @param shared whether other nodes share the storage: inline routes run on I/O threads only when
-   *     it is not, so that what they may wait for (a cold cache's read of SQLite) is short
+   * @param reads where inline routes run ({@link Services#reads})
    */
-  JettyDoor(Map<String, Pipeline> pipelines, ExecutorService blocking, boolean shared) {
+  JettyDoor(Map<String, Pipeline> pipelines, ExecutorService blocking, Executor reads) {
     this.pipelines = Map.copyOf(pipelines);
     this.blocking = blocking;
-    this.shared = shared;
+    this.reads = reads;
   }
 
   /** A body left unread up to this size is read and dropped, so the connection can be reused. */
@@ -50,8 +51,11 @@ final class JettyDoor extends Handler.Abstract.NonBlocking {
   public boolean handle(Request request, Response response, Callback callback) {
     Pipeline pipeline = pipelines.get(request.getConnectionMetaData().getConnector().getName());
     Exchange exchange = exchange(request);
-    if (pipeline.route(exchange) && !shared) {
-      answer(pipeline, request, exchange, response, callback, false);
+    if (pipeline.route(exchange)) {
+      // Only a virtual thread may block, reading a body the answer did not need.
+      reads.execute(() ->
+          answer(
+              pipeline, request, exchange, response, callback, Thread.currentThread().isVirtual()));
     } else {
       blocking.execute(() -> answer(pipeline, request, exchange, response, callback, true));
     }

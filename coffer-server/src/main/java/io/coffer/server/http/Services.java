@@ -14,12 +14,15 @@ import io.coffer.server.rotation.SecretRotation;
 import io.coffer.server.secrets.SecretChanges;
 import io.coffer.server.secrets.SecretService;
 import io.coffer.server.vault.Vaults;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
- * What the web layer calls into, one component per feature. {@code shared}: other nodes share the
- * storage (PostgreSQL); when it is not shared it belongs to this process alone (SQLite), so a read
- * waits on nothing slower than a local file.
+ * What the web layer calls into, one component per feature. {@code reads}: given the executor of
+ * requests that may block, where a route marked inline (a secret read) runs, as storage decides
+ * (right where it came in when the storage is this process's alone, so a read waits on nothing
+ * slower than a local file; otherwise once the node's caches have caught up with the other nodes).
  */
 public record Services(
     Directory directory,
@@ -31,7 +34,7 @@ public record Services(
     InteractiveLogin login,
     SigningKeys signingKeys,
     BooleanSupplier storageReachable,
-    boolean shared,
+    UnaryOperator<Executor> reads,
     AuditTrail audit,
     KeyRotation rotation,
     ServerMetrics metrics,

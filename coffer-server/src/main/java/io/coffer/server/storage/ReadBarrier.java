@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -35,7 +37,8 @@ import java.util.function.Supplier;
  * that read began also began after the request did, so the request's later reads (its caller, its
  * vault, its access, then the secret) may rely on it too. Requests on shared storage run each on a
  * virtual thread of its own, which is how the barrier knows them; platform threads (background
- * workers that live on) wait at every read.
+ * workers that live on) wait at every read. A read's request waits at the {@link #gate} instead,
+ * before it has a thread, and starts once it has passed.
  */
 final class ReadBarrier {
   /** Changes applied one by one per round trip; a node further behind forgets every secret. */
@@ -67,11 +70,13 @@ final class ReadBarrier {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition passed = lock.newCondition();
 
-  // Guarded by lock: round trips started and finished, and how the last one ended.
+  // Guarded by lock: round trips started and finished, how the last one ended, and the gated
+  // requests waiting for the next to begin.
   private long started;
   private long finished;
   private boolean inFlight;
   private RuntimeException lastFailure;
+  private List<Gated> next = new ArrayList<>();
 
   // Written only by the round trip in flight (one at a time), read under lock by the next.
   private long applied = -1;
@@ -90,19 +95,56 @@ final class ReadBarrier {
    */
   void await() {
     boolean request = Thread.currentThread().isVirtual();
-    if (request && PASSED.get() != null) {
-      return;
+    if (request) {
+      Object passage = PASSAGE.get();
+      if (passage == PASSED) {
+        return;
+      }
+      if (passage instanceof RuntimeException failure) {
+        PASSAGE.remove(); // told once: a later read tries again
+        throw failure;
+      }
     }
     awaitRoundTrip();
     if (request) {
-      PASSED.set(Boolean.TRUE);
+      PASSAGE.set(PASSED);
     }
   }
 
   /**
-   * Set on a request's thread once it has passed: its later reads need no round trip of their own.
+   * On a request's thread: {@link #PASSED} once it has passed, so its later reads need no round
+   * trip of their own; or the failure of the round trip it waited for at the {@link #gate}, which
+   * its first cached read reports.
    */
-  private static final ThreadLocal<Boolean> PASSED = new ThreadLocal<>();
+  private static final ThreadLocal<Object> PASSAGE = new ThreadLocal<>();
+
+  private static final Object PASSED = new Object();
+
+  /**
+   * Where a request that reads through the caches waits for the barrier without a thread: each task
+   * is held until a round trip that began after it came has been applied, then runs on {@code then}
+   * as having passed. A thread that waits in {@link #await} costs two hand-overs more (parked, then
+   * scheduled again), which on two processors was a fifth of a read's time. After a failed round
+   * trip the task runs all the same, and its first cached read fails as reads do.
+   */
+  Executor gate(Executor then) {
+    return task -> {
+      lock.lock();
+      try {
+        next.add(new Gated(task, then));
+        if (inFlight) {
+          return; // the round trip in flight starts the next one when it ends
+        }
+        inFlight = true;
+      } finally {
+        lock.unlock();
+      }
+      Thread.ofVirtual().name("coffer-read-barrier").start(this::tripsWhileGated);
+    };
+  }
+
+  /** A gated request and where it runs once it has passed. */
+  private record Gated(Runnable task, Executor then) {}
 
   private void awaitRoundTrip() {
     lock.lock();
@@ -114,19 +156,16 @@ final class ReadBarrier {
           continue;
         }
         inFlight = true;
-        long trip = ++started;
-        RuntimeException failure = null;
         lock.unlock();
+        boolean more;
         try {
-          roundTrip();
-        } catch (RuntimeException e) {
-          failure = e;
+          more = trip();
         } finally {
           lock.lock();
-          inFlight = false;
-          finished = trip;
-          lastFailure = failure;
-          passed.signalAll();
+        }
+        if (more) {
+          // Gated requests came during this round trip: a thread of their own runs the next.
+          Thread.ofVirtual().name("coffer-read-barrier").start(this::tripsWhileGated);
         }
       }
       if (lastFailure != null) {
@@ -134,6 +173,68 @@ final class ReadBarrier {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void tripsWhileGated() {
+    boolean more = true;
+    while (more) {
+      more = trip();
+    }
+  }
+
+  /**
+   * One round trip, by the caller that set {@code inFlight}, without the lock: the gated requests
+   * that came before it began go aboard, and are released once it is applied.
+   *
+   * @return whether gated requests came meanwhile; {@code inFlight} then stays set for the caller
+   *     to run the next round trip
+   */
+  private boolean trip() {
+    long trip;
+    List<Gated> aboard;
+    lock.lock();
+    try {
+      trip = ++started;
+      aboard = next;
+      next = new ArrayList<>();
+    } finally {
+      lock.unlock();
+    }
+    RuntimeException failure = null;
+    try {
+      roundTrip();
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    boolean more;
+    lock.lock();
+    try {
+      finished = trip;
+      lastFailure = failure;
+      more = !next.isEmpty();
+      inFlight = more;
+      passed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    Object passage = failure == null ? PASSED : failure;
+    for (Gated gated : aboard) {
+      release(gated, passage);
+    }
+    return more;
+  }
+
+  private static void release(Gated gated, Object passage) {
+    try {
+      gated
+          .then()
+          .execute(() -> {
+            PASSAGE.set(passage);
+            gated.task().run();
+          });
+    } catch (RejectedExecutionException stopping) {
+      // The server is stopping: its requests in flight are abandoned with their connections.
     }
   }
 

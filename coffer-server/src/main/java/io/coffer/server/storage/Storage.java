@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -46,6 +47,7 @@ public final class Storage implements AutoCloseable {
   private final SqlChangeLog changes;
   private final SqlEventStore events;
   private final SqlRotationStore rotations;
+  private final ReadBarrier barrier;
 
   private Storage(
       Dialect dialect,
@@ -61,6 +63,7 @@ public final class Storage implements AutoCloseable {
     this.changes = new SqlChangeLog(jdbc, transactions, dialect == Dialect.POSTGRESQL);
     SecretStore sql = new SqlSecretStore(transactions, this::connection, dialect, changes);
     DirectoryCache directoryCache;
+    ReadBarrier barrier = null;
     Transactions directoryTransactions = transactions;
     if (readCacheBytes == 0) {
       this.secrets = sql;
@@ -74,7 +77,7 @@ public final class Storage implements AutoCloseable {
       // Other nodes write too: every cached read waits for the barrier, which tells both caches
       // what changed anywhere.
       SharedCaches caches = new SharedCaches();
-      ReadBarrier barrier = new ReadBarrier(this::connection, caches);
+      barrier = new ReadBarrier(this::connection, caches);
       CachedSecretStore cached =
           new CachedSecretStore(sql, readCacheBytes, metrics, barrier::await);
       directoryCache = DirectoryCache.on(barrier::await, metrics);
@@ -83,6 +86,7 @@ public final class Storage implements AutoCloseable {
       this.secrets = cached;
       directoryTransactions = new DirectoryGeneration(transactions);
     }
+    this.barrier = barrier;
     this.directory = new SqlDirectoryStore(directoryTransactions, jdbc, directoryCache);
     this.vaults = new SqlVaultStore(directoryTransactions, jdbc, dialect, directoryCache);
     this.oneTime = new SqlOneTimeStore(transactions, jdbc, dialect);
@@ -277,6 +281,19 @@ public final class Storage implements AutoCloseable {
    */
   public boolean isShared() {
     return dialect == Dialect.POSTGRESQL;
+  }
+
+  /**
+   * Where a request that reads through the caches (a secret read) runs, given the executor of
+   * requests that may block: on this process's own storage, right where it came in, since what it
+   * may wait for is a local file; on shared storage, on {@code requests} once the read barrier has
+   * passed for it ({@link ReadBarrier#gate}); without caches, on {@code requests}.
+   */
+  public Executor reads(Executor requests) {
+    if (!isShared()) {
+      return Runnable::run;
+    }
+    return barrier == null ? requests : barrier.gate(requests);
   }
 
   /** Whether the database answers a trivial query. */
