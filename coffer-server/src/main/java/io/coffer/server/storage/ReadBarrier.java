@@ -206,6 +206,10 @@ final class ReadBarrier {
       roundTrip();
     } catch (RuntimeException e) {
       failure = e;
+    } catch (Error e) {
+      // Told to the waiting reads like any failure: a round trip that ended without its
+      // bookkeeping would leave inFlight set, and every later read waiting for ever.
+      failure = new StorageException("the read barrier's round trip failed", e);
     }
     boolean more;
     lock.lock();
