@@ -139,7 +139,7 @@ final class ReadBarrier {
       } finally {
         lock.unlock();
       }
-      Thread.ofVirtual().name("coffer-read-barrier").start(this::tripsWhileGated);
+      startTripsWhileGated();
     };
   }
 
@@ -165,7 +165,7 @@ final class ReadBarrier {
         }
         if (more) {
           // Gated requests came during this round trip: a thread of their own runs the next.
-          Thread.ofVirtual().name("coffer-read-barrier").start(this::tripsWhileGated);
+          startTripsWhileGated();
         }
       }
       if (lastFailure != null) {
@@ -174,6 +174,11 @@ final class ReadBarrier {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Runs round trips on a thread of their own while gated requests wait; inFlight is set. */
+  private void startTripsWhileGated() {
+    Thread.ofVirtual().name("coffer-read-barrier").start(this::tripsWhileGated);
   }
 
   private void tripsWhileGated() {
