@@ -91,8 +91,7 @@ public final class HttpServer implements AutoCloseable {
     ExecutorService blocking =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coffer-request-", 0).factory());
     referencesPerCacheLine();
-    QueuedThreadPool threads = new QueuedThreadPool();
-    threads.setName("coffer-io");
+    QueuedThreadPool threads = new IoThreads();
     threads.setMinThreads(MIN_THREADS);
     Server server = new Server(threads, null, new UnsharedBuffers());
     server.setStopTimeout(STOP_TIMEOUT_MS);

@@ -52,10 +52,15 @@ final class JettyDoor extends Handler.Abstract.NonBlocking {
     Pipeline pipeline = pipelines.get(request.getConnectionMetaData().getConnector().getName());
     Exchange exchange = exchange(request);
     if (pipeline.route(exchange)) {
-      // Only a virtual thread may block, reading a body the answer did not need.
-      reads.execute(() ->
-          answer(
-              pipeline, request, exchange, response, callback, Thread.currentThread().isVirtual()));
+      reads.execute(() -> {
+        if (Thread.currentThread().isVirtual()) {
+          IoThreads.answeringRead(
+              () -> answer(pipeline, request, exchange, response, callback, true));
+        } else {
+          // On the I/O thread: it must not block reading a body the answer did not need.
+          answer(pipeline, request, exchange, response, callback, false);
+        }
+      });
     } else {
       blocking.execute(() -> answer(pipeline, request, exchange, response, callback, true));
     }

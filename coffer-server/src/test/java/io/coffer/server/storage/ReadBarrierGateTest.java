@@ -96,6 +96,51 @@ class ReadBarrierGateTest {
     assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("round trips: 1");
   }
 
+  @Test
+  void a_request_told_of_a_failure_may_wait_for_a_round_trip_while_others_wait_for_theirs()
+      throws Exception {
+    databaseDown = true;
+    CompletableFuture<Void> told = new CompletableFuture<>();
+    CompletableFuture<Void> other = new CompletableFuture<>();
+    barrier
+        .gate(requests)
+        .execute(() -> {
+          try {
+            assertThatThrownBy(barrier::await).isInstanceOf(RuntimeException.class);
+            databaseDown = false;
+            turnstile.release(10);
+            // Waits for a round trip while the barrier's thread still owes the other request its
+            // own: answered on that thread, this would wait for itself.
+            barrier.await();
+            told.complete(null);
+          } catch (Throwable e) {
+            told.completeExceptionally(e);
+          }
+        });
+    awaitTripsBegun(1);
+    barrier.gate(requests).execute(readTwice(other));
+    turnstile.release();
+    told.get(10, TimeUnit.SECONDS);
+    other.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void a_request_that_throws_leaves_the_others_of_its_round_trip_answered() throws Exception {
+    CompletableFuture<Void> after = new CompletableFuture<>();
+    barrier.gate(requests).execute(readTwice(new CompletableFuture<>()));
+    awaitTripsBegun(1);
+    // Both come during the first round trip and are released together by the second.
+    barrier
+        .gate(requests)
+        .execute(() -> {
+          throw new IllegalStateException("a request that fails unexpectedly (test)");
+        });
+    barrier.gate(requests).execute(readTwice(after));
+    turnstile.release(2);
+    after.get(10, TimeUnit.SECONDS);
+    assertThat(tripsBegun).hasValue(2);
+  }
+
   /** A request that reads twice. */
   private Runnable readTwice(CompletableFuture<Void> done) {
     return () -> {
