@@ -22,8 +22,15 @@ final class IoThreads extends QueuedThreadPool {
     setName("coffer-io");
   }
 
-  /** Runs a read's answer on this virtual thread, which then resumes its connection itself. */
+  /**
+   * Runs a read's answer; on a virtual thread, which then resumes its connection itself. (On the
+   * I/O thread the answer is written before Jetty would resume it.)
+   */
   static void answeringRead(Runnable answer) {
+    if (!Thread.currentThread().isVirtual()) {
+      answer.run();
+      return;
+    }
     ANSWERING_READ.set(Boolean.TRUE);
     try {
       answer.run();

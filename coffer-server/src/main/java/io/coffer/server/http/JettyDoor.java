@@ -25,8 +25,9 @@ import org.eclipse.jetty.util.UrlEncoded;
  * The only door: turns a Jetty request into an {@link Exchange}, has the {@link Pipeline} serve it,
  * and writes the answer. A route marked inline (a secret read) runs where storage says: on the I/O
  * thread that read the request when storage is this process's alone, saving a hand-over, or on a
- * virtual thread once the node's caches have caught up. Every other request goes to a virtual
- * thread of its own at once, where reading a body or waiting on storage may block.
+ * virtual thread once the node's caches have caught up; it never waits for a body it did not read,
+ * but closes the connection after the answer. Every other request goes to a virtual thread of its
+ * own at once, where reading a body or waiting on storage may block.
  */
 final class JettyDoor extends Handler.Abstract.NonBlocking {
   private final Map<String, Pipeline> pipelines;
@@ -52,15 +53,11 @@ final class JettyDoor extends Handler.Abstract.NonBlocking {
     Pipeline pipeline = pipelines.get(request.getConnectionMetaData().getConnector().getName());
     Exchange exchange = exchange(request);
     if (pipeline.route(exchange)) {
-      reads.execute(() -> {
-        if (Thread.currentThread().isVirtual()) {
+      // Never waits for a body the answer did not need: the thread may be the I/O thread, or
+      // the read barrier's, which other reads wait on.
+      reads.execute(() ->
           IoThreads.answeringRead(
-              () -> answer(pipeline, request, exchange, response, callback, true));
-        } else {
-          // On the I/O thread: it must not block reading a body the answer did not need.
-          answer(pipeline, request, exchange, response, callback, false);
-        }
-      });
+              () -> answer(pipeline, request, exchange, response, callback, false)));
     } else {
       blocking.execute(() -> answer(pipeline, request, exchange, response, callback, true));
     }
