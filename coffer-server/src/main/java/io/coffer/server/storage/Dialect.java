@@ -21,7 +21,8 @@ enum Dialect {
           "V7__events.sql",
           "V8__rotation.sql",
           "V9__cluster_identity.sql",
-          "V10__directory_generation.sql")),
+          "V10__directory_generation.sql",
+          "V11__read_leases.sql")),
   POSTGRESQL(
       " FOR UPDATE",
       "postgresql/",
@@ -35,7 +36,8 @@ enum Dialect {
           "V7__events.sql",
           "V8__rotation.sql",
           "V9__cluster_identity.sql",
-          "V10__directory_generation.sql"));
+          "V10__directory_generation.sql",
+          "V11__read_leases.sql"));
 
   /** Appended to a SELECT inside a write transaction to hold the rows it read until commit. */
   final String forUpdate;

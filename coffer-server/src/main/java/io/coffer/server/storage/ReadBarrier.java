@@ -29,9 +29,11 @@ import java.util.function.Supplier;
  *
  * <p>LISTEN/NOTIFY alone could not give this guarantee: a notification arrives some time after the
  * commit, and nothing tells the reader whether it has arrived yet. Polling on a timer has the same
- * gap. A node that fell more than {@link #CATCH_UP} changes behind, or whose changes were pruned
- * away (a gap in the positions it reads), or sees the head go backwards (a restored database),
- * forgets every cached secret instead of applying changes one by one.
+ * gap. With writers that wait until every reader applied their change it can: while the node holds
+ * its {@link ReadLease}, reads pass here at once, and these round trips run for the lease. A node
+ * that fell more than {@link #CATCH_UP} changes behind, or whose changes were pruned away (a gap in
+ * the positions it reads), or sees the head go backwards (a restored database), forgets every
+ * cached secret instead of applying changes one by one.
  *
  * <p>A request passes the barrier once, at its first cached read: a round trip that began after
  * that read began also began after the request did, so the request's later reads (its caller, its
@@ -79,22 +81,45 @@ final class ReadBarrier {
   private RuntimeException lastFailure;
   private List<Gated> next = new ArrayList<>();
 
-  // Written only by the round trip in flight (one at a time), read under lock by the next.
-  private long applied = -1;
-  private long generation = -1;
+  // Written only by the round trip in flight (one at a time), after the caches were told; read by
+  // the next, and by the lease when it reports what this node applied.
+  private volatile long applied = -1;
+  private volatile long generation = -1;
+
+  private final ReadLease lease;
 
   ReadBarrier(Supplier<Connection> connections, Caches caches) {
+    this(connections, caches, null);
+  }
+
+  /** With {@code lease}: while it is held, reads need no round trip (see {@link ReadLease}). */
+  ReadBarrier(Supplier<Connection> connections, Caches caches, ReadLease lease) {
     this.connections = connections;
     this.caches = caches;
+    this.lease = lease;
+  }
+
+  /** Runs a round trip that begins after this call, and says what the caches have applied. */
+  ReadLease.Applied caughtUp() {
+    awaitRoundTrip();
+    return new ReadLease.Applied(applied, generation);
+  }
+
+  private boolean leased() {
+    return lease != null && lease.held();
   }
 
   /**
-   * Returns once a round trip that began after this call has been applied to the caches.
+   * Returns once a round trip that began after this call has been applied to the caches, or at once
+   * while this node holds its read lease.
    *
    * @throws io.coffer.server.CofferException.Unavailable or {@link StorageException} when the
    *     database cannot be read
    */
   void await() {
+    if (leased()) {
+      return;
+    }
     boolean request = Thread.currentThread().isVirtual();
     if (request) {
       Object passage = PASSAGE.get();
@@ -128,10 +153,15 @@ final class ReadBarrier {
    * round trip was run by a reader that waited in {@link #await}. A thread that waits there costs
    * two hand-overs more (parked, then scheduled again), which on two processors was a fifth of a
    * read's time. After a failed round trip the task runs all the same, on {@code then}, and its
-   * first cached read fails as reads do.
+   * first cached read fails as reads do. While this node holds its read lease the task runs at once
+   * where it was given.
    */
   Executor gate(Executor then) {
     return task -> {
+      if (leased()) {
+        task.run(); // answered from memory where it came in, as on a node's own storage
+        return;
+      }
       lock.lock();
       try {
         next.add(new Gated(task, then));

@@ -23,14 +23,16 @@ final class SqlChangeLog implements ChangeLog {
   private final Jdbc jdbc;
   private final Transactions writer;
   private final boolean shared;
+  private final ReadLease.Holders holders;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition advanced = lock.newCondition();
   private final AtomicLong lastPoll = new AtomicLong();
   private long known;
   private boolean stopped;
 
-  SqlChangeLog(Jdbc jdbc, Transactions writer, boolean shared) {
+  SqlChangeLog(Jdbc jdbc, Transactions writer, boolean shared, ReadLease.Holders holders) {
     this.jdbc = jdbc;
+    this.holders = holders;
     this.writer = writer;
     this.shared = shared;
     this.known = head();
@@ -38,11 +40,12 @@ final class SqlChangeLog implements ChangeLog {
 
   /**
    * Appends {@code changes} inside the caller's transaction, as its last statements: the counter
-   * row's update takes the positions (and, on PostgreSQL, the row's lock until commit).
+   * row's update takes the positions (and, on PostgreSQL, the row's lock until commit). On shared
+   * storage the commit also notifies the nodes holding read leases ({@link ReadLease}).
    *
    * @return the last position taken
    */
-  static long append(Connection connection, List<ChangeRecord> changes) throws SQLException {
+  long append(Connection connection, List<ChangeRecord> changes) throws SQLException {
     long last =
         Jdbc.query(
                 connection,
@@ -65,7 +68,22 @@ final class SqlChangeLog implements ChangeLog {
           Jdbc.nullable(change.exp()),
           change.at());
     }
+    if (shared) {
+      Jdbc.update(connection, "NOTIFY " + ReadLease.CHANNEL);
+    }
     return last;
+  }
+
+  /**
+   * A write committed up to {@code position}: wakes this process's waiters and, on shared storage,
+   * returns once every node holding a read lease has applied it, so it may be acknowledged.
+   */
+  void acknowledge(long position) {
+    if (position == 0) {
+      return;
+    }
+    committed(position);
+    holders.awaitApplied(position, 0);
   }
 
   /** A commit of this process reached {@code position}: wakes the waiters. */

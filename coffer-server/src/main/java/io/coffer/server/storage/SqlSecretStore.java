@@ -73,7 +73,8 @@ final class SqlSecretStore implements SecretStore {
 
   /**
    * Runs the work in one transaction whose last statements append its changes to the change log,
-   * then wakes whoever waits on the log.
+   * then wakes whoever waits on the log; on shared storage it returns once nodes holding read
+   * leases have applied it.
    */
   @Override
   public <T> T write(Function<SecretWrites, T> work) {
@@ -85,7 +86,7 @@ final class SqlSecretStore implements SecretStore {
           last[0] = tx.appendChanges();
           return done;
         });
-    changes.committed(last[0]);
+    changes.acknowledge(last[0]);
     return result;
   }
 
@@ -340,7 +341,7 @@ final class SqlSecretStore implements SecretStore {
         return 0;
       }
       try {
-        return SqlChangeLog.append(connection, logged);
+        return changes.append(connection, logged);
       } catch (SQLException e) {
         throw Jdbc.failure(e);
       }

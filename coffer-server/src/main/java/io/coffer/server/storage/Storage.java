@@ -6,9 +6,11 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.coffer.server.CofferException;
 import io.coffer.server.config.ConfigException;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Executor;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -48,6 +51,7 @@ public final class Storage implements AutoCloseable {
   private final SqlEventStore events;
   private final SqlRotationStore rotations;
   private final ReadBarrier barrier;
+  private final ReadLease lease;
 
   private Storage(
       Dialect dialect,
@@ -60,11 +64,18 @@ public final class Storage implements AutoCloseable {
     this.writer = writer;
     Transactions transactions = writer != null ? writer : new PooledTransactions(this::connection);
     Jdbc jdbc = new Jdbc(this::connection);
-    this.changes = new SqlChangeLog(jdbc, transactions, dialect == Dialect.POSTGRESQL);
+    // On shared storage with caches this node holds a read lease; every writer on shared storage
+    // waits after its commit for the nodes holding one.
+    ReadLease lease =
+        isShared() && readCacheBytes != 0 ? new ReadLease(() -> listening(pool), jdbc) : null;
+    ReadLease.Holders holders =
+        lease != null
+            ? lease::awaitApplied
+            : isShared() ? (p, g) -> ReadLease.awaitHolders(jdbc, p, g) : (p, g) -> {};
+    this.changes = new SqlChangeLog(jdbc, transactions, isShared(), holders);
     SecretStore sql = new SqlSecretStore(transactions, this::connection, dialect, changes);
     DirectoryCache directoryCache;
     ReadBarrier barrier = null;
-    Transactions directoryTransactions = transactions;
     if (readCacheBytes == 0) {
       this.secrets = sql;
       directoryCache = DirectoryCache.off();
@@ -75,17 +86,26 @@ public final class Storage implements AutoCloseable {
       directoryCache = DirectoryCache.off();
     } else {
       // Other nodes write too: every cached read waits for the barrier, which tells both caches
-      // what changed anywhere.
+      // what changed anywhere, unless this node holds its read lease.
       SharedCaches caches = new SharedCaches();
-      barrier = new ReadBarrier(this::connection, caches);
+      barrier = new ReadBarrier(this::connection, caches, lease);
       CachedSecretStore cached =
           new CachedSecretStore(sql, readCacheBytes, metrics, barrier::await);
       directoryCache = DirectoryCache.on(barrier::await, metrics);
       caches.secrets = cached;
       caches.directory = directoryCache;
       this.secrets = cached;
-      directoryTransactions = new DirectoryGeneration(transactions);
+      lease.start(barrier::caughtUp);
+      ReadLease held = lease;
+      metrics.ifPresent(m ->
+          Gauge.builder("coffer.storage.read.lease", held, l -> l.held() ? 1 : 0)
+              .description("1 while this node holds its read lease (reads need no round trip)")
+              .register(m));
     }
+    // Every node's directory writes move the generation, cached or not: other nodes cache.
+    Transactions directoryTransactions =
+        isShared() ? new DirectoryGeneration(transactions, holders) : transactions;
+    this.lease = lease;
     this.barrier = barrier;
     this.directory = new SqlDirectoryStore(directoryTransactions, jdbc, directoryCache);
     this.vaults = new SqlVaultStore(directoryTransactions, jdbc, dialect, directoryCache);
@@ -286,8 +306,9 @@ public final class Storage implements AutoCloseable {
   /**
    * Where a request that reads through the caches (a secret read) runs, given the executor of
    * requests that may block: on this process's own storage, right where it came in, since what it
-   * may wait for is a local file; on shared storage, on {@code requests} once the read barrier has
-   * passed for it ({@link ReadBarrier#gate}); without caches, on {@code requests}.
+   * may wait for is a local file; on shared storage, right there too while this node holds its read
+   * lease ({@link ReadLease}), else on {@code requests} once the read barrier has passed for it
+   * ({@link ReadBarrier#gate}); without caches, on {@code requests}.
    */
   public Executor reads(Executor requests) {
     if (!isShared()) {
@@ -352,6 +373,9 @@ public final class Storage implements AutoCloseable {
 
   @Override
   public void close() {
+    if (lease != null) {
+      lease.close();
+    }
     pool.close();
     if (writer != null) {
       writer.close();
@@ -361,6 +385,20 @@ public final class Storage implements AutoCloseable {
   private static boolean lock(Statement statement, String sql) throws SQLException {
     try (ResultSet row = statement.executeQuery(sql)) {
       return row.next() && row.getBoolean(1);
+    }
+  }
+
+  /** A connection of its own, outside the pool, for the read lease to listen on. */
+  private static Connection listening(HikariDataSource pool) {
+    Properties properties = new Properties();
+    properties.putAll(pool.getDataSourceProperties());
+    properties.setProperty("user", pool.getUsername());
+    properties.setProperty("password", pool.getPassword());
+    properties.setProperty("ApplicationName", "coffer-read-lease");
+    try {
+      return DriverManager.getConnection(pool.getJdbcUrl(), properties);
+    } catch (SQLException e) {
+      throw new CofferException.Unavailable("storage is unavailable", Duration.ofSeconds(1));
     }
   }
 

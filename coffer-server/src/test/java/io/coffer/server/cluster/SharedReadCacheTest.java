@@ -12,13 +12,20 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two nodes on one PostgreSQL, both answering reads from their caches: whatever one node
  * acknowledged, the other answers at once, for every kind of secret write and for the directory
- * changes every request depends on (a principal disabled, a role assignment removed).
+ * changes every request depends on (a principal disabled, a role assignment removed). The nodes
+ * hold read leases while they do (each test begins once both are held); a write waits for a lease
+ * that stopped being renewed, and a node whose listening connection is cut still reads fresh.
  */
 @EnabledIfSystemProperty(named = "coffer.test.storage", matches = "postgresql")
 class SharedReadCacheTest {
@@ -35,21 +44,28 @@ class SharedReadCacheTest {
   @TempDir static Path dataDir;
   private static List<RunningCoffer> nodes;
   private static String token;
+  private static PostgresOptions database;
 
   /** What a GET must answer for one secret: its value and whether it is enabled, or gone. */
   private record Expected(Optional<String> value, boolean enabled, boolean deleted) {}
 
   @BeforeAll
   static void startTwoNodes() {
-    Optional<PostgresOptions> database = RunningCoffer.database(dataDir);
+    database = RunningCoffer.database(dataDir).orElseThrow();
     int publicPort = RunningCoffer.freePort();
-    RunningCoffer first = RunningCoffer.start(Settings.defaults(dataDir, publicPort), database);
+    RunningCoffer first =
+        RunningCoffer.start(Settings.defaults(dataDir, publicPort), Optional.of(database));
     RunningCoffer second =
         RunningCoffer.start(
             Settings.defaults(dataDir, RunningCoffer.freePort()).withPublicPort(publicPort),
-            database);
+            Optional.of(database));
     nodes = List.of(first, second);
     token = first.token();
+  }
+
+  @BeforeEach
+  void bothNodesHoldTheirLeases() throws Exception {
+    awaitLeases(2);
   }
 
   @AfterAll
@@ -159,6 +175,101 @@ class SharedReadCacheTest {
       assertThat(call(reader, "GET", "/secrets/guarded", null, appToken).statusCode())
           .isEqualTo(403);
     }
+  }
+
+  @Test
+  void a_write_is_acknowledged_only_once_a_lease_behind_it_has_expired() throws Exception {
+    try (Connection db = connect()) {
+      // A node that stopped answering: its lease is unexpired and behind every change.
+      execute(
+          db,
+          "INSERT INTO read_leases(node_id, expires_at, position, generation)"
+              + " VALUES ('stalled', clock_timestamp() + interval '1.5 seconds', 0, 0)");
+      try {
+        expectStatus(call(nodes.get(0), "PUT", "/secrets/held", "{\"value\":\"v\"}"), 200);
+        assertThat(stalledLeaseExpired(db)).isTrue();
+
+        execute(
+            db,
+            "UPDATE read_leases SET expires_at = clock_timestamp() + interval '1.5 seconds'"
+                + " WHERE node_id = 'stalled'");
+        String tenant = nodes.get(0).credentials().tenantId();
+        HttpResponse<String> created =
+            admin(
+                nodes.get(1),
+                "POST",
+                "/tenants/" + tenant + "/principals",
+                "{\"displayName\":\"held\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        assertThat(stalledLeaseExpired(db)).isTrue();
+      } finally {
+        execute(db, "DELETE FROM read_leases WHERE node_id = 'stalled'");
+      }
+    }
+  }
+
+  @Test
+  void a_node_whose_listening_connection_is_cut_still_reads_fresh_and_takes_its_lease_again()
+      throws Exception {
+    try (Connection db = connect();
+        Statement statement = db.createStatement();
+        ResultSet cut =
+            statement.executeQuery(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE application_name = 'coffer-read-lease' AND datname = current_database()")) {
+      cut.next();
+      assertThat(cut.getInt(1)).isEqualTo(2);
+    }
+    for (int i = 0; i < 50; i++) {
+      RunningCoffer writer = nodes.get(i % 2);
+      String value = "cut-" + i;
+      expectStatus(call(writer, "PUT", "/secrets/cut", "{\"value\":\"" + value + "\"}"), 200);
+      assertAnswers(
+          other(writer), "cut", new Expected(Optional.of(value), true, false), "write " + i);
+    }
+    awaitLeases(2);
+  }
+
+  private static boolean stalledLeaseExpired(Connection db) throws SQLException {
+    try (Statement statement = db.createStatement();
+        ResultSet row =
+            statement.executeQuery(
+                "SELECT expires_at <= clock_timestamp() FROM read_leases"
+                    + " WHERE node_id = 'stalled'")) {
+      return row.next() && row.getBoolean(1);
+    }
+  }
+
+  /** Waits until {@code count} nodes hold unexpired leases, as PostgreSQL sees them. */
+  private static void awaitLeases(int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    try (Connection db = connect();
+        Statement statement = db.createStatement()) {
+      while (true) {
+        try (ResultSet row =
+            statement.executeQuery(
+                "SELECT count(*) FROM read_leases WHERE expires_at > clock_timestamp()")) {
+          row.next();
+          if (row.getInt(1) == count) {
+            return;
+          }
+          assertThat(System.nanoTime() - deadline)
+              .as("nodes holding leases: " + row.getInt(1))
+              .isNegative();
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private static void execute(Connection db, String sql) throws SQLException {
+    try (Statement statement = db.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private static Connection connect() throws SQLException {
+    return DriverManager.getConnection(database.jdbcUrl(), database.user(), database.password());
   }
 
   /** One random write allowed in the secret's state, made on {@code node}; the state after it. */
