@@ -1,6 +1,7 @@
 package io.coffer.server.storage;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -162,7 +163,7 @@ final class ReadLease implements AutoCloseable {
       } catch (SQLException | RuntimeException e) {
         heldUntil = 0;
         listens = false;
-        publish(horizon()); // waiting writers look for themselves
+        wakeWriters(); // they look for themselves now
         if (!closed && !told) {
           LOG.warn(
               "no read lease: reads wait for a round trip each until one is held: {}",
@@ -202,23 +203,21 @@ final class ReadLease implements AutoCloseable {
   }
 
   private static Applied readHorizon(Connection connection) throws SQLException {
-    return Jdbc.query(connection, HORIZON, row -> new Applied(row.getLong(1), row.getLong(2)))
-        .get(0);
+    return Jdbc.query(connection, HORIZON, ReadLease::applied).get(0);
+  }
+
+  private static Applied readHorizon(Jdbc jdbc) {
+    return jdbc.readOne(HORIZON, ReadLease::applied).orElseThrow();
+  }
+
+  private static Applied applied(ResultSet row) throws SQLException {
+    return new Applied(row.getLong(1), row.getLong(2));
   }
 
   private boolean writersWait() {
     lock.lock();
     try {
       return waiting > 0;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private Applied horizon() {
-    lock.lock();
-    try {
-      return horizon;
     } finally {
       lock.unlock();
     }
@@ -234,6 +233,15 @@ final class ReadLease implements AutoCloseable {
     }
   }
 
+  private void wakeWriters() {
+    lock.lock();
+    try {
+      horizonRead.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * On a writer of this node, after its commit: returns once every node holding a lease has applied
    * change-log position {@code position} and directory generation {@code generation}, or its lease
@@ -243,6 +251,17 @@ final class ReadLease implements AutoCloseable {
    * node's clock misleads it; that is logged.
    */
   void awaitApplied(long position, long generation) {
+    if (!listens || !awaitedHere(position, generation)) {
+      awaitHolders(jdbc, position, generation);
+    }
+  }
+
+  /**
+   * The in-memory wait of {@link #awaitApplied}.
+   *
+   * @return false when the lease thread stopped listening before the write was covered
+   */
+  private boolean awaitedHere(long position, long generation) {
     long deadline = System.nanoTime() + 2 * TERM.toNanos();
     lock.lock();
     try {
@@ -252,27 +271,25 @@ final class ReadLease implements AutoCloseable {
     }
     try {
       // Registered first: any report after this read wakes the lease thread to read again.
-      if (!listens || readHorizon(jdbc).covers(position, generation)) {
-        if (!listens) {
-          awaitHolders(jdbc, position, generation);
-        }
-        return;
+      if (readHorizon(jdbc).covers(position, generation)) {
+        return true;
       }
       lock.lock();
       try {
-        while (!horizon.covers(position, generation) && listens) {
+        while (!horizon.covers(position, generation)) {
+          if (!listens) {
+            return false;
+          }
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             LOG.warn("read leases stayed behind a write for two terms; acknowledging it");
-            return;
+            return true;
           }
           horizonRead.awaitNanos(left);
         }
+        return true;
       } finally {
         lock.unlock();
-      }
-      if (!listens) {
-        awaitHolders(jdbc, position, generation);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -285,10 +302,6 @@ final class ReadLease implements AutoCloseable {
         lock.unlock();
       }
     }
-  }
-
-  private static Applied readHorizon(Jdbc jdbc) {
-    return jdbc.readOne(HORIZON, row -> new Applied(row.getLong(1), row.getLong(2))).orElseThrow();
   }
 
   /**
