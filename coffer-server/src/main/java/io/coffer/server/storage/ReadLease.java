@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -100,11 +101,13 @@ final class ReadLease implements AutoCloseable {
   // Written by the lease thread only: what it last reported.
   private Applied reported = new Applied(-1, -1);
 
-  // Guarded by lock: writers of this process waiting, and the least any unexpired lease had applied
-  // when the lease thread last read them (read whenever writers wait and something changed).
+  /** Writers of this process waiting: while any do, the lease thread reads the leases for them. */
+  private final AtomicInteger waiting = new AtomicInteger();
+
+  // Guarded by lock: the least any unexpired lease had applied when the lease thread last read
+  // them (read whenever writers wait and something changed).
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition horizonRead = lock.newCondition();
-  private int waiting;
   private Applied horizon = new Applied(-1, -1);
 
   /**
@@ -148,7 +151,7 @@ final class ReadLease implements AutoCloseable {
               told = false;
             }
           }
-          if (writersWait()) {
+          if (waiting.get() > 0) {
             publish(readHorizon(listener));
           }
           long untilRenewal = RENEW.toNanos() - (System.nanoTime() - renewed);
@@ -214,15 +217,6 @@ final class ReadLease implements AutoCloseable {
     return new Applied(row.getLong(1), row.getLong(2));
   }
 
-  private boolean writersWait() {
-    lock.lock();
-    try {
-      return waiting > 0;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   private void publish(Applied read) {
     lock.lock();
     try {
@@ -263,12 +257,7 @@ final class ReadLease implements AutoCloseable {
    */
   private boolean awaitedHere(long position, long generation) {
     long deadline = System.nanoTime() + 2 * TERM.toNanos();
-    lock.lock();
-    try {
-      waiting++;
-    } finally {
-      lock.unlock();
-    }
+    waiting.incrementAndGet();
     try {
       // Registered first: any report after this read wakes the lease thread to read again.
       if (readHorizon(jdbc).covers(position, generation)) {
@@ -295,12 +284,7 @@ final class ReadLease implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new StorageException("interrupted while nodes applied a write", e);
     } finally {
-      lock.lock();
-      try {
-        waiting--;
-      } finally {
-        lock.unlock();
-      }
+      waiting.decrementAndGet();
     }
   }
 

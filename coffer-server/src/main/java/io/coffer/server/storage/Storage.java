@@ -96,9 +96,8 @@ public final class Storage implements AutoCloseable {
       caches.directory = directoryCache;
       this.secrets = cached;
       lease.start(barrier::caughtUp);
-      ReadLease held = lease;
       metrics.ifPresent(m ->
-          Gauge.builder("coffer.storage.read.lease", held, l -> l.held() ? 1 : 0)
+          Gauge.builder("coffer.storage.read.lease", lease, l -> l.held() ? 1 : 0)
               .description("1 while this node holds its read lease (reads need no round trip)")
               .register(m));
     }
@@ -398,7 +397,7 @@ public final class Storage implements AutoCloseable {
     try {
       return DriverManager.getConnection(pool.getJdbcUrl(), properties);
     } catch (SQLException e) {
-      throw new CofferException.Unavailable("storage is unavailable", Duration.ofSeconds(1));
+      throw Jdbc.failure(e); // says why, for the lease thread's warning
     }
   }
 
