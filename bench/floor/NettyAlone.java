@@ -23,9 +23,8 @@ import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
 
 /**
- * Netty alone (the version the Azure SDK brings), TLS 1.3 by the JDK or by BoringSSL, one event
- * loop per processor, answering every request with the same bytes: an HTTP server to compare
- * Jetty's cost with.
+ * Netty alone (the version Coffer serves on), TLS 1.3 by the JDK or by BoringSSL, one event loop
+ * per processor, answering every request with the same bytes: the floor under Coffer's own work.
  *
  * <p>java NettyAlone PORT KEYSTORE.p12 PASSWORD BODY-FILE JDK|OPENSSL
  */

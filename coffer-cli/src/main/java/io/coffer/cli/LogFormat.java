@@ -20,12 +20,7 @@ public final class LogFormat extends ContextAwareBase implements Configurator {
   static final String PATTERN =
       "time=%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} level=%level logger=%logger{0} %msg%n";
   private static final List<String> QUIET =
-      List.of(
-          "org.eclipse.jetty",
-          "io.javalin",
-          "com.zaxxer.hikari",
-          "com.azure",
-          "com.microsoft.aad.msal4j");
+      List.of("io.netty", "com.zaxxer.hikari", "com.azure", "com.microsoft.aad.msal4j");
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {

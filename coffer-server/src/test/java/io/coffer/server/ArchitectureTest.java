@@ -30,7 +30,7 @@ class ArchitectureTest {
         .resideOutsideOfPackage("io.coffer.server.http..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("org.eclipse.jetty..", "jakarta.servlet..")
+        .resideInAnyPackage("io.netty..", "org.eclipse.jetty..", "jakarta.servlet..")
         .check(classes);
   }
 

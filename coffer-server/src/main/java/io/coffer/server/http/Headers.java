@@ -1,6 +1,10 @@
 package io.coffer.server.http;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -44,6 +48,26 @@ final class Headers {
         .header("Strict-Transport-Security", "max-age=31536000;includeSubDomains");
     return requestId;
   }
+
+  /** The Date header of this second, formatted once a second rather than once an answer. */
+  static String date() {
+    long second = System.currentTimeMillis() / 1000;
+    DateOfSecond cached = date;
+    if (cached.second() != second) {
+      cached =
+          new DateOfSecond(
+              second, HTTP_DATE.format(Instant.ofEpochSecond(second).atOffset(ZoneOffset.UTC)));
+      date = cached;
+    }
+    return cached.text();
+  }
+
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US);
+
+  private record DateOfSecond(long second, String text) {}
+
+  private static volatile DateOfSecond date = new DateOfSecond(-1, "");
 
   /** Which address the service saw the request come from, in Key Vault's own format. */
   private static String networkInfo(String clientAddress) {

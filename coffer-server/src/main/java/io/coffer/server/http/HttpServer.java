@@ -1,41 +1,62 @@
 package io.coffer.server.http;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.config.ConfigException;
-import io.coffer.server.config.MetricsListener;
 import io.coffer.server.config.Settings;
 import io.coffer.server.throttle.CredentialThrottle;
 import io.coffer.server.throttle.Throttle;
 import io.coffer.server.tls.TlsMaterial;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ResourceLeakDetector;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.BindException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTPS server: Jetty with one TLS connector (and, when configured, a plain-HTTP one for
- * Prometheus) and one handler, {@link JettyDoor}, in front of the {@link Pipeline} every request
- * takes; each connector has its own route table. The routes of every surface are declared here, as
- * data, once.
+ * The HTTPS server: Netty with one TLS listener (and, when configured, a plain-HTTP one for
+ * Prometheus), each connection ending in a {@link NettyDoor} in front of the {@link Pipeline} every
+ * request takes; each listener has its own route table. The routes of every surface are declared
+ * here, as data, once.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -44,6 +65,9 @@ public final class HttpServer implements AutoCloseable {
   private static final long IDLE_TIMEOUT_MS = 60_000;
   // Sending bytes this long without completing a request is a slowloris, not a slow network.
   private static final Duration SLOW_REQUEST_PERIOD = Duration.ofSeconds(30);
+
+  /** The request line, and then all header lines together, each at most this long (414, 431). */
+  private static final int MAX_HEAD = 8 * 1024;
 
   /**
    * Mozilla's "intermediate" configuration: the TLS 1.3 suites, and for TLS 1.2 only ECDHE and DHE
@@ -65,20 +89,47 @@ public final class HttpServer implements AutoCloseable {
           "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   /**
-   * Threads the pool keeps while idle. The acceptor and the selectors hold threads of their own;
-   * Jetty's default of eight kept idle workers beside them that an idle server never uses (29
-   * threads at idle instead of 31 on two processors). The pool still grows as load needs.
+   * One event loop per processor: each connection's requests are read, and its secret reads
+   * answered, on its own loop.
    */
-  private static final int MIN_THREADS = 4;
+  private static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  /**
+   * Every buffer that holds plaintext is a fresh heap buffer, never one another connection used: a
+   * pooled buffer given back too early is how one client's bytes become another's. Only the TLS
+   * listener's socket reads, which hold ciphertext, are pooled ({@link RecordBuffers}).
+   */
+  private static final UnpooledByteBufAllocator PLAIN = new UnpooledByteBufAllocator(false);
 
   private static final String HTTPS = "https";
   private static final String METRICS = "metrics";
 
-  private final Server server;
+  /** One listening socket: plain HTTP when {@code tls} is null. */
+  private record Listener(String name, String host, int port, SslContext tls) {
+    ByteBufAllocator buffers(ByteBufAllocator records) {
+      return tls == null ? PLAIN : records;
+    }
+  }
+
+  private final List<Channel> listening;
+  private final ChannelGroup connections;
+  private final EventLoopGroup acceptor;
+  private final EventLoopGroup loops;
+  private final InFlight inFlight;
   private final ExecutorService blocking;
 
-  private HttpServer(Server server, ExecutorService blocking) {
-    this.server = server;
+  private HttpServer(
+      List<Channel> listening,
+      ChannelGroup connections,
+      EventLoopGroup acceptor,
+      EventLoopGroup loops,
+      InFlight inFlight,
+      ExecutorService blocking) {
+    this.listening = listening;
+    this.connections = connections;
+    this.acceptor = acceptor;
+    this.loops = loops;
+    this.inFlight = inFlight;
     this.blocking = blocking;
   }
 
@@ -88,41 +139,70 @@ public final class HttpServer implements AutoCloseable {
    * @throws ConfigException when the port is taken or cannot be bound
    */
   public static HttpServer start(Settings settings, TlsMaterial tls, Services services) {
+    // Netty's leak detection tracks a sample of buffers but asks on every allocation: 3 % of a GET.
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
     ExecutorService blocking =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coffer-request-", 0).factory());
-    referencesPerCacheLine();
-    QueuedThreadPool threads = new IoThreads();
-    threads.setMinThreads(MIN_THREADS);
-    Server server = new Server(threads, null, new UnsharedBuffers());
-    server.setStopTimeout(STOP_TIMEOUT_MS);
-    server.setErrorHandler(new JettyErrors());
-    Map<ServerConnector, Pipeline> listeners = listeners(server, settings, tls, services);
-    Map<String, Pipeline> pipelines = new HashMap<>();
-    listeners.forEach((connector, pipeline) -> {
-      server.addConnector(connector);
-      pipelines.put(connector.getName(), pipeline);
-    });
-    // On stop: stop accepting, and let requests in flight finish, for up to the stop timeout.
-    server.setHandler(
-        new GracefulHandler(new JettyDoor(pipelines, blocking, services.reads().apply(blocking))));
+    boolean epoll = Epoll.isAvailable();
+    EventLoopGroup acceptor = eventLoops(epoll, 1, "coffer-accept");
+    EventLoopGroup loops = eventLoops(epoll, EVENT_LOOPS, "coffer-io");
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    InFlight inFlight = new InFlight();
+    Executor reads = services.reads().apply(blocking);
+    List<Channel> listening = new ArrayList<>();
+    RecordBuffers records = new RecordBuffers(EVENT_LOOPS);
     try {
-      for (ServerConnector connector : listeners.keySet()) {
-        open(connector);
+      for (Map.Entry<Listener, Pipeline> entry :
+          listeners(settings, tlsContext(tls), services).entrySet()) {
+        Listener listener = entry.getKey();
+        Pipeline pipeline = entry.getValue();
+        ServerBootstrap bootstrap =
+            new ServerBootstrap()
+                .group(acceptor, loops)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, listener.buffers(records))
+                // A client that sends its request and shuts its side may still read the answer.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(
+                    new ChannelInitializer<Channel>() {
+                      @Override
+                      protected void initChannel(Channel channel) {
+                        connections.add(channel);
+                        SlowRequestGuard slow = new SlowRequestGuard(SLOW_REQUEST_PERIOD);
+                        ChannelPipeline handlers = channel.pipeline();
+                        handlers.addLast(
+                            new IdleStateHandler(0, 0, IDLE_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+                        if (listener.tls() != null) {
+                          handlers.addLast(listener.tls().newHandler(channel.alloc()));
+                        }
+                        handlers.addLast(
+                            slow,
+                            new HttpServerCodec(
+                                new HttpDecoderConfig()
+                                    .setMaxInitialLineLength(MAX_HEAD)
+                                    .setMaxHeaderSize(MAX_HEAD)),
+                            new NettyDoor(pipeline, blocking, reads, inFlight, slow));
+                      }
+                    });
+        listening.add(bind(bootstrap, listener));
       }
-      server.start();
-    } catch (Exception e) {
-      stopQuietly(server);
+    } catch (RuntimeException e) {
+      listening.forEach(channel -> channel.close().awaitUninterruptibly());
+      shutDown(acceptor, loops);
       blocking.shutdownNow();
-      if (e instanceof ConfigException config) {
-        throw config;
-      }
-      throw new IllegalStateException("the HTTPS server did not start: " + e.getMessage(), e);
+      throw e;
     }
     LOG.info(
-        "event=listening address=https://{}:{} domain={}",
+        "event=listening address=https://{}:{} domain={} tls={} io={}",
         settings.bindHost(),
         settings.port(),
-        settings.domain());
+        settings.domain(),
+        OpenSsl.isAvailable() ? "BoringSSL" : "JDK",
+        epoll ? "epoll" : "nio");
     settings
         .metrics()
         .ifPresent(listener ->
@@ -131,15 +211,22 @@ public final class HttpServer implements AutoCloseable {
                 listener.bindHost(),
                 listener.port(),
                 MetricsRoutes.PATH));
-    return new HttpServer(server, blocking);
+    return new HttpServer(listening, connections, acceptor, loops, inFlight, blocking);
+  }
+
+  private static EventLoopGroup eventLoops(boolean epoll, int threads, String name) {
+    DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
+    return epoll
+        ? new EpollEventLoopGroup(threads, factory)
+        : new NioEventLoopGroup(threads, factory);
   }
 
   /**
-   * Each connector with the pipeline that serves it: the HTTPS one with every route; the metrics
+   * Each listener with the pipeline that serves it: the HTTPS one with every route; the metrics
    * listener, when configured, with {@code /metrics} and {@code /healthz} only, unaudited.
    */
-  private static Map<ServerConnector, Pipeline> listeners(
-      Server server, Settings settings, TlsMaterial tls, Services services) {
+  private static Map<Listener, Pipeline> listeners(
+      Settings settings, SslContext tls, Services services) {
     ConsoleApi console = new ConsoleApi(settings.endpoints(), Clock.systemUTC());
     HttpMetrics metrics = new HttpMetrics(services.metrics().registry());
     CredentialThrottle signIns =
@@ -162,7 +249,7 @@ public final class HttpServer implements AutoCloseable {
         new AuditRecorder(services.audit(), settings.guardrails().auditFailClosed(), metrics);
     MetricsRoutes metricsRoutes =
         new MetricsRoutes(services.metrics(), settings.endpoints(), services.verifier());
-    Map<ServerConnector, Pipeline> listeners = new LinkedHashMap<>();
+    Map<Listener, Pipeline> listeners = new LinkedHashMap<>();
     Pipeline https =
         new Pipeline(
             new Router(routes(settings, services, signIns, metrics, metricsRoutes, console)),
@@ -173,12 +260,12 @@ public final class HttpServer implements AutoCloseable {
             metrics);
     // The console serves its work through the very pipeline it is a route of.
     console.attach(https);
-    listeners.put(connector(server, settings, tls), https);
+    listeners.put(new Listener(HTTPS, settings.bindHost(), settings.port(), tls), https);
     settings
         .metrics()
         .ifPresent(listener ->
             listeners.put(
-                metricsConnector(server, listener),
+                new Listener(METRICS, listener.bindHost(), listener.port(), null),
                 new Pipeline(
                     new Router(
                         metricsRoutes.forListener(
@@ -191,23 +278,23 @@ public final class HttpServer implements AutoCloseable {
     return listeners;
   }
 
-  /** Binds a connector's port now, so that a port in use is named as the setting that chose it. */
-  private static void open(ServerConnector connector) {
-    try {
-      connector.open();
-    } catch (IOException | RuntimeException e) {
-      if (!causedByBind(e)) {
-        throw new IllegalStateException("cannot listen on " + connector.getName(), e);
-      }
-      boolean metrics = connector.getName().equals(METRICS);
-      throw new ConfigException(
-          metrics ? "metrics-port" : "port",
-          connector.getHost() + ":" + connector.getPort() + " is already in use or not permitted",
-          "stop the other process or pass "
-              + (metrics ? "--metrics-port" : "--port")
-              + " <free"
-              + " port>");
+  /** Binds a listener's port now, so that a port in use is named as the setting that chose it. */
+  private static Channel bind(ServerBootstrap bootstrap, Listener listener) {
+    ChannelFuture bound = bootstrap.bind(listener.host(), listener.port()).awaitUninterruptibly();
+    if (bound.isSuccess()) {
+      return bound.channel();
     }
+    Throwable e = bound.cause();
+    if (!causedByBind(e)) {
+      throw new IllegalStateException("cannot listen on " + listener.name(), e);
+    }
+    boolean metrics = listener.name().equals(METRICS);
+    throw new ConfigException(
+        metrics ? "metrics-port" : "port",
+        listener.host() + ":" + listener.port() + " is already in use or not permitted",
+        "stop the other process or pass "
+            + (metrics ? "--metrics-port" : "--port")
+            + " <free port>");
   }
 
   /**
@@ -294,85 +381,50 @@ public final class HttpServer implements AutoCloseable {
         });
   }
 
-  /** Plain HTTP for Prometheus, on loopback unless configured otherwise. */
-  private static ServerConnector metricsConnector(Server server, MetricsListener listener) {
-    HttpConfiguration http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-    connector.setName(METRICS);
-    connector.setHost(listener.bindHost());
-    connector.setPort(listener.port());
-    connector.setIdleTimeout(IDLE_TIMEOUT_MS);
-    return connector;
-  }
-
   /**
-   * One selector per processor. A vault read is served on the thread that read it, and Jetty runs
-   * such a task on the selector's own thread before it selects again: with Jetty's default (one
-   * selector on two processors) every connection's reads took turns on one thread, and the server
-   * never used more than one processor.
+   * TLS 1.3 and 1.2 with {@link #CIPHER_SUITES}, no client certificate asked for. The empty trust
+   * store keeps the JDK from loading its public CAs to trust clients with.
    */
-  private static final int SELECTORS = Math.max(1, Runtime.getRuntime().availableProcessors());
-
-  private static ServerConnector connector(Server server, Settings settings, TlsMaterial tls) {
-    HttpConfiguration https = new HttpConfiguration();
-    https.setSendServerVersion(false);
-    https.setSendDateHeader(true);
-    SecureRequestCustomizer secure = new SecureRequestCustomizer();
-    // Clients reach vaults by IP in benchmarks and by name elsewhere; the certificate covers the
-    // names, and Host routing decides the vault.
-    secure.setSniHostCheck(false);
-    https.addCustomizer(secure);
-    SslContextFactory.Server ssl = new SslContextFactory.Server();
-    ssl.setKeyStore(tls.keyStore());
-    ssl.setKeyStorePassword(new String(tls.keyStorePassword()));
-    ssl.setTrustStore(tls.clientCertificateTrust());
-    ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-    ssl.setIncludeCipherSuites(CIPHER_SUITES.toArray(String[]::new));
-    ServerConnector connector =
-        new ServerConnector(
-            server,
-            1,
-            SELECTORS,
-            new PooledRecords(ssl, "http/1.1"),
-            new HttpConnectionFactory(https));
-    connector.setName(HTTPS);
-    connector.setHost(settings.bindHost());
-    connector.setPort(settings.port());
-    connector.setIdleTimeout(IDLE_TIMEOUT_MS);
-    connector.addBean(new SlowRequestGuard(connector.getScheduler(), SLOW_REQUEST_PERIOD));
-    return connector;
-  }
-
-  /**
-   * Tells Jetty how many references share a cache line (it pads its queues with them), which it
-   * would otherwise learn through the platform MBean server: building that server took about a
-   * tenth of a second of every start. The one diagnostic bean answers the same question.
-   */
-  private static void referencesPerCacheLine() {
-    String property = "org.eclipse.jetty.util.referencesPerCacheLine";
-    if (System.getProperty(property) == null) {
-      boolean compressed =
-          Boolean.parseBoolean(
-              ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                  .getVMOption("UseCompressedOops")
-                  .getValue());
-      int cacheLine = Integer.getInteger("org.eclipse.jetty.util.cacheLineBytes", 64);
-      System.setProperty(property, String.valueOf(cacheLine / (compressed ? 4 : 8)));
+  private static SslContext tlsContext(TlsMaterial tls) {
+    try {
+      KeyManagerFactory keys =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(tls.keyStore(), tls.keyStorePassword());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(tls.clientCertificateTrust());
+      return SslContextBuilder.forServer(keys)
+          .trustManager(trust)
+          .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+          .protocols("TLSv1.3", "TLSv1.2")
+          .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE)
+          .build();
+    } catch (GeneralSecurityException | SSLException e) {
+      throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
     }
   }
 
+  /**
+   * Stops accepting, lets the requests being served finish (up to the stop timeout; new requests on
+   * open connections are refused meanwhile), then closes every connection.
+   */
   @Override
   public void close() {
-    stopQuietly(server);
+    listening.forEach(channel -> channel.close().awaitUninterruptibly());
+    if (!inFlight.stop(STOP_TIMEOUT_MS)) {
+      LOG.warn("event=http-stop-timeout waitedMs={}", STOP_TIMEOUT_MS);
+    }
+    connections.close().awaitUninterruptibly();
+    shutDown(acceptor, loops);
     blocking.shutdownNow();
   }
 
-  private static void stopQuietly(Server server) {
-    try {
-      server.stop();
-    } catch (Exception e) {
-      LOG.warn("event=http-stop-failed reason={}", e.getMessage());
+  private static void shutDown(EventLoopGroup... groups) {
+    for (EventLoopGroup group : groups) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+    for (EventLoopGroup group : groups) {
+      group.terminationFuture().awaitUninterruptibly();
     }
   }
 

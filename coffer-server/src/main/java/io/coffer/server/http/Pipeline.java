@@ -8,7 +8,7 @@ import io.coffer.server.throttle.CredentialThrottle;
  * headers) → audit admission → route → sign-in budget (routes that present a credential) → body
  * budget → guard (vault routes: token, budget, api-version, access) → handler → error mapping →
  * access log → audit → metrics. No step knows which server carried the request; the server's
- * adapter ({@link JettyDoor}) only turns the wire into an {@link Exchange} and back.
+ * adapter ({@link NettyDoor}) only turns the wire into an {@link Exchange} and back.
  */
 final class Pipeline {
   private final Router router;

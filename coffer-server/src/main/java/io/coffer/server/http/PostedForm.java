@@ -2,12 +2,9 @@ package io.coffer.server.http;
 
 import io.coffer.server.CofferException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.eclipse.jetty.util.Fields;
-import org.eclipse.jetty.util.UrlEncoded;
 
 /**
  * The fields of a posted form (token endpoint, sign-in form), first value of each, read from an
@@ -26,16 +23,10 @@ final class PostedForm {
     if (type.startsWith("multipart/")) {
       throw unreadable.get();
     }
-    Fields fields = new Fields();
     try {
-      UrlEncoded.decodeUtf8To(new String(exchange.body(), StandardCharsets.ISO_8859_1), fields);
-    } catch (RuntimeException e) {
+      return RequestTarget.fields(new String(exchange.body(), StandardCharsets.ISO_8859_1));
+    } catch (IllegalArgumentException e) {
       throw unreadable.get();
     }
-    Map<String, String> first = new HashMap<>();
-    for (Fields.Field field : fields) {
-      first.putIfAbsent(field.getName(), field.getValue());
-    }
-    return first;
   }
 }

@@ -257,8 +257,7 @@ public final class TlsMaterial {
 
   /**
    * The client certificates the server trusts: none, since it asks for none. Given no trust store,
-   * Jetty gives the JDK no trust managers and the JDK then loads its ~150 public CAs at every
-   * start, to keep them in the heap unused.
+   * the JDK loads its ~150 public CAs at every start, to keep them in the heap unused.
    */
   public KeyStore clientCertificateTrust() {
     try {
