@@ -24,7 +24,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -197,11 +196,10 @@ public final class HttpServer implements AutoCloseable {
       throw e;
     }
     LOG.info(
-        "event=listening address=https://{}:{} domain={} tls={} io={}",
+        "event=listening address=https://{}:{} domain={} io={}",
         settings.bindHost(),
         settings.port(),
         settings.domain(),
-        OpenSsl.isAvailable() ? "BoringSSL" : "JDK",
         epoll ? "epoll" : "nio");
     settings
         .metrics()
@@ -382,8 +380,11 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * TLS 1.3 and 1.2 with {@link #CIPHER_SUITES}, no client certificate asked for. The empty trust
-   * store keeps the JDK from loading its public CAs to trust clients with.
+   * TLS 1.3 and 1.2 with {@link #CIPHER_SUITES}, no client certificate asked for. The JDK's TLS,
+   * not BoringSSL's (netty-tcnative): measured here it served about 5 % more GETs, but its engine
+   * closes its side as soon as the client does, so a client that sends a cut-short body and shuts
+   * its side got no answer instead of a 400. The empty trust store keeps the JDK from loading its
+   * public CAs to trust clients with.
    */
   private static SslContext tlsContext(TlsMaterial tls) {
     try {
@@ -395,7 +396,7 @@ public final class HttpServer implements AutoCloseable {
       trust.init(tls.clientCertificateTrust());
       return SslContextBuilder.forServer(keys)
           .trustManager(trust)
-          .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+          .sslProvider(SslProvider.JDK)
           .protocols("TLSv1.3", "TLSv1.2")
           .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE)
           .build();

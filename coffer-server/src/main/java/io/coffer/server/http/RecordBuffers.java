@@ -36,7 +36,6 @@ final class RecordBuffers extends AbstractByteBufAllocator {
     return new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
   }
 
-  /** BoringSSL decrypts into direct buffers; each is freed when released. */
   @Override
   protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
     return PlatformDependent.hasUnsafe()

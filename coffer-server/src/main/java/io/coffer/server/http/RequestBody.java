@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * A request's body as it arrives: the connection's event loop hands it the pieces, the request's
@@ -51,31 +52,25 @@ final class RequestBody implements Exchange.BodySource {
     return declared;
   }
 
-  /** Whether the client was told to go on with its body; if not, it may never send it. */
+  /** Whether the client still waits to be told to go on with its body; it may never send it. */
   boolean awaitingContinue() {
-    lock.lock();
-    try {
-      return expectsContinue && !continued;
-    } finally {
-      lock.unlock();
-    }
+    return holding(() -> expectsContinue && !continued);
   }
 
   /** Whether every byte of the body arrived. */
   boolean complete() {
-    lock.lock();
-    try {
-      return ended && !broken;
-    } finally {
-      lock.unlock();
-    }
+    return holding(() -> ended && !broken);
   }
 
   /** Whether the handler read the body (or tried to). */
   boolean read() {
+    return holding(() -> read);
+  }
+
+  private boolean holding(BooleanSupplier state) {
     lock.lock();
     try {
-      return read;
+      return state.getAsBoolean();
     } finally {
       lock.unlock();
     }
