@@ -24,10 +24,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -46,7 +43,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +103,7 @@ public final class HttpServer implements AutoCloseable {
   private static final String METRICS = "metrics";
 
   /** One listening socket: plain HTTP when {@code tls} is null. */
-  private record Listener(String name, String host, int port, SslContext tls) {
+  private record Listener(String name, String host, int port, Tls tls) {
     ByteBufAllocator buffers(ByteBufAllocator records) {
       return tls == null ? PLAIN : records;
     }
@@ -154,7 +153,7 @@ public final class HttpServer implements AutoCloseable {
     RecordBuffers records = new RecordBuffers(EVENT_LOOPS);
     try {
       for (Map.Entry<Listener, Pipeline> entry :
-          listeners(settings, tlsContext(tls), services).entrySet()) {
+          listeners(settings, Tls.of(tls), services).entrySet()) {
         Listener listener = entry.getKey();
         Pipeline pipeline = entry.getValue();
         ServerBootstrap bootstrap =
@@ -176,7 +175,7 @@ public final class HttpServer implements AutoCloseable {
                         handlers.addLast(
                             new IdleStateHandler(0, 0, IDLE_TIMEOUT_MS, TimeUnit.MILLISECONDS));
                         if (listener.tls() != null) {
-                          handlers.addLast(listener.tls().newHandler(channel.alloc()));
+                          handlers.addLast(listener.tls().handler());
                         }
                         handlers.addLast(
                             slow,
@@ -223,8 +222,7 @@ public final class HttpServer implements AutoCloseable {
    * Each listener with the pipeline that serves it: the HTTPS one with every route; the metrics
    * listener, when configured, with {@code /metrics} and {@code /healthz} only, unaudited.
    */
-  private static Map<Listener, Pipeline> listeners(
-      Settings settings, SslContext tls, Services services) {
+  private static Map<Listener, Pipeline> listeners(Settings settings, Tls tls, Services services) {
     ConsoleApi console = new ConsoleApi(settings.endpoints(), Clock.systemUTC());
     HttpMetrics metrics = new HttpMetrics(services.metrics().registry());
     CredentialThrottle signIns =
@@ -380,28 +378,41 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * TLS 1.3 and 1.2 with {@link #CIPHER_SUITES}, no client certificate asked for. The JDK's TLS,
-   * not BoringSSL's (netty-tcnative): measured here it served about 5 % more GETs, but its engine
-   * closes its side as soon as the client does, so a client that sends a cut-short body and shuts
-   * its side got no answer instead of a 400. The empty trust store keeps the JDK from loading its
-   * public CAs to trust clients with.
+   * TLS 1.3 and 1.2 with {@link #CIPHER_SUITES}, no client certificate asked for, on the JDK's own
+   * engine. Not through Netty's {@code SslContext}: building its first one initialises a default
+   * JDK context, which loads the ~150 public CAs (a quarter of a second and 17 MiB of heap at every
+   * start). Not on BoringSSL (netty-tcnative), though it served about 5 % more GETs here: its
+   * engine closes its side as soon as the client does, so a client that sent a cut-short body and
+   * shut its side got no answer instead of a 400. The empty trust store keeps the JDK from loading
+   * those CAs to trust clients with.
    */
-  private static SslContext tlsContext(TlsMaterial tls) {
-    try {
-      KeyManagerFactory keys =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(tls.keyStore(), tls.keyStorePassword());
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(tls.clientCertificateTrust());
-      return SslContextBuilder.forServer(keys)
-          .trustManager(trust)
-          .sslProvider(SslProvider.JDK)
-          .protocols("TLSv1.3", "TLSv1.2")
-          .ciphers(CIPHER_SUITES, SupportedCipherSuiteFilter.INSTANCE)
-          .build();
-    } catch (GeneralSecurityException | SSLException e) {
-      throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+  private record Tls(SSLContext context, SSLParameters parameters) {
+    static Tls of(TlsMaterial material) {
+      try {
+        KeyManagerFactory keys =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(material.keyStore(), material.keyStorePassword());
+        TrustManagerFactory trust =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(material.clientCertificateTrust());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        List<String> supported = List.of(context.getSupportedSSLParameters().getCipherSuites());
+        SSLParameters parameters = new SSLParameters();
+        parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        parameters.setCipherSuites(
+            CIPHER_SUITES.stream().filter(supported::contains).toArray(String[]::new));
+        return new Tls(context, parameters);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+      }
+    }
+
+    SslHandler handler() {
+      SSLEngine engine = context.createSSLEngine();
+      engine.setUseClientMode(false);
+      engine.setSSLParameters(parameters);
+      return new SslHandler(engine);
     }
   }
 
