@@ -1,17 +1,17 @@
 package io.coffer.server.http;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The requests being served, counted so a stop can let them finish: once stopping, a new request is
- * refused (503) and every answer closes its connection.
+ * refused (503) and every answer closes its connection. Counted without a lock, since every request
+ * passes here from every event loop; only a stop waits, polling.
  */
 final class InFlight {
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition idle = lock.newCondition();
-  private int serving;
+  private static final long POLL_MILLIS = 10;
+
+  private final AtomicInteger serving = new AtomicInteger();
   private volatile boolean stopping;
 
   boolean stopping() {
@@ -19,23 +19,11 @@ final class InFlight {
   }
 
   void begin() {
-    lock.lock();
-    try {
-      serving++;
-    } finally {
-      lock.unlock();
-    }
+    serving.incrementAndGet();
   }
 
   void end() {
-    lock.lock();
-    try {
-      if (--serving == 0) {
-        idle.signalAll();
-      }
-    } finally {
-      lock.unlock();
-    }
+    serving.decrementAndGet();
   }
 
   /**
@@ -46,21 +34,17 @@ final class InFlight {
   boolean stop(long timeoutMillis) {
     stopping = true;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    lock.lock();
-    try {
-      while (serving > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        idle.awaitNanos(left);
+    while (serving.get() > 0) {
+      if (System.nanoTime() >= deadline) {
+        return false;
       }
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } finally {
-      lock.unlock();
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
+    return true;
   }
 }

@@ -199,11 +199,7 @@ final class NettyDoor extends ChannelInboundHandlerAdapter {
       inFlight.end();
       throw unexpected;
     }
-    boolean keep =
-        HttpUtil.isKeepAlive(request)
-            && !inFlight.stopping()
-            && !"close".equalsIgnoreCase(exchange.answerHeaders().get("Connection"))
-            && settled(body, inline);
+    boolean keep = HttpUtil.isKeepAlive(request) && !inFlight.stopping() && settled(body, inline);
     if (!keep) {
       exchange.header("Connection", "close");
     } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
@@ -294,16 +290,7 @@ final class NettyDoor extends ChannelInboundHandlerAdapter {
     headers.setInt("Content-Length", response.content().readableBytes());
     context
         .writeAndFlush(response)
-        .addListener(
-            (ChannelFutureListener)
-                written -> {
-                  inFlight.end();
-                  if (written.isSuccess()) {
-                    closeAfterAnswer();
-                  } else {
-                    written.channel().close();
-                  }
-                });
+        .addListener((ChannelFutureListener) written -> answered(written, false, null));
   }
 
   /**

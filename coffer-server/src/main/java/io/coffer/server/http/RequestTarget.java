@@ -47,19 +47,19 @@ record RequestTarget(String path, String rawQuery) {
     return path == null ? null : new RequestTarget(path, rawQuery);
   }
 
+  /**
+   * The decoder hands the request line over as ISO-8859-1, one character per byte; the path's
+   * bytes, sent raw or percent-encoded, are read as UTF-8.
+   */
   private static String decodePath(String raw) {
-    if (raw.indexOf('%') < 0) {
+    if (raw.chars().allMatch(c -> c != '%' && c < 0x80)) {
       return raw;
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
       if (c != '%') {
-        if (c > 0x7f) {
-          bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-        } else {
-          bytes.write(c);
-        }
+        bytes.write(c);
         continue;
       }
       int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
