@@ -1,15 +1,18 @@
 package io.coffer.server.http;
 
 import io.coffer.server.CofferException;
+import io.coffer.server.audit.AuditClock;
 import io.coffer.server.audit.AuditEvent;
 import io.coffer.server.audit.AuditTrail;
 import io.coffer.server.identity.Principal;
 import io.coffer.server.vault.Vault;
 import io.coffer.wire.ErrorCode;
 import io.coffer.wire.KeyVaultError;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Records every request in the audit trail once it is answered: the route's operation, principal,
@@ -17,7 +20,7 @@ import java.util.Map;
  * request is refused (503) while the trail cannot be written, and an answer whose record could not
  * be written is replaced by a 503.
  */
-final class AuditRecorder {
+final class AuditRecorder implements AuditWrites {
   /** The answer that replaces one whose record could not be written, in fail-closed mode. */
   private static final KeyVaultError UNRECORDED =
       KeyVaultError.of(
@@ -31,6 +34,7 @@ final class AuditRecorder {
   private final boolean failClosed;
   private final HttpMetrics metrics;
   private final boolean recording;
+  private final AuditClock times = new AuditClock(Clock.systemUTC());
 
   AuditRecorder(AuditTrail trail, boolean failClosed, HttpMetrics metrics) {
     this(trail, failClosed, metrics, true);
@@ -72,9 +76,31 @@ final class AuditRecorder {
     }
   }
 
+  /** Writes the answered request's record at once, then goes on. */
+  @Override
+  public void record(Exchange exchange, Runnable then) {
+    record(exchange);
+    then.run();
+  }
+
   void record(Exchange exchange) {
+    Optional<AuditEvent> event = event(exchange);
+    if (event.isPresent()) {
+      long start = System.nanoTime();
+      boolean written = trail.append(event.get());
+      settle(exchange, written, System.nanoTime() - start);
+    }
+  }
+
+  /** Writes the records of several answered requests at once: how many, from the first, were. */
+  int write(List<AuditEvent> events) {
+    return trail.append(events);
+  }
+
+  /** The record of an answered request; none for a health check or on the metrics listener. */
+  Optional<AuditEvent> event(Exchange exchange) {
     if (!recording || exchange.path().equals(HEALTH)) {
-      return;
+      return Optional.empty();
     }
     String operation =
         exchange
@@ -88,9 +114,9 @@ final class AuditRecorder {
             .map(Vault::tenantId)
             .or(() -> exchange.principal().map(Principal::tenantId))
             .orElse(parameters.getOrDefault("tenant", ""));
-    AuditEvent event =
+    return Optional.of(
         new AuditEvent(
-            Instant.now().toString(),
+            times.now(),
             exchange.requestId(),
             operation,
             exchange.principal().map(Principal::objectId).orElse(""),
@@ -103,10 +129,15 @@ final class AuditRecorder {
             exchange.auditStatus(),
             exchange.auditErrorCode(),
             exchange.clientAddress(),
-            Duration.ofNanos(System.nanoTime() - exchange.started()).toMillis());
-    long start = System.nanoTime();
-    boolean written = trail.append(event);
-    metrics.auditWrite(System.nanoTime() - start, written);
+            Duration.ofNanos(System.nanoTime() - exchange.started()).toMillis()));
+  }
+
+  /**
+   * Once its record's write is done: counted, and in fail-closed mode an answer whose record could
+   * not be written is replaced.
+   */
+  void settle(Exchange exchange, boolean written, long writeNanos) {
+    metrics.auditWrite(writeNanos, written);
     if (!written && failClosed) {
       exchange.header("Retry-After", "5");
       exchange.json(503, UNRECORDED);

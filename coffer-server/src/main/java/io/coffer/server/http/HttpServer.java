@@ -9,12 +9,15 @@ import io.coffer.server.tls.TlsMaterial;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -38,6 +41,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -95,7 +99,7 @@ public final class HttpServer implements AutoCloseable {
   /**
    * Every buffer that holds plaintext is a fresh heap buffer, never one another connection used: a
    * pooled buffer given back too early is how one client's bytes become another's. Only the TLS
-   * listener's socket reads, which hold ciphertext, are pooled ({@link RecordBuffers}).
+   * listener's socket reads and writes, which hold ciphertext, are pooled ({@link RecordBuffers}).
    */
   private static final UnpooledByteBufAllocator PLAIN = new UnpooledByteBufAllocator(false);
 
@@ -104,8 +108,12 @@ public final class HttpServer implements AutoCloseable {
 
   /** One listening socket: plain HTTP when {@code tls} is null. */
   private record Listener(String name, String host, int port, Tls tls) {
-    ByteBufAllocator buffers(ByteBufAllocator records) {
+    ByteBufAllocator buffers(RecordBuffers records) {
       return tls == null ? PLAIN : records;
+    }
+
+    RecvByteBufAllocator reads(RecordBuffers records) {
+      return tls == null ? new AdaptiveRecvByteBufAllocator() : records.reads();
     }
   }
 
@@ -156,6 +164,7 @@ public final class HttpServer implements AutoCloseable {
           listeners(settings, Tls.of(tls), services).entrySet()) {
         Listener listener = entry.getKey();
         Pipeline pipeline = entry.getValue();
+        Map<EventLoop, AuditBatch> batches = new ConcurrentHashMap<>();
         ServerBootstrap bootstrap =
             new ServerBootstrap()
                 .group(acceptor, loops)
@@ -163,6 +172,7 @@ public final class HttpServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, listener.buffers(records))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, listener.reads(records))
                 // A client that sends its request and shuts its side may still read the answer.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(
@@ -183,7 +193,15 @@ public final class HttpServer implements AutoCloseable {
                                 new HttpDecoderConfig()
                                     .setMaxInitialLineLength(MAX_HEAD)
                                     .setMaxHeaderSize(MAX_HEAD)),
-                            new NettyDoor(pipeline, blocking, reads, inFlight, slow));
+                            new NettyDoor(
+                                pipeline,
+                                blocking,
+                                reads,
+                                inFlight,
+                                slow,
+                                batches.computeIfAbsent(
+                                    channel.eventLoop(),
+                                    loop -> new AuditBatch(pipeline.audit(), loop))));
                       }
                     });
         listening.add(bind(bootstrap, listener));

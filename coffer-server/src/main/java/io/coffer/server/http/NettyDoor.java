@@ -34,6 +34,7 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The only door: turns one connection's HTTP requests into {@link Exchange}s, has the {@link
@@ -60,12 +61,14 @@ final class NettyDoor extends ChannelInboundHandlerAdapter {
   private final Executor reads;
   private final InFlight inFlight;
   private final SlowRequestGuard slow;
+  private final AuditBatch audit;
 
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private ChannelHandlerContext context;
   private boolean answering;
   private RequestBody receiving;
   private boolean closing;
+  private final AtomicBoolean abandoned = new AtomicBoolean();
 
   /**
    * @param reads where inline routes run ({@link Services#reads})
@@ -76,12 +79,14 @@ final class NettyDoor extends ChannelInboundHandlerAdapter {
       Executor blocking,
       Executor reads,
       InFlight inFlight,
-      SlowRequestGuard slow) {
+      SlowRequestGuard slow,
+      AuditBatch audit) {
     this.pipeline = pipeline;
     this.blocking = blocking;
     this.reads = reads;
     this.inFlight = inFlight;
     this.slow = slow;
+    this.audit = audit;
   }
 
   @Override
@@ -192,23 +197,41 @@ final class NettyDoor extends ChannelInboundHandlerAdapter {
 
   private void answer(HttpRequest request, Exchange exchange, RequestBody body, boolean inline) {
     try {
-      pipeline.serve(exchange);
+      pipeline.serve(exchange, audit, () -> respond(request, exchange, body, inline));
     } catch (RuntimeException | Error unexpected) {
-      // serve maps every failure itself; this is a bug, and the connection cannot be trusted.
-      context.channel().close();
-      inFlight.end();
+      abandon();
       throw unexpected;
     }
-    boolean keep = HttpUtil.isKeepAlive(request) && !inFlight.stopping() && settled(body, inline);
-    if (!keep) {
-      exchange.header("Connection", "close");
-    } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-      exchange.header("Connection", "keep-alive");
+  }
+
+  /** Once the answer is final (its audit record written): writes it. */
+  private void respond(HttpRequest request, Exchange exchange, RequestBody body, boolean inline) {
+    try {
+      boolean keep = HttpUtil.isKeepAlive(request) && !inFlight.stopping() && settled(body, inline);
+      if (!keep) {
+        exchange.header("Connection", "close");
+      } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+        exchange.header("Connection", "keep-alive");
+      }
+      FullHttpResponse response = response(request, exchange);
+      context
+          .writeAndFlush(response)
+          .addListener((ChannelFutureListener) written -> answered(written, keep, body));
+    } catch (RuntimeException | Error unexpected) {
+      abandon();
+      throw unexpected;
     }
-    FullHttpResponse response = response(request, exchange);
-    context
-        .writeAndFlush(response)
-        .addListener((ChannelFutureListener) written -> answered(written, keep, body));
+  }
+
+  /**
+   * After a bug (serve and respond map every failure themselves): the connection cannot be trusted,
+   * and its request no longer counts as in flight. Once, though both may see the same failure.
+   */
+  private void abandon() {
+    if (abandoned.compareAndSet(false, true)) {
+      context.channel().close();
+      inFlight.end();
+    }
   }
 
   /**

@@ -53,6 +53,15 @@ final class Pipeline {
 
   /** Serves a routed request: the exchange holds the answer afterwards. Never throws. */
   void serve(Exchange exchange) {
+    serve(exchange, audit, () -> {});
+  }
+
+  /**
+   * Serves a routed request; {@code then} runs once the exchange holds the final answer, its audit
+   * record written by {@code writes}: at once, or with its event loop's turn. Throws only what
+   * {@code then} throws.
+   */
+  void serve(Exchange exchange, AuditWrites writes, Runnable then) {
     exchange.requestId(Headers.stamp(exchange));
     try {
       audit.admit(exchange);
@@ -73,10 +82,19 @@ final class Pipeline {
       Failures.answer(exchange, failure);
     }
     AccessLog.record(exchange);
-    audit.record(exchange);
-    metrics.request(
-        exchange.route().map(Route::operation).orElse(HttpMetrics.UNROUTED),
-        exchange.status(),
-        System.nanoTime() - exchange.started());
+    writes.record(
+        exchange,
+        () -> {
+          metrics.request(
+              exchange.route().map(Route::operation).orElse(HttpMetrics.UNROUTED),
+              exchange.status(),
+              System.nanoTime() - exchange.started());
+          then.run();
+        });
+  }
+
+  /** Writes a batch of answered requests' records: for {@link AuditBatch}. */
+  AuditRecorder audit() {
+    return audit;
   }
 }

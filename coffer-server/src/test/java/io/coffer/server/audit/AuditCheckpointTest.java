@@ -52,6 +52,36 @@ class AuditCheckpointTest {
   }
 
   @Test
+  void records_appended_together_are_the_lines_one_at_a_time_writes_with_checkpoints_between()
+      throws IOException {
+    write(8, 3, Optional.empty());
+    List<String> oneByOne = lines();
+    Files.delete(file());
+
+    AuditOptions options =
+        new AuditOptions(0, 0, Duration.ZERO, 0, Optional.empty())
+            .checkpoints(3, Duration.ofHours(1));
+    try (AuditTrail trail = open(options)) {
+      // A batch of five crosses the checkpoint after the third record; the next after the sixth.
+      assertThat(trail.append(List.of(event(0), event(1), event(2), event(3), event(4))))
+          .isEqualTo(5);
+      assertThat(trail.append(List.of(event(5), event(6), event(7)))).isEqualTo(3);
+    }
+    List<String> together = lines();
+
+    assertThat(together).hasSameSizeAs(oneByOne);
+    for (int i = 0; i < together.size(); i++) {
+      assertThat(unlinked(together.get(i)))
+          .as("line %d", i + 1)
+          .isEqualTo(unlinked(oneByOne.get(i)));
+    }
+    AuditChain.Verification result = verifyWithPublicKey(List.of());
+    assertThat(result.intact()).as(result.problem()).isTrue();
+    assertThat(result.records()).isEqualTo(8);
+    assertThat(result.checkpointsChecked()).isEqualTo(3);
+  }
+
+  @Test
   void a_rewritten_line_is_found_by_the_next_checkpoint_without_the_mac_key() throws IOException {
     write(8, 3, Optional.empty());
     List<String> original = lines();
@@ -296,6 +326,13 @@ class AuditCheckpointTest {
         "",
         "127.0.0.1",
         1);
+  }
+
+  /** A record up to its links; a checkpoint (which carries when it was signed) as one word. */
+  private static String unlinked(String line) {
+    return line.contains("\"operation\":\"AuditCheckpoint\"")
+        ? "checkpoint"
+        : line.substring(0, line.indexOf(",\"prev\":"));
   }
 
   private Path file() {

@@ -1,0 +1,69 @@
+package io.coffer.server.http;
+
+import io.coffer.server.audit.AuditEvent;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The audit records of the requests one event loop answers in a turn, written together once the
+ * turn's reads are done: one write, and one take of the trail's lock, for the lot instead of one
+ * each (the lock passed between the loops cost more than the writes). An answer still leaves only
+ * after its own record is written, or is replaced as a fail-closed trail says. Off its loop's
+ * thread a record is written at once.
+ */
+final class AuditBatch implements AuditWrites {
+  private record Answered(Exchange exchange, AuditEvent event, Runnable then) {}
+
+  private final AuditRecorder recorder;
+  private final EventExecutor loop;
+  // Touched on the loop's thread only.
+  private List<Answered> waiting = new ArrayList<>();
+
+  AuditBatch(AuditRecorder recorder, EventExecutor loop) {
+    this.recorder = recorder;
+    this.loop = loop;
+  }
+
+  @Override
+  public void record(Exchange exchange, Runnable then) {
+    if (!loop.inEventLoop()) {
+      recorder.record(exchange, then);
+      return;
+    }
+    Optional<AuditEvent> event = recorder.event(exchange);
+    if (event.isEmpty()) {
+      then.run();
+      return;
+    }
+    if (waiting.isEmpty()) {
+      // A task runs after the reads of the loop's turn: every request read in it is answered.
+      loop.execute(this::write);
+    }
+    waiting.add(new Answered(exchange, event.get(), then));
+  }
+
+  private void write() {
+    // Answering may serve a request held behind one of these, which joins the next batch.
+    List<Answered> batch = waiting;
+    waiting = new ArrayList<>();
+    long start = System.nanoTime();
+    int written = recorder.write(batch.stream().map(Answered::event).toList());
+    long nanos = System.nanoTime() - start;
+    RuntimeException first = null;
+    for (int i = 0; i < batch.size(); i++) {
+      Answered answered = batch.get(i);
+      try {
+        recorder.settle(answered.exchange(), i < written, nanos);
+        answered.then().run();
+      } catch (RuntimeException e) {
+        // A bug in one answer must not leave the others unanswered.
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
