@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +70,34 @@ class AuditDiskFullTest {
     assertThat(result.lines()).isEqualTo(written + 1L);
     // Said so the test is honest about what it saw: the kernel may also refuse a whole record.
     System.err.println("audit-disk-full: partial line left by ENOSPC before repair = " + partial);
+  }
+
+  @Test
+  void a_batch_the_disk_cannot_hold_is_written_not_at_all_and_the_chain_goes_on_after_it()
+      throws IOException {
+    Path audit = mount.resolve("audit");
+    Path filler = mount.resolve("filler");
+    try (AuditTrail trail = AuditTrail.open(audit)) {
+      assertThat(trail.append(List.of(event(0, "a")))).isEqualTo(1);
+      // The trail's page has under 4 KiB left and no page is free: ten records do not fit.
+      Files.write(filler, new byte[60 * 1024 - 700]);
+      List<AuditEvent> batch = new ArrayList<>();
+      for (int i = 1; i <= 10; i++) {
+        batch.add(event(i, "x".repeat(200)));
+      }
+      assertThat(trail.append(batch)).isZero();
+      assertThat(trail.unaudited()).isEqualTo(10);
+
+      Files.delete(filler);
+      assertThat(trail.append(List.of(event(11, "z"), event(12, "z")))).isEqualTo(2);
+    }
+    AuditChain.Verification result = AuditChain.verify(mount.resolve("audit/audit.jsonl"));
+    assertThat(result.intact()).as(result.problem()).isTrue();
+    assertThat(result.torn()).isZero();
+    assertThat(result.lines()).isEqualTo(3);
+    assertThat(Files.readString(audit.resolve("audit.jsonl"), StandardCharsets.UTF_8))
+        .contains("\"requestId\":\"r0\"", "\"requestId\":\"r11\"", "\"requestId\":\"r12\"")
+        .doesNotContain("\"requestId\":\"r1\"");
   }
 
   private static AuditEvent event(int i, String secret) {
