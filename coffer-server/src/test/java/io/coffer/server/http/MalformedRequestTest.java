@@ -1,5 +1,6 @@
 package io.coffer.server.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coffer.server.testing.RunningCoffer;
@@ -22,6 +23,10 @@ class MalformedRequestTest {
   }
 
   private static String exchange(String requestHead) throws Exception {
+    return exchange(requestHead.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static String exchange(byte[] requestHead) throws Exception {
     try (SSLSocket socket =
         (SSLSocket)
             coffer
@@ -32,7 +37,7 @@ class MalformedRequestTest {
                 .createSocket(InetAddress.getLoopbackAddress(), coffer.port())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write(requestHead.getBytes(StandardCharsets.ISO_8859_1));
+      out.write(requestHead);
       out.flush();
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream response = new ByteArrayOutputStream();
@@ -62,6 +67,27 @@ class MalformedRequestTest {
     String response = get("/secrets/%zz?api-version=7.4", "");
 
     assertThat(response).startsWith("HTTP/1.1 400").contains("\"code\":\"BadParameter\"");
+  }
+
+  @Test
+  void a_raw_utf8_path_is_read_as_its_percent_encoded_twin() throws Exception {
+    String head =
+        " HTTP/1.1\r\nHost: main.vault.localhost:"
+            + coffer.port()
+            + "\r\nAuthorization: Bearer "
+            + coffer.token()
+            + "\r\nConnection: close\r\n\r\n";
+    String raw = exchange(("GET /secrets/caf\u00e9?api-version=7.4" + head).getBytes(UTF_8));
+    String encoded = exchange(("GET /secrets/caf%C3%A9?api-version=7.4" + head).getBytes(UTF_8));
+
+    assertThat(raw).startsWith("HTTP/1.1 400").contains("\"code\":\"BadParameter\"");
+    // Decoded once: the name the answer quotes is the client's, not its bytes read twice.
+    assertThat(raw).contains("caf\u00e9").doesNotContain("caf\u00c3");
+    assertThat(body(raw)).isEqualTo(body(encoded));
+  }
+
+  private static String body(String response) {
+    return response.substring(response.indexOf("\r\n\r\n") + 4);
   }
 
   @Test
