@@ -93,7 +93,7 @@ final class Pipeline {
         });
   }
 
-  /** Writes a batch of answered requests' records: for {@link AuditBatch}. */
+  /** The audit recorder, for the event loops' {@link AuditBatch}es. */
   AuditRecorder audit() {
     return audit;
   }
