@@ -47,12 +47,23 @@ record RequestTarget(String path, String rawQuery) {
     return path == null ? null : new RequestTarget(path, rawQuery);
   }
 
+  /** Nothing to decode: no escape and no byte beyond ASCII (most paths). */
+  private static boolean plain(String raw) {
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%' || c >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The decoder hands the request line over as ISO-8859-1, one character per byte; the path's
    * bytes, sent raw or percent-encoded, are read as UTF-8.
    */
   private static String decodePath(String raw) {
-    if (raw.chars().allMatch(c -> c != '%' && c < 0x80)) {
+    if (plain(raw)) {
       return raw;
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
