@@ -5,13 +5,15 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The audit records of the requests one event loop answers in a turn, written together once the
  * turn's reads are done: one write, and one take of the trail's lock, for the lot instead of one
  * each (the lock passed between the loops cost more than the writes). An answer still leaves only
- * after its own record is written, or is replaced as a fail-closed trail says. Off its loop's
- * thread a record is written at once.
+ * after its own record is written, or is replaced as a fail-closed trail says. A record made off
+ * the loop's thread (a request answered on a virtual thread or after the read barrier) is handed to
+ * the loop to join its batch: its answer would be handed there to be written all the same.
  */
 final class AuditBatch implements AuditWrites {
   private record Answered(Exchange exchange, AuditEvent event, Runnable then) {}
@@ -28,26 +30,40 @@ final class AuditBatch implements AuditWrites {
 
   @Override
   public void record(Exchange exchange, Runnable then) {
-    if (!loop.inEventLoop()) {
-      recorder.record(exchange, then);
-      return;
-    }
     Optional<AuditEvent> event = recorder.event(exchange);
     if (event.isEmpty()) {
       then.run();
       return;
     }
+    Answered answered = new Answered(exchange, event.get(), then);
+    if (loop.inEventLoop()) {
+      join(answered);
+      return;
+    }
+    try {
+      loop.execute(() -> join(answered));
+    } catch (RejectedExecutionException stopping) {
+      write(List.of(answered)); // the loop is gone: written here, at once
+    }
+  }
+
+  private void join(Answered answered) {
     if (waiting.isEmpty()) {
-      // A task runs after the reads of the loop's turn: every request read in it is answered.
+      // A task runs after the reads and tasks of the loop's turn: every request read in it is
+      // answered, and the records handed over meanwhile are here.
       loop.execute(this::write);
     }
-    waiting.add(new Answered(exchange, event.get(), then));
+    waiting.add(answered);
   }
 
   private void write() {
     // Answering may serve a request held behind one of these, which joins the next batch.
     List<Answered> batch = waiting;
     waiting = new ArrayList<>();
+    write(batch);
+  }
+
+  private void write(List<Answered> batch) {
     long start = System.nanoTime();
     RuntimeException first = null;
     int written = 0;

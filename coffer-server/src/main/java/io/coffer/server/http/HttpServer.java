@@ -97,9 +97,9 @@ public final class HttpServer implements AutoCloseable {
   private static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   /**
-   * Every buffer that holds plaintext is a fresh heap buffer, never one another connection used: a
-   * pooled buffer given back too early is how one client's bytes become another's. Only the TLS
-   * listener's socket reads and writes, which hold ciphertext, are pooled ({@link RecordBuffers}).
+   * Every buffer that holds plaintext is a heap buffer of its own, fresh or zeroed: a pooled buffer
+   * given back too early is how one client's bytes become another's. Only the TLS listener's socket
+   * reads and writes, which hold ciphertext, are pooled ({@link RecordBuffers}).
    */
   private static final UnpooledByteBufAllocator PLAIN = new UnpooledByteBufAllocator(false);
 
