@@ -15,7 +15,6 @@ import io.coffer.server.config.Settings;
 import io.coffer.server.testing.RunningCoffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -260,10 +259,7 @@ class SecretHygieneTest {
 
   /** A server without dev mode: the one-time bootstrap token and the credential it yields. */
   private void bootstrapPath(Path bareDir) throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = RunningCoffer.freePort();
     try (CofferServer bare = CofferServer.start(Settings.defaults(bareDir, port), Map.of())) {
       String token = bare.bootstrapToken().orElseThrow();
       markers.add(token);

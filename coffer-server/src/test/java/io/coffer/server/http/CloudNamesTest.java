@@ -11,7 +11,6 @@ import io.coffer.server.config.ConfigException;
 import io.coffer.server.config.Settings;
 import io.coffer.server.testing.RunningCoffer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -52,7 +51,8 @@ class CloudNamesTest {
 
   private static RunningCoffer startAs(Cloud cloud) {
     return RunningCoffer.start(
-        Settings.defaults(dataDir, freePort()).withCloud(cloud), RunningCoffer.database(dataDir));
+        Settings.defaults(dataDir, RunningCoffer.freePort()).withCloud(cloud),
+        RunningCoffer.database(dataDir));
   }
 
   @Test
@@ -256,7 +256,7 @@ class CloudNamesTest {
         new Settings(
                 dir,
                 "127.0.0.1",
-                freePort(),
+                RunningCoffer.freePort(),
                 Settings.DEFAULT_DOMAIN,
                 Settings.DEFAULT_AUTHORITY_HOST,
                 Optional.of(tls.resolve("server.pem")),
@@ -332,13 +332,5 @@ class CloudNamesTest {
 
   private static JsonNode json(RawWire.Answer answer) throws IOException {
     return RawWire.JSON.readTree(answer.body());
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

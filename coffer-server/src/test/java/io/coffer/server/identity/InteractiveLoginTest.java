@@ -16,7 +16,6 @@ import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
 import io.coffer.server.testing.HeadlessChromium;
 import io.coffer.server.testing.RunningCoffer;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -88,7 +87,7 @@ class InteractiveLoginTest {
         new InteractiveBrowserCredentialBuilder()
             .tenantId(tenantId)
             .clientId(app.clientId())
-            .redirectUrl("http://localhost:" + freePort())
+            .redirectUrl("http://localhost:" + RunningCoffer.freePort())
             .authorityHost(coffer.credentials().authorityHost())
             .disableInstanceDiscovery()
             .build();
@@ -543,11 +542,5 @@ class InteractiveLoginTest {
         .encodeToString(
             MessageDigest.getInstance("SHA-256")
                 .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

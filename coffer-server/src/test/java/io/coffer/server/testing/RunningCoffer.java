@@ -24,9 +24,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -297,11 +299,25 @@ public final class RunningCoffer implements AutoCloseable {
     }
   }
 
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+  public static synchronized int freePort() {
+    try {
+      for (; ; ) {
+        try (ServerSocket socket = new ServerSocket(0)) {
+          if (HANDED_OUT.add(socket.getLocalPort())) {
+            return socket.getLocalPort();
+          }
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * Ports handed out in this JVM, never handed out twice: the Key Vault SDK keeps each vault's
+   * challenge (its tenant) JVM-wide by host and port, so a server on a port an earlier test's
+   * server had, with another tenant, got that tenant's challenge and every request failed
+   * (RotationTest after AuditRecordingTest, both on 41207).
+   */
+  private static final Set<Integer> HANDED_OUT = new HashSet<>();
 }
