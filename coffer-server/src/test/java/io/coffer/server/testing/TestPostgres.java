@@ -3,7 +3,6 @@ package io.coffer.server.testing;
 import io.coffer.server.storage.PostgresOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +123,7 @@ public final class TestPostgres {
       Path dir = Files.createTempDirectory("coffer-pg");
       Path passwordFile = dir.resolve("superuser-password");
       Files.writeString(passwordFile, SUPERUSER_PASSWORD);
-      TestPostgres server = new TestPostgres(bin, dir, freePort());
+      TestPostgres server = new TestPostgres(bin, dir, RunningCoffer.freePort());
       if (isRoot()) {
         exec(List.of("chown", "-R", "postgres:postgres", dir.toString()));
       }
@@ -242,14 +241,6 @@ public final class TestPostgres {
       return HexFormat.of().formatHex(hash, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
