@@ -139,6 +139,13 @@ final class ServerOptions {
               + " recorded one (a planned change of CA; other nodes then need it to start)")
   boolean recordTlsCa;
 
+  @Option(
+      names = "--io-threads",
+      description =
+          "event loops that read, answer and audit requests (default: one per processor the JVM"
+              + " sees; fewer where several nodes share one machine's cores)")
+  Integer ioThreads;
+
   private static Optional<Rate> budget(String setting, String text) {
     return text.equalsIgnoreCase("off") ? Optional.empty() : Optional.of(Rate.parse(setting, text));
   }
@@ -181,6 +188,9 @@ final class ServerOptions {
     }
     if (recordTlsCa) {
       settings = settings.withRecordedTlsCa();
+    }
+    if (ioThreads != null) {
+      settings = settings.withIoThreads(ioThreads);
     }
     if (cloud == null) {
       return settings;

@@ -1,7 +1,9 @@
 package io.coffer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coffer.server.config.ConfigException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -213,16 +215,30 @@ class ConfigFileTest {
   }
 
   @Test
+  void io_threads_out_of_range_is_refused_naming_the_setting_and_its_range() {
+    ServerOptions options = new ServerOptions();
+    options.ioThreads = 0;
+
+    assertThatThrownBy(() -> options.settings(dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("io-threads")
+        .hasMessageContaining("0 is out of range")
+        .hasMessageContaining("1-256");
+    options.ioThreads = 3;
+    assertThat(options.settings(dir).ioThreads()).isEqualTo(3);
+  }
+
+  @Test
   void serve_started_from_a_config_file_serves_tls_and_metrics_where_the_settings_say()
       throws Exception {
     int port = freePort();
     int metricsPort = freePort();
     Path data = dir.resolve("data");
-    Path file = config("data-dir: " + data + "\nport: " + freePort() + "\n");
+    Path file = config("data-dir: " + data + "\nport: " + freePort() + "\nio-threads: 1\n");
+    Path log = dir.resolve("serve.log");
     // The variable beats the file's port; the metrics port comes from the environment alone.
     ProcessBuilder builder =
-        new ProcessBuilder(java("serve", "--config", file.toString()))
-            .redirectError(ProcessBuilder.Redirect.DISCARD);
+        new ProcessBuilder(java("serve", "--config", file.toString())).redirectError(log.toFile());
     builder.environment().put("COFFER_PORT", Integer.toString(port));
     builder.environment().put("COFFER_METRICS_PORT", Integer.toString(metricsPort));
     Process process = builder.start();
@@ -251,6 +267,7 @@ class ConfigFileTest {
       assertThat(metrics.body())
           .containsPattern(
               "(?m)^coffer_requests_seconds_count\\{operation=\"Health\",status=\"200\"\\} 1$");
+      assertThat(Files.readString(log)).contains("event=listening").contains("io_threads=1");
     } finally {
       process.destroy();
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  *     without it {@code /metrics} is served on the HTTPS port to administrators only
  * @param recordTlsCa whether this node's TLS CA replaces the one the shared database records as the
  *     cluster's ({@code record-tls-ca}), for a planned change of CA
+ * @param ioThreads the event loops that read, answer and audit requests ({@code io-threads}), by
+ *     default one per processor the JVM sees (a container's CPU limit included): fewer where
+ *     several nodes share a machine's cores, so their threads do not crowd each other out
  */
 public record Settings(
     Path dataDir,
@@ -42,11 +45,13 @@ public record Settings(
     OptionalInt publicPort,
     Optional<Cloud> cloud,
     Optional<MetricsListener> metrics,
-    boolean recordTlsCa) {
+    boolean recordTlsCa,
+    int ioThreads) {
 
   public static final String DEFAULT_DOMAIN = "vault.localhost";
   public static final String DEFAULT_AUTHORITY_HOST = "localhost";
   public static final int DEFAULT_PORT = 8443;
+  public static final int MAX_IO_THREADS = 256;
 
   private static final Pattern HOST_NAME =
       Pattern.compile(
@@ -107,6 +112,15 @@ public record Settings(
           "is the HTTPS port " + port,
           "pick another port, e.g. 9464, or leave it out to serve /metrics to administrators");
     }
+    if (ioThreads < 1 || ioThreads > MAX_IO_THREADS) {
+      throw new ConfigException(
+          "io-threads",
+          ioThreads + " is out of range",
+          "use 1-"
+              + MAX_IO_THREADS
+              + ", e.g. the cores this node may use; leave it out for one per"
+              + " processor");
+    }
     domain = domain.toLowerCase(java.util.Locale.ROOT);
     authorityHost = authorityHost.toLowerCase(java.util.Locale.ROOT);
   }
@@ -134,7 +148,8 @@ public record Settings(
         OptionalInt.empty(),
         Optional.empty(),
         Optional.empty(),
-        false);
+        false,
+        defaultIoThreads());
   }
 
   public Settings withGuardrails(Guardrails changed) {
@@ -151,7 +166,8 @@ public record Settings(
         publicPort,
         cloud,
         metrics,
-        recordTlsCa);
+        recordTlsCa,
+        ioThreads);
   }
 
   /** The same settings with clients reaching this node through {@code publicPort}. */
@@ -169,7 +185,8 @@ public record Settings(
         OptionalInt.of(publicPort),
         cloud,
         metrics,
-        recordTlsCa);
+        recordTlsCa,
+        ioThreads);
   }
 
   /**
@@ -190,7 +207,8 @@ public record Settings(
         OptionalInt.of(443),
         Optional.of(answered),
         metrics,
-        recordTlsCa);
+        recordTlsCa,
+        ioThreads);
   }
 
   /** The same settings with a plain-HTTP listener for Prometheus. */
@@ -208,7 +226,8 @@ public record Settings(
         publicPort,
         cloud,
         Optional.of(listener),
-        recordTlsCa);
+        recordTlsCa,
+        ioThreads);
   }
 
   /** The same settings, recording this node's TLS CA as the cluster's at start. */
@@ -226,7 +245,8 @@ public record Settings(
         publicPort,
         cloud,
         metrics,
-        true);
+        true,
+        ioThreads);
   }
 
   /** Development defaults for a data directory and port. */
@@ -244,7 +264,32 @@ public record Settings(
         OptionalInt.empty(),
         Optional.empty(),
         Optional.empty(),
-        false);
+        false,
+        defaultIoThreads());
+  }
+
+  /** The same settings with {@code threads} event loops. */
+  public Settings withIoThreads(int threads) {
+    return new Settings(
+        dataDir,
+        bindHost,
+        port,
+        domain,
+        authorityHost,
+        tlsCertificate,
+        tlsKey,
+        tokenLifetime,
+        guardrails,
+        publicPort,
+        cloud,
+        metrics,
+        recordTlsCa,
+        threads);
+  }
+
+  /** One event loop per processor the JVM sees. */
+  public static int defaultIoThreads() {
+    return Math.min(MAX_IO_THREADS, Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 
   public Endpoints endpoints() {

@@ -91,12 +91,6 @@ public final class HttpServer implements AutoCloseable {
           "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   /**
-   * One event loop per processor: each connection's requests are read, and its secret reads
-   * answered, on its own loop.
-   */
-  private static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
-
-  /**
    * Every buffer that holds plaintext is a heap buffer of its own, fresh or zeroed: a pooled buffer
    * given back too early is how one client's bytes become another's. Only the TLS listener's socket
    * reads and writes, which hold ciphertext, are pooled ({@link RecordBuffers}).
@@ -153,12 +147,12 @@ public final class HttpServer implements AutoCloseable {
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("coffer-request-", 0).factory());
     boolean epoll = Epoll.isAvailable();
     EventLoopGroup acceptor = eventLoops(epoll, 1, "coffer-accept");
-    EventLoopGroup loops = eventLoops(epoll, EVENT_LOOPS, "coffer-io");
+    EventLoopGroup loops = eventLoops(epoll, settings.ioThreads(), "coffer-io");
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     InFlight inFlight = new InFlight();
     Executor reads = services.reads().apply(blocking);
     List<Channel> listening = new ArrayList<>();
-    RecordBuffers records = new RecordBuffers(EVENT_LOOPS);
+    RecordBuffers records = new RecordBuffers(settings.ioThreads());
     try {
       for (Map.Entry<Listener, Pipeline> entry :
           listeners(settings, Tls.of(tls), services).entrySet()) {
@@ -213,11 +207,12 @@ public final class HttpServer implements AutoCloseable {
       throw e;
     }
     LOG.info(
-        "event=listening address=https://{}:{} domain={} io={}",
+        "event=listening address=https://{}:{} domain={} io={} io_threads={}",
         settings.bindHost(),
         settings.port(),
         settings.domain(),
-        epoll ? "epoll" : "nio");
+        epoll ? "epoll" : "nio",
+        settings.ioThreads());
     settings
         .metrics()
         .ifPresent(listener ->
