@@ -59,4 +59,17 @@ class JsonWritableTest {
     SecretAttributes none = new SecretAttributes(null, null, null, null, null, null, null);
     assertThat(handWritten(none)).isEqualTo(mapped(none)).isEqualTo("{}");
   }
+
+  @Test
+  void every_character_in_a_value_and_a_tag_name() throws Exception {
+    for (char c = 0; c < Character.MAX_VALUE; c++) {
+      if (Character.isSurrogate(c)) {
+        continue; // half a pair is no character: UTF-8 has no bytes for it on either side
+      }
+      String text = "a" + c + "b";
+      SecretBundle bundle =
+          new SecretBundle(text, null, null, null, null, Map.of(text, text), null, null);
+      assertThat(handWritten(bundle)).as("U+%04X", (int) c).isEqualTo(mapped(bundle));
+    }
+  }
 }

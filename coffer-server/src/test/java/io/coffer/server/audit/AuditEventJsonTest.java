@@ -33,4 +33,15 @@ class AuditEventJsonTest {
     assertThat(json).isEqualTo(JACKSON.writeValueAsString(event));
     assertThat(JACKSON.readValue(json, AuditEvent.class)).isEqualTo(event);
   }
+
+  @Test
+  void every_character_is_written_as_jackson_writes_it() throws Exception {
+    for (char c = 0; c < Character.MAX_VALUE; c++) {
+      String field = "a" + c + "b";
+      AuditEvent event =
+          new AuditEvent("t", field, "SecretGet", "", "", "", "", "", "", "", 200, "", field, 1);
+
+      assertThat(event.json()).as("U+%04X", (int) c).isEqualTo(JACKSON.writeValueAsString(event));
+    }
+  }
 }
