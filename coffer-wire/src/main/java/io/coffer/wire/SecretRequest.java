@@ -61,10 +61,11 @@ public final class SecretRequest {
     }
     for (var entry : tags.properties()) {
       JsonNode value = entry.getValue();
+      String name = whole(entry.getKey(), "A tag name");
       if (value.isNull()) {
-        result.put(entry.getKey(), "");
+        result.put(name, "");
       } else if (value.isTextual()) {
-        result.put(entry.getKey(), value.asText());
+        result.put(name, whole(value.asText(), "A tag value"));
       } else {
         throw new WireException("Tag '" + entry.getKey() + "' must have a string value.");
       }
@@ -121,7 +122,29 @@ public final class SecretRequest {
     if (!node.isTextual()) {
       throw new WireException("Property '" + field + "' must be a string.");
     }
-    return Optional.of(node.asText());
+    return Optional.of(whole(node.asText(), "Property '" + field + "'"));
+  }
+
+  /**
+   * Text as it will be stored, in UTF-8: a JSON escape can write half of a surrogate pair, for
+   * which UTF-8 has no bytes, and storing it would change the text ({@code ?}) after the write was
+   * acknowledged. Refused instead; the message never quotes the text.
+   */
+  private static String whole(String text, String what) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new WireException(
+            what
+                + " holds half of a surrogate pair (a \\uD800-\\uDFFF escape without its other"
+                + " half), which is not Unicode text.");
+      }
+    }
+    return text;
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,53 @@ class MalformedRequestTest {
             + "\r\n"
             + extraHeaders
             + "Connection: close\r\n\r\n");
+  }
+
+  private String put(String name, String body) throws Exception {
+    byte[] bytes = body.getBytes(UTF_8);
+    return exchange(
+        "PUT /secrets/"
+            + name
+            + "?api-version=7.4 HTTP/1.1\r\nHost: main.vault.localhost:"
+            + coffer.port()
+            + "\r\nAuthorization: Bearer "
+            + coffer.token()
+            + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + bytes.length
+            + "\r\nConnection: close\r\n\r\n"
+            + body);
+  }
+
+  @Test
+  void half_a_surrogate_pair_is_refused_not_stored_as_a_question_mark() throws Exception {
+    // JSON's escapes can write it; UTF-8, which the value is stored in, cannot.
+    for (String body :
+        List.of(
+            "{\"value\":\"x\\ud800y\"}",
+            "{\"value\":\"x\\udfff\"}",
+            "{\"value\":\"x\\ude00\\ud83d\"}",
+            "{\"value\":\"v\",\"contentType\":\"\\ud800\"}",
+            "{\"value\":\"v\",\"tags\":{\"k\\ud800\":\"t\"}}",
+            "{\"value\":\"v\",\"tags\":{\"k\":\"\\udbff\"}}")) {
+      String response = put("half-pair", body);
+
+      // Jackson itself refuses one in a member name ("not valid JSON"); the rest are ours.
+      assertThat(response)
+          .as(body)
+          .startsWith("HTTP/1.1 400")
+          .contains("\"code\":\"BadParameter\"")
+          .containsAnyOf("half of a surrogate pair", "is not valid JSON");
+    }
+    assertThat(put("half-pair", "{\"value\":\"x\\ud800y\"}"))
+        .contains("Property 'value' holds half of a surrogate pair");
+    assertThat(get("/secrets/half-pair?api-version=7.4", "")).startsWith("HTTP/1.1 404");
+
+    String whole =
+        put("whole-pair", "{\"value\":\"x\\ud83d\\ude00y\",\"tags\":{\"k\":\"\\ud83d\\ude00\"}}");
+    assertThat(whole).startsWith("HTTP/1.1 200");
+    assertThat(get("/secrets/whole-pair?api-version=7.4", ""))
+        .contains("\"value\":\"x\ud83d\ude00y\"")
+        .contains("\"k\":\"\ud83d\ude00\"");
   }
 
   @Test
