@@ -1,7 +1,5 @@
 package io.coffer.server;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coffer.server.authz.Role;
 import io.coffer.server.authz.Scope;
 import io.coffer.server.config.ConfigException;
@@ -9,6 +7,7 @@ import io.coffer.server.config.OwnerOnlyFile;
 import io.coffer.server.identity.ClientCredential;
 import io.coffer.server.identity.DirectoryPrincipal;
 import io.coffer.server.identity.Tenant;
+import io.coffer.server.storage.FlatJson;
 import io.coffer.server.vault.Vault;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,8 +36,6 @@ public final class DevMode {
 
   private static final String ENV_FILE = "dev.env";
   private static final String ADMIN_PROFILE = "admin.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<Map<String, Object>> PROFILE = new TypeReference<>() {};
 
   private DevMode() {}
 
@@ -154,10 +151,10 @@ public final class DevMode {
    * the server moves to or from a cloud's names.
    */
   private static void writeAdminProfile(CofferServer server, Path file) {
-    Map<String, Object> profile = new LinkedHashMap<>();
+    Map<String, String> profile = new LinkedHashMap<>();
     if (Files.exists(file)) {
       try {
-        profile.putAll(JSON.readValue(file.toFile(), PROFILE));
+        profile.putAll(FlatJson.read(Files.readString(file)));
       } catch (IOException e) {
         throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
       }
@@ -168,18 +165,14 @@ public final class DevMode {
       profile.put("clientId", admin.clientId());
       profile.put("clientSecret", admin.clientSecret());
     }
-    Map<String, Object> before = new LinkedHashMap<>(profile);
+    Map<String, String> before = new LinkedHashMap<>(profile);
     profile.put("authority", adminAddress(server));
     profile.put("scope", server.settings().endpoints().managementResource() + "/.default");
     profile.put("caFile", server.tls().caFile().toAbsolutePath().toString());
     if (profile.equals(before)) {
       return;
     }
-    try {
-      writePrivate(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(profile));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + file, e);
-    }
+    writePrivate(file, FlatJson.write(profile, true));
   }
 
   /**

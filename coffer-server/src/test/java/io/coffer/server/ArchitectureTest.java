@@ -2,12 +2,18 @@ package io.coffer.server;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +79,30 @@ class ArchitectureTest {
         .dependOnClassesThat(
             resideInAPackage("org.bouncycastle..")
                 .and(not(resideInAPackage("org.bouncycastle.math.ec.rfc8032.."))))
+        .check(classes);
+  }
+
+  /**
+   * Building a Jackson mapper loads some 280 classes, 5 MiB of a started server; bodies and answers
+   * go without one, so a class that needs it builds it in a nested {@code Mapper} holder, on first
+   * use, never when the class is initialised at start.
+   */
+  @Test
+  void no_mapper_is_built_when_a_class_is_initialised() {
+    classes()
+        .that()
+        .doNotHaveSimpleName("Mapper")
+        .should(
+            new ArchCondition<JavaClass>("not build an ObjectMapper in their static initialiser") {
+              @Override
+              public void check(JavaClass type, ConditionEvents events) {
+                type.getStaticInitializer().stream()
+                    .flatMap(init -> init.getConstructorCallsFromSelf().stream())
+                    .filter(call -> call.getTargetOwner().isAssignableTo(ObjectMapper.class))
+                    .forEach(call ->
+                        events.add(SimpleConditionEvent.violated(call, call.getDescription())));
+              }
+            })
         .check(classes);
   }
 

@@ -1,7 +1,8 @@
 package io.coffer.wire;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
@@ -11,64 +12,87 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** The one JSON mapper for the Key Vault shapes. */
+/**
+ * JSON for the Key Vault shapes: bodies read into trees and answers written by hand, on Jackson's
+ * streaming parser alone; Jackson's data binding (the mapper) only for what that does not cover.
+ */
 public final class Json {
   /** Deep nesting is refused early; Key Vault bodies are at most three levels deep. */
   private static final int MAX_NESTING = 32;
 
-  public static final ObjectMapper MAPPER =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  // Requests run on virtual threads, where a per-thread buffer pool would be a new
-                  // pool per request.
-                  .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-                  // {"value":"a","value":"b"} means one thing to us and maybe another to a proxy
-                  // or a log reader in front: refused, not resolved by taking the last.
-                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                  .streamReadConstraints(
-                      StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
-                  .build())
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  private static final JsonFactory FACTORY = factory();
+
+  /**
+   * Built on first use: building a mapper loads some 280 classes, 5 MiB of a started server's
+   * resident memory, and a vault's reads, writes, lists, tokens and errors never need it.
+   */
+  private static final class Mapper {
+    static final ObjectMapper INSTANCE =
+        JsonMapper.builder(factory())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+  }
 
   private Json() {}
 
+  private static JsonFactory factory() {
+    return JsonFactory.builder()
+        // Requests run on virtual threads, where a per-thread buffer pool would be a new pool per
+        // request.
+        .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+        // {"value":"a","value":"b"} means one thing to us and maybe another to a proxy or a log
+        // reader in front: refused, not resolved by taking the last.
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+        .build();
+  }
+
+  /**
+   * The data-binding mapper, configured as the bodies are read: for shapes this class does not
+   * write.
+   */
+  public static ObjectMapper mapper() {
+    return Mapper.INSTANCE;
+  }
+
   /**
    * A shape that writes its own JSON, exactly as the mapper would write it: the few answers every
-   * vault read makes skip the bean serializer. A test holds each to the mapper's output.
+   * vault read makes skip the generic writer. A test holds each to the mapper's output.
    */
   public interface Writable {
     void writeJson(StringBuilder out);
   }
 
+  /**
+   * A value as the mapper writes it; records, maps, lists, text, integers and booleans without it.
+   */
   public static byte[] write(Object value) {
-    if (value instanceof Writable writable) {
-      StringBuilder out = new StringBuilder(512);
-      writable.writeJson(out);
-      return out.toString().getBytes(StandardCharsets.UTF_8);
-    }
-    try {
-      return MAPPER.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-    }
+    StringBuilder out = new StringBuilder(512);
+    JsonWriter.value(out, value);
+    return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /**
-   * Reads a tree.
+   * Reads a tree, the same tree the mapper reads.
    *
    * @throws WireException for anything that is not well-formed JSON; the message never quotes the
    *     input, which may hold a secret value
    */
   public static JsonNode readTree(byte[] bytes) {
-    try {
-      JsonNode node = MAPPER.readTree(bytes);
-      if (node == null || node.isMissingNode()) {
+    try (JsonParser parser = FACTORY.createParser(bytes)) {
+      if (parser.nextToken() == null) {
         throw new WireException("The request body is empty.");
+      }
+      JsonNode node = node(parser);
+      if (parser.nextToken() != null) {
+        throw new WireException("The request body is not valid JSON.");
       }
       return node;
     } catch (IOException e) {
@@ -76,12 +100,54 @@ public final class Json {
     }
   }
 
+  /**
+   * The value at the parser's current token, and its children; nesting is bounded by the parser.
+   */
+  private static JsonNode node(JsonParser parser) throws IOException {
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    return switch (parser.currentToken()) {
+      case START_OBJECT -> {
+        ObjectNode object = nodes.objectNode();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          parser.nextToken();
+          object.set(name, node(parser));
+        }
+        yield object;
+      }
+      case START_ARRAY -> {
+        ArrayNode array = nodes.arrayNode();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          array.add(node(parser));
+        }
+        yield array;
+      }
+      case VALUE_STRING -> nodes.textNode(parser.getText());
+      case VALUE_NUMBER_INT ->
+          switch (parser.getNumberType()) {
+            case INT -> nodes.numberNode(parser.getIntValue());
+            case LONG -> nodes.numberNode(parser.getLongValue());
+            default -> nodes.numberNode(parser.getBigIntegerValue());
+          };
+      case VALUE_NUMBER_FLOAT -> nodes.numberNode(parser.getDoubleValue());
+      case VALUE_TRUE -> nodes.booleanNode(true);
+      case VALUE_FALSE -> nodes.booleanNode(false);
+      case VALUE_NULL -> nodes.nullNode();
+      default -> throw new WireException("The request body is not valid JSON.");
+    };
+  }
+
   public static <T> T read(byte[] bytes, Class<T> type) {
     try {
-      return MAPPER.readValue(bytes, type);
+      return mapper().readValue(bytes, type);
     } catch (IOException e) {
       throw new WireException(problem(e, "is not a valid " + type.getSimpleName()));
     }
+  }
+
+  /** An empty object, to read as a body that named nothing. */
+  public static ObjectNode emptyObject() {
+    return JsonNodeFactory.instance.objectNode();
   }
 
   /** {@code "name":"value"} with the value escaped as the mapper escapes it, or nothing if null. */
@@ -107,7 +173,7 @@ public final class Json {
   }
 
   /** A JSON string, escaped as the mapper escapes it. */
-  private static StringBuilder quoted(StringBuilder out, String text) {
+  static StringBuilder quoted(StringBuilder out, String text) {
     out.append('"');
     int i = 0;
     while (i < text.length()

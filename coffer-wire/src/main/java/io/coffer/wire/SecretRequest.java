@@ -23,7 +23,7 @@ public final class SecretRequest {
    */
   public static SecretRequest parse(byte[] bytes) {
     if (bytes.length == 0) {
-      return new SecretRequest(Json.MAPPER.createObjectNode());
+      return new SecretRequest(Json.emptyObject());
     }
     JsonNode node = Json.readTree(bytes);
     if (!node.isObject()) {

@@ -14,7 +14,7 @@ class JsonWritableTest {
   }
 
   private static String mapped(Object value) throws Exception {
-    return Json.MAPPER.writeValueAsString(value);
+    return Json.mapper().writeValueAsString(value);
   }
 
   @Test

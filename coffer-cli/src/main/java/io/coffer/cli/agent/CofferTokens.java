@@ -130,12 +130,12 @@ final class CofferTokens {
   private static JsonNode claims(String jwt) {
     String[] parts = jwt.split("\\.");
     if (parts.length != 3) {
-      return Json.MAPPER.createObjectNode();
+      return Json.emptyObject();
     }
     try {
       return Json.readTree(Base64.getUrlDecoder().decode(parts[1]));
     } catch (IllegalArgumentException | WireException e) {
-      return Json.MAPPER.createObjectNode();
+      return Json.emptyObject();
     }
   }
 

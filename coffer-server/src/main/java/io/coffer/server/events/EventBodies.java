@@ -21,7 +21,11 @@ import java.util.function.Function;
  * subscription id, since Coffer has no subscriptions.
  */
 final class EventBodies {
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** Built on first use: a mapper costs a started server some 5 MiB (see {@code Json}). */
+  static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
+
   static final String VALIDATION_EVENT = "Microsoft.EventGrid.SubscriptionValidationEvent";
 
   /** Azure writes seven fractional digits. */
@@ -48,7 +52,7 @@ final class EventBodies {
 
   /** The request body for one event in the subscriber's schema. */
   byte[] event(DeliverySchema schema, Vault vault, EventDeliveryRecord d) {
-    ObjectNode event = JSON.createObjectNode();
+    ObjectNode event = Mapper.JSON.createObjectNode();
     event.put("id", d.eventId());
     event.put(schema == DeliverySchema.EVENT_GRID ? "topic" : "source", topic(vault));
     event.put("subject", d.name());
@@ -58,7 +62,7 @@ final class EventBodies {
     if (schema == DeliverySchema.EVENT_GRID) {
       event.put("dataVersion", "1");
       event.put("metadataVersion", "1");
-      ArrayNode batch = JSON.createArrayNode();
+      ArrayNode batch = Mapper.JSON.createArrayNode();
       batch.add(event);
       return write(batch);
     }
@@ -67,7 +71,7 @@ final class EventBodies {
   }
 
   private ObjectNode data(Vault vault, EventDeliveryRecord d) {
-    ObjectNode data = JSON.createObjectNode();
+    ObjectNode data = Mapper.JSON.createObjectNode();
     data.put("Id", vaultUrl.apply(vault.name()) + "/secrets/" + d.name() + "/" + d.version());
     data.put("VaultName", vault.name());
     data.put("ObjectType", "Secret");
@@ -91,7 +95,7 @@ final class EventBodies {
 
   /** Event Grid's validation event: an array of one, alone in its request. */
   byte[] validation(Vault vault, String eventId, String code, String validationUrl) {
-    ObjectNode event = JSON.createObjectNode();
+    ObjectNode event = Mapper.JSON.createObjectNode();
     event.put("id", eventId);
     event.put("topic", topic(vault));
     event.put("subject", "");
@@ -102,7 +106,7 @@ final class EventBodies {
     event.put("eventTime", time(System.currentTimeMillis()));
     event.put("metadataVersion", "1");
     event.put("dataVersion", "1");
-    ArrayNode batch = JSON.createArrayNode();
+    ArrayNode batch = Mapper.JSON.createArrayNode();
     batch.add(event);
     return write(batch);
   }
@@ -110,7 +114,7 @@ final class EventBodies {
   /** A dead-lettered event as Event Grid writes one: the event, then why and how it went. */
   ObjectNode deadLetter(DeliverySchema schema, Vault vault, EventDeliveryRecord d) {
     try {
-      var tree = JSON.readTree(event(schema, vault, d));
+      var tree = Mapper.JSON.readTree(event(schema, vault, d));
       ObjectNode event = (ObjectNode) (tree.isArray() ? tree.get(0) : tree);
       boolean grid = schema == DeliverySchema.EVENT_GRID;
       event.put(grid ? "deadLetterReason" : "deadletterreason", d.deadReason());
@@ -128,7 +132,7 @@ final class EventBodies {
 
   private static byte[] write(Object node) {
     try {
-      return JSON.writeValueAsBytes(node);
+      return Mapper.JSON.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

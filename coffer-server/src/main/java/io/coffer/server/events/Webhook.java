@@ -144,7 +144,7 @@ final class Webhook {
 
   private static Optional<String> validationResponse(byte[] body) {
     try {
-      JsonNode answer = EventBodies.JSON.readTree(body);
+      JsonNode answer = EventBodies.Mapper.JSON.readTree(body);
       JsonNode code = answer == null ? null : answer.get("validationResponse");
       return code != null && code.isTextual() ? Optional.of(code.asText()) : Optional.empty();
     } catch (IOException e) {

@@ -60,6 +60,6 @@ record AdminBody(JsonNode json) {
 
   AdminBody object(String field) {
     JsonNode value = json.path(field);
-    return new AdminBody(value.isObject() ? value : Json.MAPPER.createObjectNode());
+    return new AdminBody(value.isObject() ? value : Json.emptyObject());
   }
 }

@@ -453,7 +453,7 @@ final class AdminRoutes {
   }
 
   private static JsonNode bodyOrEmpty(Exchange exchange) {
-    return exchange.body().length == 0 ? Json.MAPPER.createObjectNode() : body(exchange);
+    return exchange.body().length == 0 ? Json.emptyObject() : body(exchange);
   }
 
   private static String text(JsonNode body, String field) {

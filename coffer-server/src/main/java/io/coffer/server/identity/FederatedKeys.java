@@ -29,7 +29,12 @@ import org.slf4j.LoggerFactory;
 final class FederatedKeys {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final int MAX_DOCUMENT = 512 * 1024;
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Built on first use: a mapper costs a started server some 5 MiB (see {@code Json}). */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(FederatedKeys.class);
 
   private volatile HttpClient http;
@@ -65,7 +70,7 @@ final class FederatedKeys {
     String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
     JsonNode configuration;
     try {
-      configuration = JSON.readTree(fetch(base + "/.well-known/openid-configuration"));
+      configuration = Mapper.JSON.readTree(fetch(base + "/.well-known/openid-configuration"));
     } catch (IOException e) {
       throw unreachable(issuer);
     }

@@ -49,7 +49,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class SecretRotation implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SecretRotation.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Built on first use: a mapper costs a started server some 5 MiB (see {@code Json}). */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
+
   private static final Duration TICK = Duration.ofSeconds(2);
   private static final Duration RETRY_FAILED = Duration.ofMinutes(5);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -286,7 +291,7 @@ public final class SecretRotation implements AutoCloseable {
                 name,
                 new NewSecret(
                     new SecretValue(
-                        JSON.writeValueAsString(
+                        Mapper.JSON.writeValueAsString(
                             Map.of("user", login, "password", new String(password)))),
                     Optional.of("application/json"),
                     replaces
@@ -502,7 +507,7 @@ public final class SecretRotation implements AutoCloseable {
 
   private static JsonNode login(SecretVersion version, String what) {
     try {
-      JsonNode node = JSON.readTree(version.value().orElseThrow().text());
+      JsonNode node = Mapper.JSON.readTree(version.value().orElseThrow().text());
       if (node == null || !node.path("user").isTextual() || !node.path("password").isTextual()) {
         throw new IllegalArgumentException();
       }

@@ -16,7 +16,11 @@ import java.util.OptionalLong;
  */
 public final class Backups {
   private static final int FORMAT = 1;
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Built on first use: a mapper costs a started server some 5 MiB (see {@code Json}). */
+  private static final class Mapper {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
 
   private final SealedBlob blob;
 
@@ -62,7 +66,7 @@ public final class Backups {
                     v.updated()))
             .toList();
     try {
-      return blob.seal(JSON.writeValueAsBytes(new Stored(FORMAT, name, stored)));
+      return blob.seal(Mapper.JSON.writeValueAsBytes(new Stored(FORMAT, name, stored)));
     } catch (IOException e) {
       throw new IllegalStateException("cannot serialise a backup", e);
     }
@@ -74,7 +78,7 @@ public final class Backups {
         blob.open(sealed)
             .orElseThrow(() -> SealedBlob.isOtherFormat(sealed) ? otherVersion() : corrupt());
     try {
-      Stored stored = JSON.readValue(plain, Stored.class);
+      Stored stored = Mapper.JSON.readValue(plain, Stored.class);
       if (stored.format() != FORMAT) {
         throw otherVersion();
       }

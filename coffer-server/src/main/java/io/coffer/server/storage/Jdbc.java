@@ -1,7 +1,5 @@
 package io.coffer.server.storage;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coffer.server.CofferException;
 import java.io.IOException;
 import java.sql.Connection;
@@ -21,8 +19,6 @@ import java.util.function.Supplier;
 
 /** Statement plumbing shared by the SQL stores: binding, mapping rows, nullable columns. */
 final class Jdbc {
-  private static final ObjectMapper TAGS = new ObjectMapper();
-
   interface RowMapper<T> {
     T map(ResultSet row) throws SQLException;
   }
@@ -153,11 +149,7 @@ final class Jdbc {
   }
 
   static String tagsJson(Map<String, String> tags) {
-    try {
-      return TAGS.writeValueAsString(tags);
-    } catch (IOException e) {
-      throw new IllegalStateException("tags are not serialisable", e);
-    }
+    return FlatJson.write(tags, false);
   }
 
   static Map<String, String> tags(String json) {
@@ -165,7 +157,7 @@ final class Jdbc {
       return Map.of(); // most secrets have no tags: skip the parser on the read path
     }
     try {
-      return TAGS.readValue(json, new TypeReference<Map<String, String>>() {});
+      return FlatJson.read(json);
     } catch (IOException e) {
       throw new StorageException("stored tags are corrupt", e);
     }
