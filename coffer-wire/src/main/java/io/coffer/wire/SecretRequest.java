@@ -61,11 +61,11 @@ public final class SecretRequest {
     }
     for (var entry : tags.properties()) {
       JsonNode value = entry.getValue();
-      String name = whole(entry.getKey(), "A tag name");
+      String name = entry.getKey();
       if (value.isNull()) {
         result.put(name, "");
       } else if (value.isTextual()) {
-        result.put(name, whole(value.asText(), "A tag value"));
+        result.put(name, value.asText());
       } else {
         throw new WireException("Tag '" + entry.getKey() + "' must have a string value.");
       }
@@ -122,29 +122,7 @@ public final class SecretRequest {
     if (!node.isTextual()) {
       throw new WireException("Property '" + field + "' must be a string.");
     }
-    return Optional.of(whole(node.asText(), "Property '" + field + "'"));
-  }
-
-  /**
-   * Text as it will be stored, in UTF-8: a JSON escape can write half of a surrogate pair, for
-   * which UTF-8 has no bytes, and storing it would change the text ({@code ?}) after the write was
-   * acknowledged. Refused instead; the message never quotes the text.
-   */
-  private static String whole(String text, String what) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new WireException(
-            what
-                + " holds half of a surrogate pair (a \\uD800-\\uDFFF escape without its other"
-                + " half), which is not Unicode text.");
-      }
-    }
-    return text;
+    return Optional.of(node.asText()); // whole Unicode text: Json.readTree refuses half a pair
   }
 
   @Override

@@ -183,6 +183,28 @@ class JsonWithoutMapperTest {
     }
   }
 
+  @Test
+  void half_a_surrogate_pair_is_refused_saying_where_never_quoting_it() {
+    String half =
+        " holds half of a surrogate pair (a \\uD800-\\uDFFF escape without its other half),"
+            + " which is not Unicode text.";
+    Map<String, String> bodies = new LinkedHashMap<>();
+    bodies.put("{\"value\":\"x\\ud800y\"}", "Property 'value'" + half);
+    bodies.put("{\"value\":\"x\\udc00\"}", "Property 'value'" + half);
+    bodies.put("{\"value\":\"\\ude00\\ud83d\"}", "Property 'value'" + half);
+    bodies.put("{\"tags\":{\"env\":\"\\ud83d\"}}", "Property 'tags.env'" + half);
+    bodies.put("{\"a\":[\"ok\",\"\\ud800\"]}", "Property 'a.1'" + half);
+    bodies.put("{\"odd name\":\"\\ud800\"}", "A property" + half);
+    bodies.put("\"\\ud800\"", "The request body" + half);
+    bodies.forEach((body, message) ->
+        assertThatThrownBy(() -> Json.readTree(body.getBytes(StandardCharsets.UTF_8)))
+            .as(body)
+            .isInstanceOf(WireException.class)
+            .hasMessage(message));
+    assertThat(Json.readTree("{\"v\":\"\\ud83d\\ude00\"}".getBytes()).get("v").asText())
+        .isEqualTo("😀");
+  }
+
   /** An instance with every component filled (or, where it can be, null), and nested records. */
   private static Object sample(Class<?> type, boolean nulls, int depth) throws Exception {
     RecordComponent[] components = type.getRecordComponents();

@@ -80,6 +80,34 @@ class NulCharacterTest {
     }
   }
 
+  /** The same for half a surrogate pair, which every JSON body refuses before it is stored. */
+  @Test
+  void half_a_surrogate_pair_in_a_management_body_is_a_400_not_a_question_mark()
+      throws IOException {
+    String tenant = coffer.credentials().tenantId();
+    String body = "{\"displayName\":\"app-\\ud800\"}";
+    Answer answer =
+        wire.exchange(
+            ("POST /admin/v1/tenants/"
+                    + tenant
+                    + "/principals HTTP/1.1\r\nHost: localhost:"
+                    + coffer.port()
+                    + "\r\nAuthorization: Bearer "
+                    + adminToken
+                    + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length()
+                    + "\r\nConnection: close\r\n\r\n"
+                    + body)
+                .getBytes(StandardCharsets.ISO_8859_1));
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+    assertThat(answer.body())
+        .contains("BadParameter")
+        .contains("Property 'displayName' holds half of a surrogate pair");
+    assertThat(coffer.server().directory().principals(tenant))
+        .noneMatch(p -> p.displayName().startsWith("app-"));
+  }
+
   private static Answer post(String path, String form) throws IOException {
     return wire.exchange(
         ("POST "
