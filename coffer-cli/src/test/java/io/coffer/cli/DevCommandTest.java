@@ -107,6 +107,28 @@ class DevCommandTest {
   }
 
   @Test
+  void a_second_process_on_a_data_dir_in_use_is_refused_naming_the_first(@TempDir Path dir)
+      throws Exception {
+    Path data = dir.resolve("data");
+    Run first = start("dev", "--data-dir", data.toString(), "--port", Integer.toString(freePort()));
+    try {
+      String holder = "is in use by another Coffer process (pid " + first.process().pid() + ")";
+      Map.Entry<Integer, String> serve =
+          runToEnd("serve", "--data-dir", data.toString(), "--port", Integer.toString(freePort()));
+      Map.Entry<Integer, String> seed =
+          runToEnd("bench-seed", "--data-dir", data.toString(), "--count", "1");
+
+      assertThat(serve.getKey()).as(serve.getValue()).isEqualTo(78);
+      assertThat(serve.getValue()).contains(holder).contains("--data-dir");
+      assertThat(seed.getKey()).as(seed.getValue()).isNotZero();
+      assertThat(seed.getValue()).contains(holder);
+    } finally {
+      first.process().destroy();
+      first.process().waitFor(15, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void a_busy_port_fails_fast_with_the_fix(@TempDir Path dir) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Map.Entry<Integer, String> result =

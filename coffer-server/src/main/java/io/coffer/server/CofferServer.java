@@ -62,6 +62,7 @@ public final class CofferServer implements AutoCloseable {
   private final ScheduledExecutorService background;
   private final ServerMetrics metrics;
   private final List<AutoCloseable> workers;
+  private final DataDirLock lock;
 
   private CofferServer(
       Settings settings,
@@ -74,8 +75,10 @@ public final class CofferServer implements AutoCloseable {
       ScheduledExecutorService background,
       AuditTrail audit,
       ServerMetrics metrics,
-      List<AutoCloseable> workers) {
+      List<AutoCloseable> workers,
+      DataDirLock lock) {
     this.metrics = metrics;
+    this.lock = lock;
     this.settings = settings;
     this.storage = storage;
     this.tls = tls;
@@ -106,6 +109,21 @@ public final class CofferServer implements AutoCloseable {
   public static CofferServer start(
       Settings settings, Optional<PostgresOptions> postgresql, Map<String, String> environment) {
     Path dataDir = prepareDataDir(settings.dataDir());
+    DataDirLock lock = DataDirLock.take(dataDir);
+    try {
+      return open(settings, postgresql, environment, dataDir, lock);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static CofferServer open(
+      Settings settings,
+      Optional<PostgresOptions> postgresql,
+      Map<String, String> environment,
+      Path dataDir,
+      DataDirLock lock) {
     Clock clock = Clock.systemUTC();
     Keyring keyring = Keyring.load(dataDir, environment);
     TlsMaterial tls = tlsMaterial(settings, dataDir);
@@ -222,7 +240,8 @@ public final class CofferServer implements AutoCloseable {
           background,
           audit,
           metrics,
-          List.of(secretRotation, events));
+          List.of(secretRotation, events),
+          lock);
     } catch (RuntimeException e) {
       storage.close();
       audit.close();
@@ -286,6 +305,7 @@ public final class CofferServer implements AutoCloseable {
     storage.close();
     audit.close();
     metrics.close();
+    lock.close();
     LOG.info("event=stopped");
   }
 

@@ -19,15 +19,31 @@ public final class Offline implements AutoCloseable {
   private final Storage storage;
   private final SecretService secrets;
   private final Vaults vaults;
+  private final DataDirLock lock;
 
-  private Offline(Storage storage, SecretService secrets, Vaults vaults) {
+  private Offline(Storage storage, SecretService secrets, Vaults vaults, DataDirLock lock) {
+    this.lock = lock;
     this.storage = storage;
     this.secrets = secrets;
     this.vaults = vaults;
   }
 
-  /** Opens a data directory a server has initialised; no server may be running on it. */
+  /**
+   * Opens a data directory a server has initialised.
+   *
+   * @throws io.coffer.server.config.ConfigException while a server (or another tool) has it open
+   */
   public static Offline open(Path dataDir, Map<String, String> environment) {
+    DataDirLock lock = DataDirLock.take(dataDir);
+    try {
+      return open(dataDir, environment, lock);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static Offline open(Path dataDir, Map<String, String> environment, DataDirLock lock) {
     Keyring keyring = Keyring.load(dataDir, environment);
     Storage storage = Storage.openSqlite(dataDir.resolve("coffer.db"));
     Clock clock = Clock.systemUTC();
@@ -37,7 +53,7 @@ public final class Offline implements AutoCloseable {
             new Envelope(keyring),
             new Backups(new SealedBlob(keyring, "secret-backup")),
             clock);
-    return new Offline(storage, secrets, new Vaults(storage.vaults(), clock));
+    return new Offline(storage, secrets, new Vaults(storage.vaults(), clock), lock);
   }
 
   public SecretService secrets() {
@@ -51,5 +67,6 @@ public final class Offline implements AutoCloseable {
   @Override
   public void close() {
     storage.close();
+    lock.close();
   }
 }
