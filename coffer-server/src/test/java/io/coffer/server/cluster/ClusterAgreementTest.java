@@ -92,7 +92,9 @@ class ClusterAgreementTest {
       }
       assertThat(cluster.server().vaults().all()).isNotEmpty();
 
-      assertThatThrownBy(() -> CofferServer.start(settings(first), Optional.of(database), Map.of()))
+      // An old node elsewhere: the first's data directory is in use by the first.
+      Path old = RunningCoffer.nodeDir(first, "old");
+      assertThatThrownBy(() -> CofferServer.start(settings(old), Optional.of(database), Map.of()))
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining(
               "this node's master key " + clusterKey + " is not the cluster's " + newKey);

@@ -35,7 +35,8 @@ class ConcurrentStateChangesTest {
     first = RunningCoffer.start(Settings.defaults(dataDir, publicPort), database);
     second =
         RunningCoffer.start(
-            Settings.defaults(dataDir, RunningCoffer.freePort()).withPublicPort(publicPort),
+            Settings.defaults(RunningCoffer.nodeDir(dataDir, "2"), RunningCoffer.freePort())
+                .withPublicPort(publicPort),
             database);
     token = first.token();
   }

@@ -47,9 +47,13 @@ class SharedPostgresClusterTest {
     int[] ports = {RunningCoffer.freePort(), RunningCoffer.freePort(), RunningCoffer.freePort()};
     RunningCoffer first =
         RunningCoffer.start(settings(dataDir, ports[0], ports[0]), Optional.of(database));
-    ChildNode child = ChildNode.start(dataDir, ports[1], ports[0], database, logs.resolve("1.log"));
+    Path childDir = RunningCoffer.nodeDir(dataDir, "2");
+    ChildNode child =
+        ChildNode.start(childDir, ports[1], ports[0], database, logs.resolve("1.log"));
     RunningCoffer third =
-        RunningCoffer.start(settings(dataDir, ports[2], ports[0]), Optional.of(database));
+        RunningCoffer.start(
+            settings(RunningCoffer.nodeDir(dataDir, "3"), ports[2], ports[0]),
+            Optional.of(database));
     DevCredentials credentials = first.credentials();
     List<SecretClient> clients = new ArrayList<>();
     for (int port : ports) {
@@ -91,7 +95,7 @@ class SharedPostgresClusterTest {
       int beforeKill = acknowledged.size();
       child.kill();
       Thread.sleep(300);
-      child = ChildNode.start(dataDir, ports[1], ports[0], database, logs.resolve("1b.log"));
+      child = ChildNode.start(childDir, ports[1], ports[0], database, logs.resolve("1b.log"));
       awaitMore(acknowledged, 20);
       int beforeOutage = acknowledged.size();
       TestPostgres.get().stop();

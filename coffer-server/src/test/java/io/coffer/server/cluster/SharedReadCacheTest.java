@@ -57,7 +57,8 @@ class SharedReadCacheTest {
         RunningCoffer.start(Settings.defaults(dataDir, publicPort), Optional.of(database));
     RunningCoffer second =
         RunningCoffer.start(
-            Settings.defaults(dataDir, RunningCoffer.freePort()).withPublicPort(publicPort),
+            Settings.defaults(RunningCoffer.nodeDir(dataDir, "2"), RunningCoffer.freePort())
+                .withPublicPort(publicPort),
             Optional.of(database));
     nodes = List.of(first, second);
     token = first.token();

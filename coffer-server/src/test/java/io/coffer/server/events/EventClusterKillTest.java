@@ -47,7 +47,6 @@ class EventClusterKillTest {
   void when_the_delivering_node_is_killed_the_survivor_delivers_every_event_under_its_id(
       @TempDir Path dirs) throws Exception {
     Path firstDir = dirs.resolve("node-1");
-    Path secondDir = dirs.resolve("node-2");
     PostgresOptions database = TestPostgres.get().databaseFor(firstDir);
     int[] ports = {RunningCoffer.freePort(), RunningCoffer.freePort()};
     Map<String, String> env = Map.of("COFFER_EVENT_RETRY_MS", "300");
@@ -88,7 +87,7 @@ class EventClusterKillTest {
                 "{\"endpoint\":\"" + receiver.url() + "\"}");
         assertThat(subscribed.statusCode()).as(subscribed.body()).isEqualTo(200);
       }
-      copyClusterKeys(firstDir, secondDir);
+      Path secondDir = RunningCoffer.nodeDir(firstDir, "2");
       Map<Long, ChildNode> nodes = new HashMap<>();
       ChildNode first =
           ChildNode.start(firstDir, ports[0], ports[0], database, env, dirs.resolve("node-1.log"));
@@ -182,15 +181,6 @@ class EventClusterKillTest {
       return Files.readSymbolicLink(fd).toString();
     } catch (IOException e) {
       return "";
-    }
-  }
-
-  /** A second node needs the cluster's master key and CA, as on another host. */
-  private static void copyClusterKeys(Path from, Path to) throws IOException {
-    Files.createDirectories(to.resolve("tls"));
-    Files.copy(from.resolve("master.key"), to.resolve("master.key"));
-    for (String file : List.of("ca.pem", "ca-key.pem")) {
-      Files.copy(from.resolve("tls").resolve(file), to.resolve("tls").resolve(file));
     }
   }
 

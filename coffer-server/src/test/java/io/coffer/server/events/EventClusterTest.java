@@ -38,7 +38,10 @@ class EventClusterTest {
     RunningCoffer first =
         RunningCoffer.start(settings(dataDir, ports[0], ports[0]), Optional.of(database), ENV);
     RunningCoffer second =
-        RunningCoffer.start(settings(dataDir, ports[1], ports[0]), Optional.of(database), ENV);
+        RunningCoffer.start(
+            settings(RunningCoffer.nodeDir(dataDir, "2"), ports[1], ports[0]),
+            Optional.of(database),
+            ENV);
     try (WebhookReceiver receiver = WebhookReceiver.start()) {
       HttpResponse<String> subscribed =
           first.admin(

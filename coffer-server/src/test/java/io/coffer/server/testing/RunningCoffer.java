@@ -108,6 +108,26 @@ public final class RunningCoffer implements AutoCloseable {
     return new RunningCoffer(server, credentials);
   }
 
+  /**
+   * The data directory of another node of the cluster whose first node serves {@code first}, as on
+   * another host: its own audit trail and files, the cluster's master key and CA copied (one
+   * process per data directory). Call it once the first node has started.
+   */
+  public static Path nodeDir(Path first, String node) {
+    Path dir = first.resolveSibling(first.getFileName() + "-" + node);
+    try {
+      Files.createDirectories(dir.resolve("tls"));
+      for (String file : List.of("master.key", "tls/ca.pem", "tls/ca-key.pem")) {
+        if (!Files.exists(dir.resolve(file))) {
+          Files.copy(first.resolve(file), dir.resolve(file));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+
   /** The database the tests' storage setting selects for a data directory. */
   public static Optional<PostgresOptions> database(Path dataDir) {
     return POSTGRESQL ? Optional.of(TestPostgres.get().databaseFor(dataDir)) : Optional.empty();
