@@ -109,13 +109,8 @@ public final class CofferServer implements AutoCloseable {
   public static CofferServer start(
       Settings settings, Optional<PostgresOptions> postgresql, Map<String, String> environment) {
     Path dataDir = prepareDataDir(settings.dataDir());
-    DataDirLock lock = DataDirLock.take(dataDir);
-    try {
-      return open(settings, postgresql, environment, dataDir, lock);
-    } catch (RuntimeException e) {
-      lock.close();
-      throw e;
-    }
+    return DataDirLock.holding(
+        dataDir, lock -> open(settings, postgresql, environment, dataDir, lock));
   }
 
   private static CofferServer open(

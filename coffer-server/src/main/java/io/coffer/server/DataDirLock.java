@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Function;
 
 /**
  * One process per data directory. Two on one directory would each append to the audit trail after
@@ -31,7 +32,7 @@ final class DataDirLock implements AutoCloseable {
    *
    * @throws ConfigException naming the process that holds it
    */
-  static DataDirLock take(Path dataDir) {
+  private static DataDirLock take(Path dataDir) {
     Path file = dataDir.resolve(FILE);
     FileChannel channel;
     try {
@@ -62,6 +63,20 @@ final class DataDirLock implements AutoCloseable {
         "data-dir",
         dataDir + " is in use by another Coffer process" + holder(file),
         "stop it first, or pass another --data-dir");
+  }
+
+  /**
+   * Takes the directory and opens what is to hold it with the lock; lets the directory go again if
+   * opening fails.
+   */
+  static <T> T holding(Path dataDir, Function<DataDirLock, T> open) {
+    DataDirLock lock = take(dataDir);
+    try {
+      return open.apply(lock);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
   }
 
   private static FileLock tryLock(FileChannel channel) throws IOException {

@@ -34,13 +34,7 @@ public final class Offline implements AutoCloseable {
    * @throws io.coffer.server.config.ConfigException while a server (or another tool) has it open
    */
   public static Offline open(Path dataDir, Map<String, String> environment) {
-    DataDirLock lock = DataDirLock.take(dataDir);
-    try {
-      return open(dataDir, environment, lock);
-    } catch (RuntimeException e) {
-      lock.close();
-      throw e;
-    }
+    return DataDirLock.holding(dataDir, lock -> open(dataDir, environment, lock));
   }
 
   private static Offline open(Path dataDir, Map<String, String> environment, DataDirLock lock) {

@@ -168,9 +168,12 @@ public final class Json {
       return "The request body";
     }
     String path = pointer.substring(1).replace('/', '.');
-    return path.length() <= 64 && path.matches("[A-Za-z0-9_.-]*")
-        ? "Property '" + path + "'"
-        : "A property";
+    return repeatable(path) ? "Property '" + path + "'" : "A property";
+  }
+
+  /** A property's name (or path) that a message may repeat: short, and of plain characters. */
+  private static boolean repeatable(String name) {
+    return name.length() <= 64 && name.matches("[A-Za-z0-9_.-]*");
   }
 
   public static <T> T read(byte[] bytes, Class<T> type) {
@@ -233,7 +236,7 @@ public final class Json {
     if (e instanceof StreamReadException && message.startsWith("Duplicate field '")) {
       int end = message.indexOf('\'', "Duplicate field '".length());
       String name = end > 0 ? message.substring("Duplicate field '".length(), end) : "";
-      if (name.length() <= 64 && name.matches("[A-Za-z0-9_.-]*")) {
+      if (repeatable(name)) {
         return "The request body names the property '" + name + "' more than once.";
       }
       return "The request body names a property more than once.";

@@ -61,11 +61,10 @@ public final class SecretRequest {
     }
     for (var entry : tags.properties()) {
       JsonNode value = entry.getValue();
-      String name = entry.getKey();
       if (value.isNull()) {
-        result.put(name, "");
+        result.put(entry.getKey(), "");
       } else if (value.isTextual()) {
-        result.put(name, value.asText());
+        result.put(entry.getKey(), value.asText());
       } else {
         throw new WireException("Tag '" + entry.getKey() + "' must have a string value.");
       }
