@@ -438,11 +438,16 @@ public final class AuditCheckpoints {
 
     /** A complete line (with its newline) was written or read. */
     void add(byte[] line, boolean checkpoint) {
+      add(line, 0, line.length, checkpoint);
+    }
+
+    /** A complete line, {@code bytes} from {@code from} to {@code to}, was written. */
+    void add(byte[] bytes, int from, int to, boolean checkpoint) {
       lines++;
       if (checkpoint) {
         digest = sha256();
       } else {
-        digest.update(line);
+        digest.update(bytes, from, to - from);
       }
     }
 

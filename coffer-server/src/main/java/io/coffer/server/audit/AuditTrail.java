@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,7 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.crypto.Mac;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +37,6 @@ public final class AuditTrail implements AutoCloseable {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  private static final String PREV = ",\"prev\":\"";
-  private static final String HASH = ",\"hash\":\"";
   private static final long FLOOR_CHECK_NANOS = 1_000_000_000L;
   private static final long FAILURE_LOG_NANOS = 10_000_000_000L;
   // A probe after a failure wants at least this much free space before it calls the trail writable.
@@ -50,10 +46,8 @@ public final class AuditTrail implements AutoCloseable {
   private final Path file;
   private final long rotateBytes;
   private final AuditOptions options;
-  // The key's id as the member every line carries before its prev, or nothing.
-  private final String keyMember;
-  // Keyed once and used under the lock: one MAC per appended record.
-  private final Optional<Mac> signer;
+  // The lines of a write, chained (by a MAC keyed once, or SHA-256); used under the lock.
+  private final ChainedLines lines;
   private final Optional<AuditCheckpoints.Signer> checkpointSigner;
   // The live file's lines and the digest of those since the last checkpoint, kept as each line is
   // written, as verification reads them: a checkpoint then only signs, instead of reading its
@@ -85,8 +79,10 @@ public final class AuditTrail implements AutoCloseable {
       long rotations)
       throws IOException {
     this.directory = directory;
-    this.keyMember = key.map(k -> ",\"key\":\"" + k.id() + "\"").orElse("");
-    this.signer = key.map(k -> AuditKeys.hmac(k.key()));
+    this.lines =
+        new ChainedLines(
+            key.map(k -> ",\"key\":\"" + k.id() + "\"").orElse(""),
+            key.map(k -> AuditKeys.hmac(k.key())));
     this.checkpointSigner = key.map(AuditKeys.Signing::checkpointSigner);
     this.file = directory.resolve(AuditChain.LIVE);
     this.options = options;
@@ -286,17 +282,9 @@ public final class AuditTrail implements AutoCloseable {
    * where it was. Under the lock.
    */
   private void writeChained(List<String> bodies, boolean checkpoint) throws IOException {
-    byte[][] lines = new byte[bodies.size()][];
-    String[] hashes = new String[bodies.size()];
-    String prev = previous;
-    int length = 0;
-    for (int i = 0; i < lines.length; i++) {
-      String body = bodies.get(i);
-      String chained = body.substring(0, body.length() - 1) + keyMember + PREV + prev + "\"";
-      prev = signer.isPresent() ? AuditKeys.mac(signer.get(), chained) : AuditChain.hash(chained);
-      hashes[i] = prev;
-      lines[i] = (chained + HASH + prev + "\"}\n").getBytes(StandardCharsets.UTF_8);
-      length += lines[i].length;
+    lines.start(previous);
+    for (String body : bodies) {
+      lines.add(body);
     }
     if (!channel.isOpen() && !closed) {
       reopen(); // a rotation could not open the new file: try again
@@ -310,24 +298,24 @@ public final class AuditTrail implements AutoCloseable {
     if (torn) {
       repair();
     }
-    ByteBuffer buffer = ByteBuffer.allocate(length);
-    for (byte[] line : lines) {
-      buffer.put(line);
-    }
-    buffer.flip();
+    ByteBuffer buffer = lines.buffer();
     torn = true; // until every line is written: a failure part-way leaves a partial line
     while (buffer.hasRemaining()) {
       channel.write(buffer);
     }
     torn = false;
     healthy = true;
-    for (int i = 0; i < lines.length; i++) {
-      byte[] line = lines[i];
-      size += line.length;
-      counted(line, checkpoint);
-      previous = hashes[i];
-      options.ship().ifPresent(ship -> ship.accept(new String(line, 0, line.length - 1, UTF_8)));
+    byte[] written = lines.bytes();
+    for (int i = 0; i < lines.count(); i++) {
+      int from = lines.from(i);
+      int to = lines.to(i);
+      size += to - from;
+      counted(written, from, to, checkpoint);
+      if (options.ship().isPresent()) {
+        options.ship().get().accept(new String(written, from, to - from - 1, UTF_8));
+      }
     }
+    previous = lines.lastHash();
   }
 
   /**
@@ -358,10 +346,13 @@ public final class AuditTrail implements AutoCloseable {
     checkpointTimer = Optional.of(timer);
   }
 
-  /** A line was written whole, ending at {@code size}. */
-  private void counted(byte[] line, boolean checkpoint) {
+  /**
+   * A line, {@code bytes} from {@code from} to {@code to}, was written whole, ending at {@code
+   * size}.
+   */
+  private void counted(byte[] bytes, int from, int to, boolean checkpoint) {
     if (checkpointSigner.isPresent()) {
-      segment.add(line, checkpoint);
+      segment.add(bytes, from, to, checkpoint);
     }
     if (checkpoint) {
       pending = 0;
