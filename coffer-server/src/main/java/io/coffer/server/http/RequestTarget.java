@@ -66,6 +66,17 @@ record RequestTarget(String path, String rawQuery) {
     if (plain(raw)) {
       return raw;
     }
+    byte[] bytes = unescaped(raw, false);
+    return bytes == null ? null : utf8(bytes);
+  }
+
+  /**
+   * The bytes a percent-encoded text stands for: an escape its byte, any other character (one per
+   * byte, as ISO-8859-1 reads them) its own.
+   *
+   * @return null when an escape is broken, or stands for a slash where {@code slash} is false
+   */
+  private static byte[] unescaped(String raw, boolean slash) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
@@ -79,18 +90,23 @@ record RequestTarget(String path, String rawQuery) {
         return null;
       }
       int decoded = high * 16 + low;
-      if (decoded == '/') {
+      if (decoded == '/' && !slash) {
         return null;
       }
       bytes.write(decoded);
       i += 2;
     }
+    return bytes.toByteArray();
+  }
+
+  /** The bytes as UTF-8 text, or null when they are not UTF-8. */
+  private static String utf8(byte[] bytes) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray()))
+          .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
       return null;
@@ -116,6 +132,15 @@ record RequestTarget(String path, String rawQuery) {
    * @throws IllegalArgumentException when it is not validly encoded
    */
   static Map<String, String> fields(String encoded) {
+    // Netty's decoder reads bytes that are not UTF-8 as U+FFFD: a console form's secret value would
+    // be stored other than sent. The separators are ASCII, so a field's broken sequence is found
+    // in the whole as well.
+    if (!plain(encoded)) {
+      byte[] bytes = unescaped(encoded, true);
+      if (bytes == null || utf8(bytes) == null) {
+        throw new IllegalArgumentException("not percent-encoded UTF-8");
+      }
+    }
     Map<String, List<String>> all =
         new QueryStringDecoder(encoded, StandardCharsets.UTF_8, false, MAX_PARAMETERS, true)
             .parameters();

@@ -127,6 +127,46 @@ class ConsoleTest {
   }
 
   @Test
+  void a_form_value_that_is_not_utf8_is_refused_not_stored_as_replacement_characters()
+      throws Exception {
+    Browser browser = signIn();
+    // A lone byte, a lead byte before ASCII, half a surrogate pair in the form UTF-8 cannot carry.
+    for (String value : new String[] {"%FF", "%C3%28", "ab%ED%A0%80"}) {
+      String name = "utf8-" + UUID.randomUUID().toString().substring(0, 8);
+
+      HttpResponse<String> answer =
+          postBody(
+              "/console/vaults/main/secrets",
+              browser.cookie,
+              "name=" + name + "&value=" + value + "&enabled=true&csrf=" + enc(browser.csrf));
+
+      assertThat(answer.statusCode()).as(value).isEqualTo(400);
+      assertThat(answer.body()).contains("The form could not be read.").doesNotContain("Exception");
+      assertThat(get("/console/vaults/main/secrets/" + name, browser.cookie).body())
+          .contains("This vault holds no secret named");
+    }
+    String name = "utf8-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> taken =
+        postBody(
+            "/console/vaults/main/secrets",
+            browser.cookie,
+            "name="
+                + name
+                + "&value=%C3%A9t%C3%A9+%F0%9F%98%80&enabled=true&csrf="
+                + enc(browser.csrf));
+
+    assertThat(taken.statusCode()).isEqualTo(303);
+    assertThat(
+            post(
+                    "/console/vaults/main/secrets/" + name + "/show",
+                    browser.cookie,
+                    Map.of("csrf", browser.csrf),
+                    Map.of())
+                .body())
+        .contains("id=\"secret-value\">été 😀</pre>");
+  }
+
+  @Test
   void a_post_from_another_origin_is_refused_even_with_the_token() throws Exception {
     Browser browser = signIn();
     String name = "origin-" + UUID.randomUUID().toString().substring(0, 8);
@@ -253,14 +293,27 @@ class ConsoleTest {
   private static HttpResponse<String> post(
       String path, String cookie, Map<String, String> form, Map<String, String> headers)
       throws Exception {
+    return post(
+        path,
+        cookie,
+        form.entrySet().stream()
+            .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+            .collect(Collectors.joining("&")),
+        headers);
+  }
+
+  /** A form body as given, encoded or not. */
+  private static HttpResponse<String> postBody(String path, String cookie, String body)
+      throws Exception {
+    return post(path, cookie, body, Map.of());
+  }
+
+  private static HttpResponse<String> post(
+      String path, String cookie, String body, Map<String, String> headers) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    form.entrySet().stream()
-                        .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-                        .collect(Collectors.joining("&"))));
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (!cookie.isEmpty()) {
       request.header("Cookie", cookie);
     }
