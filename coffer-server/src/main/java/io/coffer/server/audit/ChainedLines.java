@@ -14,7 +14,7 @@ import javax.crypto.Mac;
  * The lines of one write, chained and laid out in an array the trail reuses (under its lock): each
  * line's chained part is hashed where it lies and the write goes out from there. Made as strings, a
  * line was a cut copy of its record, the chained text, its bytes for the hash, the line and its
- * bytes again: a sixth of what an event loop allocated per GET. The bytes are the same.
+ * bytes again: an eighth of what an event loop allocated per GET. The bytes are the same.
  */
 final class ChainedLines {
   private static final byte[] PREV = ",\"prev\":\"".getBytes(ISO_8859_1);
