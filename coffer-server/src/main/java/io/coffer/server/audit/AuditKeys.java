@@ -27,7 +27,8 @@ public interface AuditKeys {
 
   /**
    * The HMAC-SHA256 of a line's chained part with a MAC already keyed, in hex; the MAC is ready for
-   * the next line afterwards. A writer keeps one, as looking one up costs more than the MAC.
+   * the next line afterwards. (The trail's writer MACs its lines where they lie: {@code
+   * ChainedLines}.)
    */
   static String mac(Mac mac, String chained) {
     return HexFormat.of()
