@@ -55,7 +55,11 @@ class TokenForgeryTest {
   static void start() throws IOException {
     Path dataDir = Files.createTempDirectory("coffer-forgery");
     coffer = RunningCoffer.start(dataDir);
-    storage = Storage.openSqlite(dataDir.resolve("coffer.db"));
+    // The server's own storage, whichever the tests' setting selects.
+    storage =
+        RunningCoffer.database(dataDir)
+            .map(Storage::openPostgresql)
+            .orElseGet(() -> Storage.openSqlite(dataDir.resolve("coffer.db")));
     serverKeys =
         new SigningKeys(
             storage.signingKeys(),
