@@ -12,6 +12,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -132,21 +133,41 @@ record RequestTarget(String path, String rawQuery) {
    * @throws IllegalArgumentException when it is not validly encoded
    */
   static Map<String, String> fields(String encoded) {
-    // Netty's decoder reads bytes that are not UTF-8 as U+FFFD: a console form's secret value would
-    // be stored other than sent. The separators are ASCII, so a field's broken sequence is found
-    // in the whole as well.
+    // Netty's decoder reads escaped bytes that are not UTF-8 as U+FFFD, and raw ones as a character
+    // each: either way a console form's secret value would be stored other than sent. The
+    // separators are ASCII, so a field's broken sequence is found in the whole as well.
+    String escaped = encoded;
     if (!plain(encoded)) {
       byte[] bytes = unescaped(encoded, true);
       if (bytes == null || utf8(bytes) == null) {
         throw new IllegalArgumentException("not percent-encoded UTF-8");
       }
+      escaped = rawBytesEscaped(encoded);
     }
     Map<String, List<String>> all =
-        new QueryStringDecoder(encoded, StandardCharsets.UTF_8, false, MAX_PARAMETERS, true)
+        new QueryStringDecoder(escaped, StandardCharsets.UTF_8, false, MAX_PARAMETERS, true)
             .parameters();
     Map<String, String> first = new HashMap<>();
     all.forEach((name, values) -> first.put(name, values.get(0)));
     return first;
+  }
+
+  /**
+   * The text with each byte above ASCII that was sent raw (curl's {@code --data} sends UTF-8 so)
+   * written as its escape, since Netty's decoder reads only escapes as UTF-8 and raw bytes as one
+   * character each.
+   */
+  private static String rawBytesEscaped(String encoded) {
+    StringBuilder escaped = new StringBuilder(encoded.length() + 16);
+    for (int i = 0; i < encoded.length(); i++) {
+      char c = encoded.charAt(i);
+      if (c < 0x80) {
+        escaped.append(c);
+      } else {
+        HexFormat.of().toHexDigits(escaped.append('%'), (byte) c);
+      }
+    }
+    return escaped.toString();
   }
 
   /** The first value of each cookie the request carries. */
