@@ -134,11 +134,7 @@ class ConsoleTest {
     for (String value : new String[] {"%FF", "%C3%28", "ab%ED%A0%80"}) {
       String name = "utf8-" + UUID.randomUUID().toString().substring(0, 8);
 
-      HttpResponse<String> answer =
-          postBody(
-              "/console/vaults/main/secrets",
-              browser.cookie,
-              "name=" + name + "&value=" + value + "&enabled=true&csrf=" + enc(browser.csrf));
+      HttpResponse<String> answer = createWithValue(browser, name, value);
 
       assertThat(answer.statusCode()).as(value).isEqualTo(400);
       assertThat(answer.body()).contains("The form could not be read.").doesNotContain("Exception");
@@ -146,24 +142,10 @@ class ConsoleTest {
           .contains("This vault holds no secret named");
     }
     String name = "utf8-" + UUID.randomUUID().toString().substring(0, 8);
-    HttpResponse<String> taken =
-        postBody(
-            "/console/vaults/main/secrets",
-            browser.cookie,
-            "name="
-                + name
-                + "&value=%C3%A9t%C3%A9+%F0%9F%98%80&enabled=true&csrf="
-                + enc(browser.csrf));
 
-    assertThat(taken.statusCode()).isEqualTo(303);
-    assertThat(
-            post(
-                    "/console/vaults/main/secrets/" + name + "/show",
-                    browser.cookie,
-                    Map.of("csrf", browser.csrf),
-                    Map.of())
-                .body())
-        .contains("id=\"secret-value\">été 😀</pre>");
+    assertThat(createWithValue(browser, name, "%C3%A9t%C3%A9+%F0%9F%98%80").statusCode())
+        .isEqualTo(303);
+    assertThat(shown(browser, name).body()).contains("id=\"secret-value\">été 😀</pre>");
   }
 
   @Test
@@ -174,20 +156,8 @@ class ConsoleTest {
         new String[][] {{"été 😀", "été 😀"}, {"é%C3%A9+ü", "éé ü"}, {"ab", "ab"}}) {
       String name = "raw-" + UUID.randomUUID().toString().substring(0, 8);
 
-      HttpResponse<String> taken =
-          postBody(
-              "/console/vaults/main/secrets",
-              browser.cookie,
-              "name=" + name + "&value=" + sent[0] + "&enabled=true&csrf=" + enc(browser.csrf));
-
-      assertThat(taken.statusCode()).as(sent[0]).isEqualTo(303);
-      assertThat(
-              post(
-                      "/console/vaults/main/secrets/" + name + "/show",
-                      browser.cookie,
-                      Map.of("csrf", browser.csrf),
-                      Map.of())
-                  .body())
+      assertThat(createWithValue(browser, name, sent[0]).statusCode()).as(sent[0]).isEqualTo(303);
+      assertThat(shown(browser, name).body())
           .as(sent[0])
           .contains("id=\"secret-value\">" + sent[1] + "</pre>");
     }
@@ -219,12 +189,7 @@ class ConsoleTest {
             browser.cookie,
             Map.of("name", name, "value", "s3cr3t", "enabled", "true", "csrf", browser.csrf),
             Map.of());
-    HttpResponse<String> shown =
-        post(
-            "/console/vaults/main/secrets/" + name + "/show",
-            browser.cookie,
-            Map.of("csrf", browser.csrf),
-            Map.of());
+    HttpResponse<String> shown = shown(browser, name);
 
     assertThat(created.statusCode()).isEqualTo(303);
     assertThat(shown.body()).contains("id=\"secret-value\">s3cr3t</pre>");
@@ -309,6 +274,25 @@ class ConsoleTest {
     return new Browser(cookie, header, csrf.group(1));
   }
 
+  /** The console's new-secret form, its value field written as given (escaped or raw). */
+  private static HttpResponse<String> createWithValue(Browser browser, String name, String value)
+      throws Exception {
+    return post(
+        "/console/vaults/main/secrets",
+        browser.cookie,
+        "name=" + name + "&value=" + value + "&enabled=true&csrf=" + enc(browser.csrf),
+        Map.of());
+  }
+
+  /** The page that shows a secret's value. */
+  private static HttpResponse<String> shown(Browser browser, String name) throws Exception {
+    return post(
+        "/console/vaults/main/secrets/" + name + "/show",
+        browser.cookie,
+        Map.of("csrf", browser.csrf),
+        Map.of());
+  }
+
   private static HttpResponse<String> get(String path, String cookie) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
     if (!cookie.isEmpty()) {
@@ -327,12 +311,6 @@ class ConsoleTest {
             .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
             .collect(Collectors.joining("&")),
         headers);
-  }
-
-  /** A form body as given, encoded or not. */
-  private static HttpResponse<String> postBody(String path, String cookie, String body)
-      throws Exception {
-    return post(path, cookie, body, Map.of());
   }
 
   private static HttpResponse<String> post(
