@@ -23,24 +23,20 @@ class ChainedLinesTest {
     ChainedLines lines = new ChainedLines(",\"key\":\"k1\"", Optional.of(AuditKeys.hmac(KEY)));
 
     List<String> records = records(5);
-    lines.start(AuditChain.GENESIS);
-    records.forEach(lines::add);
+    String last = write(lines, AuditChain.GENESIS, records);
 
     assertThat(written(lines)).isEqualTo(asText(records, AuditChain.GENESIS, true));
-    assertThat(lines.lastHash()).isEqualTo(lastHash(asText(records, AuditChain.GENESIS, true)));
+    assertThat(last).isEqualTo(lastHash(asText(records, AuditChain.GENESIS, true)));
   }
 
   @Test
   void plain_lines_are_the_lines_the_chain_has_always_had_and_a_write_chains_to_the_last() {
     ChainedLines lines = new ChainedLines("", Optional.empty());
     List<String> first = records(3);
-    lines.start(AuditChain.GENESIS);
-    first.forEach(lines::add);
-    String previous = lines.lastHash();
+    String previous = write(lines, AuditChain.GENESIS, first);
 
     List<String> second = records(2);
-    lines.start(previous);
-    second.forEach(lines::add);
+    write(lines, previous, second);
 
     assertThat(previous).isEqualTo(lastHash(asText(first, AuditChain.GENESIS, false)));
     assertThat(written(lines)).isEqualTo(asText(second, previous, false));
@@ -50,15 +46,12 @@ class ChainedLinesTest {
   void a_write_larger_than_the_array_grows_it_and_the_next_write_starts_clean() {
     ChainedLines lines = new ChainedLines(",\"key\":\"k1\"", Optional.of(AuditKeys.hmac(KEY)));
     List<String> many = records(2_000); // about 600 KB of lines
-    lines.start(AuditChain.GENESIS);
-    many.forEach(lines::add);
-    String previous = lines.lastHash();
+    String previous = write(lines, AuditChain.GENESIS, many);
 
     assertThat(written(lines)).isEqualTo(asText(many, AuditChain.GENESIS, true));
 
     List<String> one = records(1);
-    lines.start(previous);
-    one.forEach(lines::add);
+    write(lines, previous, one);
 
     assertThat(lines.count()).isEqualTo(1);
     assertThat(written(lines)).isEqualTo(asText(one, previous, true));
@@ -68,8 +61,7 @@ class ChainedLinesTest {
   void each_line_is_found_where_it_lies() {
     ChainedLines lines = new ChainedLines("", Optional.empty());
     List<String> records = records(4);
-    lines.start(AuditChain.GENESIS);
-    records.forEach(lines::add);
+    write(lines, AuditChain.GENESIS, records);
 
     List<String> expected =
         Arrays.asList(asText(records, AuditChain.GENESIS, false).split("(?<=\n)"));
@@ -77,6 +69,13 @@ class ChainedLinesTest {
       String line = new String(lines.bytes(), lines.from(i), lines.to(i) - lines.from(i), UTF_8);
       assertThat(line).isEqualTo(expected.get(i));
     }
+  }
+
+  /** One write of the records, chained to {@code previous}: the hash the next write chains to. */
+  private static String write(ChainedLines lines, String previous, List<String> records) {
+    lines.start(previous);
+    records.forEach(lines::add);
+    return lines.lastHash();
   }
 
   /** Records with what a record may hold: escapes, letters beyond ASCII, a character beyond BMP. */
